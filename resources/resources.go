@@ -1,0 +1,43 @@
+// Package resources holds the files built into the binary: the icon, the
+// translations, the provider profiles and the JSON schemas. It imports
+// nothing of ours, so every other package may use it.
+package resources
+
+import (
+	"embed"
+	"io/fs"
+)
+
+//go:embed icon.png
+var Icon []byte
+
+//go:embed schema/config.schema.json
+var ConfigSchema []byte
+
+//go:embed schema/provider.schema.json
+var ProviderSchema []byte
+
+//go:embed providers/*.json
+var providers embed.FS
+
+//go:embed translations/*.json
+var translations embed.FS
+
+// Providers returns the built-in provider profiles, one JSON file each.
+func Providers() fs.FS {
+	sub, err := fs.Sub(providers, "providers")
+	if err != nil {
+		panic(err) // the directory is embedded above; cannot fail
+	}
+	return sub
+}
+
+// Translations returns the translation files (en.json, nl.json) in the
+// format fyne's lang.AddTranslationsFS reads: a flat map of key to text.
+func Translations() fs.FS {
+	sub, err := fs.Sub(translations, "translations")
+	if err != nil {
+		panic(err)
+	}
+	return sub
+}

@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# Installs the system packages mailwizard needs, only those missing.
+#   scripts/deps.sh build   cgo toolchain and the X11/OpenGL headers Fyne links
+#   scripts/deps.sh test    the above, plus Xvfb, xdotool, ImageMagick (window
+#                           screenshot), gnome-keyring and dbus for a real
+#                           Secret Service
+# On Debian/Ubuntu it runs apt-get (as root, or through passwordless sudo);
+# otherwise it prints what to install and leaves the choice to the user.
+set -euo pipefail
+
+build_pkgs=(gcc pkg-config libgl1-mesa-dev libx11-dev libxcursor-dev libxrandr-dev
+	libxinerama-dev libxi-dev libxxf86vm-dev)
+test_pkgs=(xvfb xdotool imagemagick gnome-keyring dbus dbus-x11 libsecret-tools)
+
+case "${1:-build}" in
+build) want=("${build_pkgs[@]}") ;;
+test) want=("${build_pkgs[@]}" "${test_pkgs[@]}") ;;
+*)
+	echo "usage: $0 build|test" >&2
+	exit 2
+	;;
+esac
+
+if [ "$(uname -s)" != Linux ]; then
+	# macOS needs only the Xcode command line tools (xcode-select --install);
+	# Windows needs a gcc such as MSYS2's mingw-w64. Nothing to apt-get.
+	exit 0
+fi
+if ! command -v dpkg-query >/dev/null 2>&1; then
+	echo "deps: not a Debian/Ubuntu system; install the equivalents of: ${want[*]}" >&2
+	exit 0
+fi
+
+missing=()
+for p in "${want[@]}"; do
+	status=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)
+	[ "$status" = "install ok installed" ] || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+echo "deps: installing ${missing[*]}" >&2
+if [ "$(id -u)" -eq 0 ]; then
+	sudo=()
+elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
+	sudo=(sudo -n)
+else
+	echo "deps: these packages are missing; run:" >&2
+	echo "  sudo apt-get update && sudo apt-get install -y ${missing[*]}" >&2
+	exit 1
+fi
+export DEBIAN_FRONTEND=noninteractive
+"${sudo[@]}" apt-get update -qq >/dev/null
+"${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

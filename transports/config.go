@@ -1,0 +1,289 @@
+package transports
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"time"
+
+	"mailwizard/transports/atomicfile"
+)
+
+// ConfigVersion is the version of the document this build writes and the
+// only one it reads. A newer file needs a newer mailwizard; an older one
+// would be migrated here when version 2 exists.
+const ConfigVersion = 1
+
+// maxDocumentSize bounds what Read loads: a real document is a few KiB.
+const maxDocumentSize = 4 << 20
+
+// Document is the configuration exported for upload to the service: how it
+// sends mail for one domain, and the evidence that each part was checked.
+type Document struct {
+	Version    int        `json:"version"`
+	Generator  string     `json:"generator,omitempty"`
+	Created    time.Time  `json:"created"`
+	Provider   string     `json:"provider"`
+	Domain     string     `json:"domain"`
+	Transports List       `json:"transports"`
+	DKIM       []DKIMKey  `json:"dkim,omitempty"`
+	DNS        []DNSFact  `json:"dns,omitempty"`
+	Evidence   []Evidence `json:"evidence,omitempty"`
+}
+
+// DKIMKey is the public half of a DKIM key and the record that publishes
+// it. The private half stays in the keychain under PrivateKeyRef.
+type DKIMKey struct {
+	Selector      string    `json:"selector"`
+	Algorithm     string    `json:"algorithm"`
+	RecordName    string    `json:"record_name"`
+	RecordValue   string    `json:"record_value"`
+	Fingerprint   string    `json:"fingerprint,omitempty"`
+	PrivateKeyRef SecretRef `json:"private_key_ref,omitempty"`
+}
+
+// DNSFact is a record the admin was asked to publish and what was seen.
+type DNSFact struct {
+	Name      string    `json:"name"`
+	Type      string    `json:"type"` // TXT, CNAME or MX
+	Expected  string    `json:"expected,omitempty"`
+	Seen      []string  `json:"seen,omitempty"`
+	Status    string    `json:"status"` // ok, warning, error, missing
+	CheckedAt time.Time `json:"checked_at"`
+	Servers   []string  `json:"servers,omitempty"`
+}
+
+// Origin says where a validation ran.
+type Origin string
+
+const (
+	// OriginAdminDesk: run from the admin's machine. It proves credentials,
+	// TLS and send-as rights, not that the service's servers can reach the
+	// host: their network and firewall rules differ.
+	OriginAdminDesk Origin = "admin-desk"
+	OriginService   Origin = "service"
+)
+
+// Evidence records one validation: what passed or failed, when, where.
+type Evidence struct {
+	Check     string    `json:"check"` // e.g. "smtp.verify", "dns.spf"
+	Transport string    `json:"transport,omitempty"`
+	Passed    bool      `json:"passed"`
+	At        time.Time `json:"at"`
+	Server    string    `json:"server,omitempty"`
+	Origin    Origin    `json:"origin,omitempty"`
+	Detail    string    `json:"detail,omitempty"`
+}
+
+// Errors of Read that a front end treats specially.
+var (
+	ErrFutureVersion = errors.New("written by a newer mailwizard")
+	ErrNotConfig     = errors.New("not a mailwizard configuration document")
+)
+
+// Validate checks every field and the rules between them, naming each bad
+// field by its path ("transports[1].smtp.port").
+func (d *Document) Validate() error {
+	var errs FieldErrors
+	if d.Version != ConfigVersion {
+		errs.add("version", &reasonError{kind: ErrUnknownValue, msg: fmt.Sprintf("is %d; this mailwizard writes version %d", d.Version, ConfigVersion)})
+	}
+	errs.add("generator", CheckText(d.Generator))
+	if d.Created.IsZero() {
+		errs.add("created", ErrEmpty)
+	}
+	errs.add("provider", checkIdentifier(d.Provider))
+	errs.add("domain", checkCanonical(NormalizeDomain, d.Domain))
+	if len(d.Transports) == 0 {
+		errs.add("transports", &reasonError{kind: ErrEmpty, msg: "is empty: the document needs at least one transport"})
+	}
+	errs.add("transports", d.Transports.Validate())
+	for i, t := range d.Transports {
+		// The DNS facts in this document prove one domain only, so a hosted
+		// transport may only send for that domain (or its subdomains).
+		if t.Type == Hosted && t.Match.Domain != "" && !domainCovers("."+d.Domain, t.Match.Domain) {
+			errs.add(fmt.Sprintf("transports[%d].match.domain", i), &reasonError{kind: ErrConflict,
+				msg: fmt.Sprintf("%q is outside %s: a hosted transport can only send for the document's domain; make one document per domain", t.Match.Domain, d.Domain)})
+		}
+		if t.Type == Hosted && t.Hosted != nil && (t.Hosted.DKIM.Mode == DKIMGenerate || t.Hosted.DKIM.Mode == DKIMImport) && d.findDKIM(t.Hosted.DKIM.Selector) < 0 {
+			errs.add(fmt.Sprintf("transports[%d].hosted.dkim.selector", i), &reasonError{kind: ErrConflict,
+				msg: fmt.Sprintf("%q has no key in the dkim list", t.Hosted.DKIM.Selector)})
+		}
+	}
+	for i, k := range d.DKIM {
+		errs.add(fmt.Sprintf("dkim[%d]", i), k.validate(d.Domain))
+	}
+	for i, f := range d.DNS {
+		errs.add(fmt.Sprintf("dns[%d]", i), f.validate())
+	}
+	for i, e := range d.Evidence {
+		errs.add(fmt.Sprintf("evidence[%d]", i), e.validate(d.Transports))
+	}
+	return errs.err()
+}
+
+func (d *Document) findDKIM(selector string) int {
+	for i, k := range d.DKIM {
+		if k.Selector == selector {
+			return i
+		}
+	}
+	return -1
+}
+
+func (k DKIMKey) validate(domain string) error {
+	var errs FieldErrors
+	errs.add("selector", checkCanonical(NormalizeSelector, k.Selector))
+	errs.add("algorithm", oneOf(k.Algorithm, "rsa1024", "rsa2048", "rsa3072", "rsa4096", "ed25519"))
+	if want := k.Selector + "._domainkey." + domain; k.RecordName != want {
+		errs.add("record_name", &reasonError{kind: ErrConflict, msg: fmt.Sprintf("is %q; for this selector and domain it must be %q", k.RecordName, want)})
+	}
+	if err := CheckText(k.RecordValue); err != nil {
+		errs.add("record_value", err)
+	} else if !strings.HasPrefix(k.RecordValue, "v=DKIM1;") {
+		errs.add("record_value", &reasonError{kind: ErrSyntax, msg: "must start with v=DKIM1; (RFC 6376 section 3.6.1)"})
+	}
+	errs.add("private_key_ref", CheckText(string(k.PrivateKeyRef)))
+	return errs.err()
+}
+
+func (f DNSFact) validate() error {
+	var errs FieldErrors
+	if _, err := NormalizeDNSName(f.Name); err != nil {
+		errs.add("name", err)
+	}
+	errs.add("type", oneOf(f.Type, "TXT", "CNAME", "MX"))
+	errs.add("status", oneOf(f.Status, "ok", "warning", "error", "missing"))
+	errs.add("expected", CheckText(f.Expected))
+	for i, s := range f.Seen {
+		errs.add(fmt.Sprintf("seen[%d]", i), CheckText(s))
+	}
+	if f.CheckedAt.IsZero() {
+		errs.add("checked_at", ErrEmpty)
+	}
+	return errs.err()
+}
+
+func (e Evidence) validate(list List) error {
+	var errs FieldErrors
+	if e.Check == "" {
+		errs.add("check", ErrEmpty)
+	} else {
+		errs.add("check", CheckText(e.Check))
+	}
+	if e.Transport != "" && list.Find(e.Transport) == nil {
+		errs.add("transport", &reasonError{kind: ErrConflict, msg: fmt.Sprintf("%q is not the name of a transport in this document", e.Transport)})
+	}
+	if e.At.IsZero() {
+		errs.add("at", ErrEmpty)
+	}
+	if e.Origin != "" {
+		errs.add("origin", oneOf(e.Origin, OriginAdminDesk, OriginService))
+	}
+	errs.add("server", CheckText(e.Server))
+	errs.add("detail", CheckText(e.Detail))
+	return errs.err()
+}
+
+// Marshal validates d and renders it as indented JSON, the bytes WriteFile
+// stores. The output is checked against the schema the service uses.
+func (d *Document) Marshal() ([]byte, error) {
+	if err := d.Validate(); err != nil {
+		return nil, err
+	}
+	raw, err := json.MarshalIndent(d, "", "  ")
+	if err != nil {
+		return nil, fmt.Errorf("encoding configuration: %w", err)
+	}
+	inst, err := decodeJSON(raw)
+	if err != nil {
+		return nil, err
+	}
+	if err := schemaCheck("config", inst); err != nil {
+		// Validate accepted what the schema refuses: the two disagree,
+		// which is a defect here, not the admin's mistake.
+		return nil, fmt.Errorf("internal error: the document passes our checks but not its schema: %w", err)
+	}
+	return append(raw, '\n'), nil
+}
+
+// WriteFile writes d to path atomically with mode 0600: readers see the old
+// file or the new one, never half of either.
+func (d *Document) WriteFile(path string) error {
+	raw, err := d.Marshal()
+	if err != nil {
+		return err
+	}
+	return atomicfile.Write(path, raw, 0o600)
+}
+
+// ReadFile reads and fully validates a document.
+func ReadFile(path string) (*Document, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("reading configuration: %w", err)
+	}
+	defer f.Close()
+	raw, err := io.ReadAll(io.LimitReader(f, maxDocumentSize+1))
+	if err != nil {
+		return nil, fmt.Errorf("reading configuration: %w", err)
+	}
+	if len(raw) > maxDocumentSize {
+		return nil, &FieldError{Err: &reasonError{kind: ErrNotConfig, msg: fmt.Sprintf("is larger than %d MiB: not a mailwizard configuration document", maxDocumentSize>>20)}}
+	}
+	return Parse(raw)
+}
+
+// Parse checks raw in the order that gives the most useful message: JSON
+// syntax, then the version (a newer file should say "update", not list a
+// hundred unknown fields), then our field checks, then the schema.
+func Parse(raw []byte) (*Document, error) {
+	inst, err := decodeJSON(raw)
+	if err != nil {
+		return nil, &FieldError{Err: err}
+	}
+	obj, ok := inst.(map[string]any)
+	if !ok {
+		return nil, &FieldError{Err: &reasonError{kind: ErrNotConfig, msg: "is not a JSON object: not a mailwizard configuration document"}}
+	}
+	if err := checkVersion(obj["version"]); err != nil {
+		return nil, err
+	}
+	schemaErr := schemaCheck("config", inst)
+	var d Document
+	if err := decodeStrict(raw, &d); err != nil {
+		if schemaErr != nil {
+			return nil, schemaErr
+		}
+		return nil, &FieldError{Err: &reasonError{kind: ErrSyntax, msg: err.Error()}}
+	}
+	if err := d.Validate(); err != nil {
+		return nil, err
+	}
+	if schemaErr != nil {
+		return nil, schemaErr
+	}
+	return &d, nil
+}
+
+func checkVersion(v any) error {
+	num, ok := v.(json.Number)
+	if v == nil {
+		return &FieldError{Field: "version", Err: &reasonError{kind: ErrNotConfig, msg: "is missing: not a mailwizard configuration document"}}
+	}
+	n, err := num.Int64()
+	if !ok || err != nil {
+		return &FieldError{Field: "version", Err: &reasonError{kind: ErrSyntax, msg: fmt.Sprintf("must be a whole number, found %v", v)}}
+	}
+	switch {
+	case n > ConfigVersion:
+		return &FieldError{Field: "version", Err: &reasonError{kind: ErrFutureVersion,
+			msg: fmt.Sprintf("is %d: this file was written by a newer mailwizard, and this one reads version %d; install the current mailwizard", n, ConfigVersion)}}
+	case n < ConfigVersion:
+		return &FieldError{Field: "version", Err: &reasonError{kind: ErrUnknownValue, msg: fmt.Sprintf("is %d; versions start at 1", n)}}
+	}
+	return nil
+}
