@@ -257,7 +257,7 @@ func netSplitHostPort(s string) (string, string, error) {
 // CheckPort accepts TCP ports 1-65535.
 func CheckPort(p int) error {
 	if p < 1 || p > 65535 {
-		return &reasonError{kind: ErrOutOfRange, msg: fmt.Sprintf("%d is not a TCP port: use 1-65535 (mail servers listen on 587, 465 or 25)", p)}
+		return &reasonError{kind: ErrOutOfRange, msg: fmt.Sprintf("%d is not a TCP port: use 1-65535", p)}
 	}
 	return nil
 }

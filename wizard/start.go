@@ -1,0 +1,66 @@
+package wizard
+
+import (
+	"errors"
+
+	"mailwizard/wizard/i18n"
+)
+
+// Options are what a front end was started with (flags of the CLI, the
+// same for the window).
+type Options struct {
+	PresetFile string    // --preset
+	Lang       i18n.Lang // --lang; empty: the draft's, else the system's
+	DraftPath  string    // where the draft lives; empty: DefaultDraftPath
+}
+
+// Session is a started wizard: the flow over the resumed or new state,
+// where its draft is kept, and what the admin should be told at the start.
+type Session struct {
+	Flow    *Flow
+	Drafts  Drafts
+	Resumed bool
+	Notices []string // e.g. a damaged draft that was moved aside
+}
+
+// Start resumes the saved draft (or begins a new one), applies the preset
+// to what is still unanswered, and settles the language: --lang wins, then
+// the draft's, then the preset's, then the system's.
+func Start(opts Options) (*Session, error) {
+	path := opts.DraftPath
+	if path == "" {
+		p, err := DefaultDraftPath()
+		if err != nil {
+			return nil, err
+		}
+		path = p
+	}
+	sess := &Session{Drafts: Drafts{Path: path}}
+	state, err := sess.Drafts.Load()
+	switch {
+	case errors.Is(err, ErrDraftUnreadable):
+		sess.Notices = append(sess.Notices, err.Error())
+	case err != nil:
+		return nil, err
+	}
+	if state == nil {
+		state = NewState("")
+	} else {
+		sess.Resumed = true
+	}
+	if opts.PresetFile != "" {
+		preset, err := LoadPreset(opts.PresetFile)
+		if err != nil {
+			return nil, err
+		}
+		preset.Apply(state)
+	}
+	if opts.Lang != "" {
+		state.Lang = opts.Lang
+	}
+	if state.Lang == "" {
+		state.Lang = i18n.System()
+	}
+	sess.Flow = NewFlow(state)
+	return sess, nil
+}
