@@ -1,0 +1,174 @@
+// Package cli is the headless face of the wizard: the subcommands of the
+// command-line contract in DESIGN.md over the same flow and checks as the
+// window. Exit codes: 0 done, 1 a check found an error, 2 bad input or
+// usage, 3 a network or temporary failure.
+package cli
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"strings"
+
+	"mailwizard/wizard"
+	"mailwizard/wizard/i18n"
+)
+
+// Exit codes of the command-line contract.
+const (
+	ExitOK        = 0
+	ExitFindings  = 1
+	ExitUsage     = 2
+	ExitTemporary = 3
+)
+
+// Stdio are the streams a run reads and writes; tests pass buffers.
+type Stdio struct {
+	In       io.Reader
+	Out, Err io.Writer
+}
+
+// OSStdio is the process's own streams.
+func OSStdio() Stdio { return Stdio{In: os.Stdin, Out: os.Stdout, Err: os.Stderr} }
+
+// OpenWindow starts the graphical wizard; main passes it in so this
+// package, and its tests, never link Fyne.
+type OpenWindow func(wizard.Options) int
+
+// Main runs mailwizard with args (without the program name) and returns
+// the exit code. With no subcommand it opens the window.
+func Main(args []string, stdio Stdio, openWindow OpenWindow) int {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	return run(ctx, args, stdio, openWindow)
+}
+
+func run(ctx context.Context, args []string, stdio Stdio, openWindow OpenWindow) int {
+	e := &env{ctx: ctx, Stdio: stdio}
+	top := flag.NewFlagSet("mailwizard", flag.ContinueOnError)
+	top.SetOutput(io.Discard)
+	e.globals.register(top)
+	preset := top.String("preset", "", "")
+	showVersion := top.Bool("version", false, "")
+	if err := top.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			printOverview(stdio.Out)
+			return ExitOK
+		}
+		return e.usage("", flagError(err))
+	}
+	if err := e.globals.validate(); err != nil {
+		return e.usage("", err)
+	}
+	if *showVersion {
+		fmt.Fprintln(stdio.Out, "mailwizard", Version())
+		return ExitOK
+	}
+	rest := top.Args()
+	if len(rest) == 0 {
+		if openWindow == nil {
+			return e.usage("", errors.New("no command given and no window available"))
+		}
+		return openWindow(wizard.Options{PresetFile: *preset, Lang: e.globals.lang})
+	}
+	if *preset != "" && rest[0] != "setup" {
+		return e.usage("", errors.New("--preset: only the window and setup take a preset"))
+	}
+	if rest[0] == "help" {
+		return e.help(rest[1:])
+	}
+	cmd, cmdArgs, err := findCommand(rest)
+	if err != nil {
+		return e.usage("", err)
+	}
+	fs := flag.NewFlagSet("mailwizard "+cmd.name, flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	e.globals.register(fs)
+	if cmd.name == "setup" {
+		fs.StringVar(preset, "preset", *preset, "")
+	}
+	runCmd := cmd.build(fs, e)
+	positional, err := parseInterspersed(fs, cmdArgs)
+	if errors.Is(err, flag.ErrHelp) {
+		printCommandHelp(stdio.Out, cmd)
+		return ExitOK
+	}
+	if err != nil {
+		return e.usage(cmd.name, flagError(err))
+	}
+	if err := e.globals.validate(); err != nil {
+		return e.usage(cmd.name, err)
+	}
+	e.preset = *preset
+	e.tr = i18n.New(e.globals.lang)
+	return runCmd(positional)
+}
+
+// env is what every command runs with.
+type env struct {
+	Stdio
+	ctx     context.Context
+	globals globals
+	preset  string
+	tr      *i18n.Translator
+}
+
+// usage reports bad input or usage and returns ExitUsage. The message names
+// the flag or argument at fault.
+func (e *env) usage(cmd string, err error) int {
+	prefix := "mailwizard"
+	if cmd != "" {
+		prefix += " " + cmd
+	}
+	fmt.Fprintf(e.Err, "%s: %v\n", prefix, err)
+	if cmd != "" {
+		fmt.Fprintf(e.Err, "Run 'mailwizard help %s' for its flags.\n", cmd)
+	} else {
+		fmt.Fprintln(e.Err, "Run 'mailwizard help' for the commands.")
+	}
+	return ExitUsage
+}
+
+// notYet ends a command whose engine is not in this build. Its flags and
+// arguments were already checked, so scripts written now keep working.
+func (e *env) notYet(cmd string) int {
+	fmt.Fprintf(e.Err, "mailwizard %s: not yet available in this version of mailwizard (the input given is valid)\n", cmd)
+	return ExitUsage
+}
+
+// parseInterspersed lets flags follow positional arguments, as in
+// "mailwizard check example.nl --json", which package flag alone stops at.
+func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
+	var positional []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return nil, err
+		}
+		args = fs.Args()
+		if len(args) == 0 {
+			return positional, nil
+		}
+		positional = append(positional, args[0])
+		args = args[1:]
+	}
+}
+
+// flagError rewrites package flag's messages to name flags with the two
+// dashes the documentation uses.
+func flagError(err error) error {
+	msg := err.Error()
+	msg = strings.Replace(msg, "flag provided but not defined: -", "unknown flag --", 1)
+	msg = strings.Replace(msg, "flag needs an argument: -", "flag needs a value: --", 1)
+	if strings.HasPrefix(msg, "invalid value ") {
+		if i := strings.Index(msg, " for flag -"); i >= 0 {
+			rest := msg[i+len(" for flag -"):]
+			name, why, _ := strings.Cut(rest, ": ")
+			msg = "--" + name + ": " + msg[len("invalid value "):i] + " " + why
+		}
+	}
+	return errors.New(msg)
+}

@@ -1,0 +1,340 @@
+package cli
+
+import (
+	"flag"
+	"fmt"
+	"net/netip"
+	"sort"
+	"strings"
+	"time"
+
+	"mailwizard/transports"
+)
+
+// command is one subcommand of the contract. build registers its flags on
+// fs and returns the function that runs it with the positional arguments.
+type command struct {
+	name    string // "spf eval"
+	args    string // synopsis after the name
+	summary string
+	build   func(fs *flag.FlagSet, e *env) func(args []string) int
+}
+
+var commands = []command{
+	{"setup", "[--preset FILE] [--out FILE]", "the wizard's flow on the terminal: prompts, checks, code, export", buildSetup},
+	{"check", "DOMAIN | --domains FILE [--provider P] [--selector S] [--expect-dkim V] [--json]", "check SPF, DKIM, DMARC and MX of a domain", buildCheck},
+	{"spf eval", "--ip IP --sender ADDR --helo NAME [--json]", "evaluate SPF as a receiver would (RFC 7208)", buildSPFEval},
+	{"spf suggest", "DOMAIN --provider P [--json]", "the SPF record to publish with the provider's include", buildSPFSuggest},
+	{"dkim gen", "--domain D --selector S [--algo rsa2048|rsa3072|rsa4096|ed25519] [--out FILE] [--json]", "generate a DKIM key and print its DNS record", buildDKIMGen},
+	{"dkim import", "FILE --domain D --selector S", "import an existing DKIM private key (PEM)", buildDKIMImport},
+	{"secrets forget", "DOMAIN", "delete every keychain entry of a domain", buildSecretsForget},
+	{"smtp test", "--host H --port N --encryption none|tls|starttls|starttls-optional [--cert-check strict|skip] [--user U] [--password-env VAR] [--timeout D] [--json]", "test an SMTP server: TLS, certificate, authentication", buildSMTPTest},
+	{"smtp detect", "DOMAIN [--timeout D] [--json]", "find the SMTP settings of a domain", buildSMTPDetect},
+	{"smtp verify", "...smtp test flags... --from ADDR --to ADDR [--dkim-selector S]", "send a verification code through a server and read it back", buildSMTPVerify},
+	{"poll", "DOMAIN --provider P [--selector S] [--expect-dkim V] [--interval D] [--timeout D] [--json]", "wait until the records are published on every authoritative server", buildPoll},
+	{"export validate", "FILE [--json]", "check a configuration document before upload", buildExportValidate},
+	{"providers", "[--json]", "list the built-in provider profiles", buildProviders},
+	{"version", "", "print the version", buildVersion},
+}
+
+// findCommand matches "spf eval ..." (two words) before "check ..." (one).
+func findCommand(args []string) (command, []string, error) {
+	if len(args) >= 2 {
+		for _, c := range commands {
+			if c.name == args[0]+" "+args[1] {
+				return c, args[2:], nil
+			}
+		}
+	}
+	var verbs []string
+	for _, c := range commands {
+		if c.name == args[0] {
+			return c, args[1:], nil
+		}
+		if group, verb, ok := strings.Cut(c.name, " "); ok && group == args[0] {
+			verbs = append(verbs, verb)
+		}
+	}
+	if len(verbs) > 0 {
+		if len(args) < 2 || strings.HasPrefix(args[1], "-") {
+			return command{}, nil, fmt.Errorf("%s needs one of: %s", args[0], strings.Join(verbs, ", "))
+		}
+		return command{}, nil, fmt.Errorf("unknown command %q: %s takes %s", args[0]+" "+args[1], args[0], strings.Join(verbs, ", "))
+	}
+	return command{}, nil, fmt.Errorf("unknown command %q", args[0])
+}
+
+// commandNames lists the first words, for the overview.
+func commandNames() []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, c := range commands {
+		w, _, _ := strings.Cut(c.name, " ")
+		if !seen[w] {
+			seen[w] = true
+			out = append(out, w)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+func buildSetup(fs *flag.FlagSet, e *env) func([]string) int {
+	out := fs.String("out", "", "write the configuration document to `FILE`")
+	return func(args []string) int {
+		if err := firstError(argCount(args, 0, ""), outPath(*out)); err != nil {
+			return e.usage("setup", err)
+		}
+		return e.notYet("setup")
+	}
+}
+
+func buildCheck(fs *flag.FlagSet, e *env) func([]string) int {
+	provider := fs.String("provider", "", "provider profile `P`: a built-in ID or a profile file")
+	selector := fs.String("selector", "", "DKIM `selector` to check")
+	expect := fs.String("expect-dkim", "", "the DKIM TXT `value` the admin was told to publish")
+	domains := fs.String("domains", "", "check every domain in `FILE`, one a line")
+	fs.Bool("json", false, "print JSON")
+	return func(args []string) int {
+		var err error
+		switch {
+		case *domains != "" && len(args) > 0:
+			err = fmt.Errorf("give a DOMAIN or --domains FILE, not both")
+		case *domains == "":
+			err = firstError(argCount(args, 1, "DOMAIN"), domainArg("DOMAIN", args))
+		default:
+			err = argCount(args, 0, "")
+		}
+		err = firstError(err, optionalProvider(*provider), optionalSelector("selector", *selector), noControl("expect-dkim", *expect))
+		if err != nil {
+			return e.usage("check", err)
+		}
+		return e.notYet("check")
+	}
+}
+
+func buildSPFEval(fs *flag.FlagSet, e *env) func([]string) int {
+	ip := fs.String("ip", "", "the connecting client's `IP` address")
+	sender := fs.String("sender", "", "the MAIL FROM `address`; empty: postmaster@HELO")
+	helo := fs.String("helo", "", "the HELO/EHLO `name`")
+	fs.Bool("json", false, "print JSON")
+	return func(args []string) int {
+		err := firstError(argCount(args, 0, ""), required("ip", *ip), required("helo", *helo))
+		if err == nil {
+			if _, perr := netip.ParseAddr(*ip); perr != nil {
+				err = fmt.Errorf("--ip: %q is not an IPv4 or IPv6 address", *ip)
+			}
+		}
+		if err == nil && *sender != "" {
+			_, aerr := transports.ParseAddress(*sender)
+			err = named("--sender", aerr)
+		}
+		if err == nil {
+			_, derr := transports.NormalizeDNSName(*helo)
+			err = named("--helo", derr)
+		}
+		if err != nil {
+			return e.usage("spf eval", err)
+		}
+		return e.notYet("spf eval")
+	}
+}
+
+func buildSPFSuggest(fs *flag.FlagSet, e *env) func([]string) int {
+	provider := fs.String("provider", "", "provider profile `P`")
+	fs.Bool("json", false, "print JSON")
+	return func(args []string) int {
+		err := firstError(argCount(args, 1, "DOMAIN"), domainArg("DOMAIN", args), required("provider", *provider), optionalProvider(*provider))
+		if err != nil {
+			return e.usage("spf suggest", err)
+		}
+		return e.notYet("spf suggest")
+	}
+}
+
+func buildDKIMGen(fs *flag.FlagSet, e *env) func([]string) int {
+	domain := fs.String("domain", "", "the signing `domain`")
+	selector := fs.String("selector", "", "the DKIM `selector`")
+	algo := fs.String("algo", "rsa2048", "key `algorithm`: rsa2048, rsa3072, rsa4096 or ed25519")
+	out := fs.String("out", "", "write the private key to `FILE` (0600) instead of the keychain")
+	fs.Bool("json", false, "print JSON")
+	return func(args []string) int {
+		err := firstError(argCount(args, 0, ""), required("domain", *domain), domainFlag("domain", *domain),
+			required("selector", *selector), optionalSelector("selector", *selector),
+			checkEnum("algo", *algo, "rsa2048", "rsa3072", "rsa4096", "ed25519"), outPath(*out))
+		if err != nil {
+			return e.usage("dkim gen", err)
+		}
+		return e.notYet("dkim gen")
+	}
+}
+
+func buildDKIMImport(fs *flag.FlagSet, e *env) func([]string) int {
+	domain := fs.String("domain", "", "the signing `domain`")
+	selector := fs.String("selector", "", "the DKIM `selector`")
+	return func(args []string) int {
+		err := firstError(argCount(args, 1, "FILE (the private key in PEM)"), required("domain", *domain), domainFlag("domain", *domain),
+			required("selector", *selector), optionalSelector("selector", *selector))
+		if err != nil {
+			return e.usage("dkim import", err)
+		}
+		return e.notYet("dkim import")
+	}
+}
+
+func buildSecretsForget(fs *flag.FlagSet, e *env) func([]string) int {
+	return func(args []string) int {
+		if err := firstError(argCount(args, 1, "DOMAIN"), domainArg("DOMAIN", args)); err != nil {
+			return e.usage("secrets forget", err)
+		}
+		return e.notYet("secrets forget")
+	}
+}
+
+// smtpFlags are shared by smtp test and smtp verify.
+type smtpFlags struct {
+	host, encryption, certCheck, user, passwordEnv string
+	port                                           int
+	timeout                                        time.Duration
+}
+
+func (s *smtpFlags) register(fs *flag.FlagSet) {
+	fs.StringVar(&s.host, "host", "", "SMTP server `name` or IP address")
+	fs.IntVar(&s.port, "port", 0, "TCP `port`: 587, 465 or 25")
+	fs.StringVar(&s.encryption, "encryption", "", "none, tls, starttls or starttls-optional")
+	fs.StringVar(&s.certCheck, "cert-check", "strict", "strict or skip")
+	fs.StringVar(&s.user, "user", "", "`username` for SMTP AUTH")
+	fs.StringVar(&s.passwordEnv, "password-env", "", "environment `VAR` holding the password (never a flag: it would show in ps)")
+	fs.DurationVar(&s.timeout, "timeout", 60*time.Second, "bound for the whole test")
+	fs.Bool("json", false, "print JSON")
+}
+
+func (s *smtpFlags) validate() error {
+	err := firstError(required("host", s.host), required("encryption", s.encryption))
+	if err != nil {
+		return err
+	}
+	if _, herr := transports.NormalizeHost(s.host); herr != nil {
+		return named("--host", herr)
+	}
+	if s.port == 0 {
+		return fmt.Errorf("--port is required (587 for STARTTLS, 465 for implicit TLS)")
+	}
+	return firstError(named("--port", transports.CheckPort(s.port)),
+		checkEnum("encryption", s.encryption, "none", "tls", "starttls", "starttls-optional"),
+		checkEnum("cert-check", s.certCheck, "strict", "skip"),
+		noControl("user", s.user), positiveDuration("timeout", s.timeout, time.Hour))
+}
+
+func buildSMTPTest(fs *flag.FlagSet, e *env) func([]string) int {
+	var s smtpFlags
+	s.register(fs)
+	return func(args []string) int {
+		if err := firstError(argCount(args, 0, ""), s.validate()); err != nil {
+			return e.usage("smtp test", err)
+		}
+		return e.notYet("smtp test")
+	}
+}
+
+func buildSMTPDetect(fs *flag.FlagSet, e *env) func([]string) int {
+	timeout := fs.Duration("timeout", 60*time.Second, "bound for the whole detection")
+	fs.Bool("json", false, "print JSON")
+	return func(args []string) int {
+		if err := firstError(argCount(args, 1, "DOMAIN"), domainArg("DOMAIN", args), positiveDuration("timeout", *timeout, time.Hour)); err != nil {
+			return e.usage("smtp detect", err)
+		}
+		return e.notYet("smtp detect")
+	}
+}
+
+func buildSMTPVerify(fs *flag.FlagSet, e *env) func([]string) int {
+	var s smtpFlags
+	s.register(fs)
+	from := fs.String("from", "", "sender `ADDR`, an address of the domain")
+	to := fs.String("to", "", "recipient `ADDR`: a mailbox you can read")
+	selector := fs.String("dkim-selector", "", "sign with the DKIM key of this `selector` from the keychain")
+	return func(args []string) int {
+		err := firstError(argCount(args, 0, ""), s.validate(), required("from", *from), required("to", *to))
+		if err == nil {
+			_, ferr := transports.ParseAddress(*from)
+			_, terr := transports.ParseAddress(*to)
+			err = firstError(named("--from", ferr), named("--to", terr), optionalSelector("dkim-selector", *selector))
+		}
+		if err != nil {
+			return e.usage("smtp verify", err)
+		}
+		return e.notYet("smtp verify")
+	}
+}
+
+func buildPoll(fs *flag.FlagSet, e *env) func([]string) int {
+	provider := fs.String("provider", "", "provider profile `P`")
+	selector := fs.String("selector", "", "DKIM `selector` to wait for")
+	expect := fs.String("expect-dkim", "", "the DKIM TXT `value` that must appear")
+	interval := fs.Duration("interval", 5*time.Second, "time between rounds")
+	timeout := fs.Duration("timeout", 30*time.Minute, "give up after this long (exit 1)")
+	fs.Bool("json", false, "print JSON")
+	return func(args []string) int {
+		err := firstError(argCount(args, 1, "DOMAIN"), domainArg("DOMAIN", args), required("provider", *provider), optionalProvider(*provider),
+			optionalSelector("selector", *selector), noControl("expect-dkim", *expect),
+			positiveDuration("interval", *interval, time.Hour), positiveDuration("timeout", *timeout, 48*time.Hour))
+		if err != nil {
+			return e.usage("poll", err)
+		}
+		return e.notYet("poll")
+	}
+}
+
+func buildVersion(fs *flag.FlagSet, e *env) func([]string) int {
+	return func(args []string) int {
+		if err := argCount(args, 0, ""); err != nil {
+			return e.usage("version", err)
+		}
+		fmt.Fprintln(e.Out, "mailwizard", Version())
+		return ExitOK
+	}
+}
+
+func domainArg(name string, args []string) error {
+	if len(args) == 0 {
+		return nil
+	}
+	_, err := transports.NormalizeDomain(args[0])
+	return named(name, err)
+}
+
+func domainFlag(flagName, v string) error {
+	if v == "" {
+		return nil
+	}
+	_, err := transports.NormalizeDomain(v)
+	return named("--"+flagName, err)
+}
+
+func optionalSelector(flagName, v string) error {
+	if v == "" {
+		return nil
+	}
+	_, err := transports.NormalizeSelector(v)
+	return named("--"+flagName, err)
+}
+
+func optionalProvider(v string) error {
+	if v == "" {
+		return nil
+	}
+	_, err := transports.LoadProvider(v)
+	return named("--provider", err)
+}
+
+func noControl(flagName, v string) error {
+	return named("--"+flagName, transports.CheckText(v))
+}
+
+func outPath(v string) error {
+	if v == "" {
+		return nil
+	}
+	return named("--out", transports.CheckText(v))
+}

@@ -1,0 +1,151 @@
+package cli
+
+import (
+	"flag"
+	"fmt"
+	"net"
+	"net/netip"
+	"strconv"
+	"strings"
+	"time"
+
+	"mailwizard/transports"
+	"mailwizard/wizard/i18n"
+)
+
+// globals are the flags every command takes, before or after its name.
+type globals struct {
+	resolver   string
+	dnsServer  string
+	dnsTimeout time.Duration
+	langText   string
+
+	resolvers []string // parsed from resolver, each HOST:PORT
+	lang      i18n.Lang
+}
+
+func (g *globals) register(fs *flag.FlagSet) {
+	if g.dnsTimeout == 0 {
+		g.dnsTimeout = 2 * time.Second
+	}
+	fs.StringVar(&g.resolver, "resolver", g.resolver, "")
+	fs.StringVar(&g.dnsServer, "dns-server", g.dnsServer, "")
+	fs.DurationVar(&g.dnsTimeout, "dns-timeout", g.dnsTimeout, "")
+	fs.StringVar(&g.langText, "lang", g.langText, "")
+}
+
+func (g *globals) validate() error {
+	g.resolvers = nil
+	if g.resolver != "" {
+		for _, r := range strings.Split(g.resolver, ",") {
+			hp, err := hostPort(r, 53)
+			if err != nil {
+				return fmt.Errorf("--resolver: %w", err)
+			}
+			g.resolvers = append(g.resolvers, hp)
+		}
+	}
+	if g.dnsServer != "" {
+		hp, err := hostPort(g.dnsServer, 53)
+		if err != nil {
+			return fmt.Errorf("--dns-server: %w", err)
+		}
+		g.dnsServer = hp
+	}
+	if g.dnsTimeout <= 0 || g.dnsTimeout > time.Minute {
+		return fmt.Errorf("--dns-timeout: %v is outside 1ms-1m", g.dnsTimeout)
+	}
+	g.lang = ""
+	if g.langText != "" {
+		l, err := i18n.Parse(g.langText)
+		if err != nil {
+			return fmt.Errorf("--lang: %w", err)
+		}
+		g.lang = l
+	}
+	return nil
+}
+
+// hostPort checks "HOST:PORT" (HOST an IP or a name; IPv6 in brackets)
+// and adds defaultPort when the port is left out.
+func hostPort(s string, defaultPort int) (string, error) {
+	s = strings.TrimSpace(s)
+	if err := transports.CheckText(s); err != nil {
+		return "", err
+	}
+	host, port, err := net.SplitHostPort(s)
+	if err != nil {
+		host, port = strings.Trim(s, "[]"), strconv.Itoa(defaultPort)
+	}
+	if host == "" {
+		return "", fmt.Errorf("%q has no host: use HOST:PORT, such as 127.0.0.1:53", s)
+	}
+	if _, err := netip.ParseAddr(host); err != nil {
+		if _, err := transports.NormalizeDNSName(host); err != nil {
+			return "", fmt.Errorf("%q: host %v", s, err)
+		}
+	}
+	p, err := strconv.Atoi(port)
+	if err != nil {
+		return "", fmt.Errorf("%q: port %q is not a number", s, port)
+	}
+	if err := transports.CheckPort(p); err != nil {
+		return "", fmt.Errorf("%q: port %w", s, err)
+	}
+	return net.JoinHostPort(host, port), nil
+}
+
+// checkEnum checks a flag value against its allowed values.
+func checkEnum(flagName, v string, allowed ...string) error {
+	for _, a := range allowed {
+		if v == a {
+			return nil
+		}
+	}
+	return fmt.Errorf("--%s: %q is not one of %s", flagName, v, strings.Join(allowed, ", "))
+}
+
+// required names a flag that was left out.
+func required(flagName, v string) error {
+	if strings.TrimSpace(v) == "" {
+		return fmt.Errorf("--%s is required", flagName)
+	}
+	return nil
+}
+
+// named prefixes a validation error with the flag or argument it concerns.
+func named(name string, err error) error {
+	if err == nil {
+		return nil
+	}
+	return fmt.Errorf("%s: %w", name, err)
+}
+
+// firstError returns the first non-nil error: one clear message at a time.
+func firstError(errs ...error) error {
+	for _, err := range errs {
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// positiveDuration checks timeouts and intervals.
+func positiveDuration(flagName string, d, max time.Duration) error {
+	if d <= 0 || d > max {
+		return fmt.Errorf("--%s: %v is outside 1ms-%v", flagName, d, max)
+	}
+	return nil
+}
+
+// argCount checks the number of positional arguments.
+func argCount(args []string, want int, names string) error {
+	switch {
+	case len(args) < want:
+		return fmt.Errorf("missing %s", names)
+	case len(args) > want:
+		return fmt.Errorf("unexpected argument %q", args[want])
+	}
+	return nil
+}
