@@ -1,0 +1,20 @@
+// Command mailwizard sets up how a hosted service sends mail for a domain:
+// with no arguments it opens the wizard window, with a subcommand it runs
+// on the terminal (mailwizard help).
+package main
+
+import (
+	"os"
+
+	"fyne.io/fyne/v2/app"
+
+	"mailwizard/wizard"
+	"mailwizard/wizard/cli"
+	"mailwizard/wizard/gui"
+)
+
+func main() {
+	os.Exit(cli.Main(os.Args[1:], cli.OSStdio(), func(opts wizard.Options) int {
+		return gui.Run(app.NewWithID(gui.AppID), opts)
+	}))
+}

@@ -1,0 +1,210 @@
+package gui
+
+import (
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/storage"
+	"fyne.io/fyne/v2/widget"
+
+	"mailwizard/transports"
+	"mailwizard/wizard"
+	"mailwizard/wizard/i18n"
+)
+
+// welcomeStep: choose the language and the service that will send the mail.
+type welcomeStep struct {
+	u       *ui
+	lang    *widget.Select
+	radio   *widget.RadioGroup
+	fields  map[string]*field
+	details *widget.Label
+	custom  *fyne.Container
+	other   *widget.Label
+	box     *fyne.Container
+}
+
+func newWelcomeStep(u *ui) *welcomeStep {
+	s := &welcomeStep{u: u, fields: map[string]*field{}}
+	tr, st := u.tr, u.flow.State
+
+	intro := widget.NewLabel(tr.X("welcome.intro",
+		"This wizard sets up how a hosted service sends mail for your domain. It checks each setting against the real DNS and mail servers, "+
+			"shows the exact DNS records to publish, and ends with one configuration file to upload to the service. "+
+			"Your answers are saved as you type: you can close the window and carry on later."))
+	intro.Wrapping = fyne.TextWrapWord
+
+	langNames := make([]string, len(i18n.Supported))
+	for i, l := range i18n.Supported {
+		langNames[i] = l.Name()
+	}
+	langSelect := widget.NewSelect(langNames, nil)
+	langSelect.SetSelected(st.Lang.Name())
+	langSelect.OnChanged = func(name string) {
+		for _, l := range i18n.Supported {
+			if l.Name() == name {
+				u.setLang(l)
+			}
+		}
+	}
+	s.lang = langSelect
+	s.fields["lang"] = newField(tr.X("welcome.lang", "Language"), "", langSelect)
+
+	ids, labels := providerChoices(tr, st)
+	radio := widget.NewRadioGroup(labels, nil)
+	for i, id := range ids {
+		if id == st.Provider {
+			radio.SetSelected(labels[i])
+		}
+	}
+	s.radio = radio
+	s.details = widget.NewLabel("")
+	s.details.Wrapping = fyne.TextWrapWord
+	s.custom = s.customForm()
+	radio.OnChanged = func(label string) {
+		for i, l := range labels {
+			if l == label {
+				st.Provider = ids[i]
+			}
+		}
+		if label == "" {
+			st.Provider = ""
+		}
+		u.changed()
+		s.refreshDetails()
+		u.relayout()
+	}
+	s.fields["provider"] = newField(tr.X("welcome.provider", "Service"),
+		tr.X("welcome.provider.help", "The service that will send mail with your domain as sender. If it is not listed, open the profile file your service's support desk sent, or choose \"Other service\" and fill in what its documentation says."),
+		radio)
+
+	openProfile := widget.NewButton(tr.X("welcome.open_profile", "Open a profile file…"), s.chooseProfileFile)
+
+	s.other = widget.NewLabel("")
+	s.other.Wrapping = fyne.TextWrapWord
+	s.other.Hide()
+	s.box = container.NewVBox(intro, s.fields["lang"].box, s.fields["provider"].box,
+		container.NewHBox(openProfile), s.details, s.custom, s.other)
+	s.refreshDetails()
+	return s
+}
+
+// chooseProfileFile lets the admin pick a profile file from their support
+// desk; a file that does not load is reported on the provider field.
+func (s *welcomeStep) chooseProfileFile() {
+	d := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
+		if err != nil || r == nil {
+			return
+		}
+		path := r.URI().Path()
+		r.Close()
+		if _, err := transports.LoadProvider(path); err != nil {
+			s.markErrors(map[string]string{"provider": sentence(err.Error())})
+			s.u.relayout()
+			return
+		}
+		s.u.flow.State.Provider = path
+		s.u.changed()
+		s.u.show() // rebuild the page with the file among the choices
+	}, s.u.win)
+	d.SetFilter(storage.NewExtensionFileFilter([]string{".json"}))
+	d.Show()
+}
+
+// providerChoices lists the built-in profiles and, if the draft names a
+// profile file, that one too.
+func providerChoices(tr *i18n.Translator, st *wizard.State) (ids, labels []string) {
+	ps, _ := transports.BuiltinProviders()
+	builtin := false
+	for _, p := range ps {
+		name := p.Name
+		if p.ID == "custom" {
+			name = tr.X("provider.custom.name", "Other service")
+		}
+		ids, labels = append(ids, p.ID), append(labels, name)
+		builtin = builtin || p.ID == st.Provider
+	}
+	if st.Provider != "" && !builtin {
+		if p, err := transports.LoadProvider(st.Provider); err == nil {
+			ids, labels = append([]string{st.Provider}, ids...), append([]string{p.Name + " (profile file)"}, labels...)
+		}
+	}
+	return ids, labels
+}
+
+func (s *welcomeStep) customForm() *fyne.Container {
+	tr, st := s.u.tr, s.u.flow.State
+	if st.Custom == nil {
+		st.Custom = &wizard.CustomFields{}
+	}
+	c := st.Custom
+	entry := func(key, label, help, placeholder string, value *string) *field {
+		e := widget.NewEntry()
+		e.SetPlaceHolder(placeholder)
+		e.SetText(*value)
+		e.OnChanged = func(text string) {
+			*value = text
+			s.u.changed()
+		}
+		f := newField(label, help, e)
+		s.fields["custom."+key] = f
+		return f
+	}
+	return container.NewVBox(
+		entry("name", tr.X("custom.name", "Name of the service"), "", "Acme Mailer", &c.Name).box,
+		entry("spf_include", tr.X("custom.spf_include", "SPF include"),
+			tr.X("custom.spf_include.help", "The domain the service asks you to add to your SPF record as include:…, if any."), "spf.example-service.com", &c.SPFInclude).box,
+		entry("sending_ranges", tr.X("custom.sending_ranges", "Sending IP ranges"),
+			tr.X("custom.sending_ranges.help", "The addresses the service sends from, in CIDR notation, separated by commas. Used to check your SPF record and to allow-list the service on your own mail server."), "192.0.2.0/24, 2001:db8::/32", &c.SendingRanges).box,
+		entry("noreply_address", tr.X("custom.noreply_address", "No-reply address"),
+			tr.X("custom.noreply_address.help", "The service's own sender address, if it offers to send from it."), "noreply@example-service.com", &c.NoReplyAddress).box,
+	)
+}
+
+// refreshDetails explains what the chosen service needs from the admin.
+func (s *welcomeStep) refreshDetails() {
+	st := s.u.flow.State
+	if st.Provider == "custom" {
+		s.custom.Show()
+		setNote(s.details, "")
+		return
+	}
+	s.custom.Hide()
+	if st.Provider == "" {
+		setNote(s.details, "")
+		return
+	}
+	p, err := transports.LoadProvider(st.Provider)
+	if err != nil {
+		setNote(s.details, err.Error())
+		return
+	}
+	setNote(s.details, describeProvider(s.u.tr, p))
+}
+
+func describeProvider(tr *i18n.Translator, p *transports.Provider) string {
+	var lines []string
+	if p.Description != "" {
+		lines = append(lines, p.Description)
+	}
+	if p.SPFInclude != "" {
+		lines = append(lines, tr.X("provider.spf", "SPF: add include:%s to your domain's SPF record.", p.SPFInclude))
+	}
+	switch p.DKIM.Mode {
+	case "generate":
+		lines = append(lines, tr.X("provider.dkim.generate", "DKIM: this wizard makes a key pair; you publish the public key as a TXT record."))
+	case "cname":
+		lines = append(lines, tr.X("provider.dkim.cname", "DKIM: you publish %d CNAME records that point to the service's keys.", len(p.DKIM.CNAMEs)))
+	}
+	if len(p.RelayAllowlist) > 0 {
+		lines = append(lines, tr.X("provider.allowlist", "Own mail server: allow the service's addresses %s.", strings.Join(p.RelayAllowlist, ", ")))
+	}
+	lines = append(lines, p.Notes...)
+	return strings.Join(lines, "\n")
+}
+
+func (s *welcomeStep) content() fyne.CanvasObject { return s.box }
+
+func (s *welcomeStep) markErrors(errs map[string]string) { markAll(s.fields, errs, s.other) }
