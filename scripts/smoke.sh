@@ -1,0 +1,79 @@
+#!/usr/bin/env bash
+# Smoke test of the real binary: the CLI contract's exit codes, then the
+# window under Xvfb: it must appear with its title and minimum size, render
+# the welcome step (screenshot in out/), and quit cleanly on Ctrl+Q.
+#   scripts/smoke.sh [BINARY]
+set -euo pipefail
+bin=$(realpath "${1:-./mailwizard}")
+out=${SMOKE_OUT:-out}
+mkdir -p "$out"
+export LANG=en_US.UTF-8
+fail() { echo "smoke: $*" >&2; exit 1; }
+
+# --- the command line -------------------------------------------------------
+expect_exit() { # want, command...
+	local want=$1; shift
+	set +e; "$@" >"$out/cli.out" 2>"$out/cli.err"; local got=$?; set -e
+	[ "$got" = "$want" ] || fail "$* exited $got, want $want: $(cat "$out/cli.err")"
+}
+expect_exit 0 "$bin" providers --json
+grep -q '"spf_include": "_spf.clockwise.info"' "$out/cli.out" || fail "providers --json lacks ClockWise's include"
+expect_exit 2 "$bin" no-such-command
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+sed 's/"version": 1/"version": 99/' transports/testdata/config.golden.json >"$tmp/v99.json"
+expect_exit 2 "$bin" export validate "$tmp/v99.json"
+grep -q 'version: is 99' "$out/cli.err" || fail "version-99 file: $(cat "$out/cli.err")"
+expect_exit 0 "$bin" export validate transports/testdata/config.golden.json
+echo "smoke: command line ok"
+
+# --- the window -------------------------------------------------------------
+# A fresh HOME: no draft from an earlier run, no user settings.
+export HOME=$tmp/home XDG_CONFIG_HOME=$tmp/home/.config
+mkdir -p "$HOME"
+exec 3>"$tmp/display"
+Xvfb -displayfd 3 -screen 0 1280x800x24 -nolisten tcp >"$out/xvfb.log" 2>&1 &
+xvfb=$!
+trap 'kill $xvfb 2>/dev/null; rm -rf "$tmp"' EXIT
+for _ in $(seq 100); do [ -s "$tmp/display" ] && break; sleep 0.1; done
+[ -s "$tmp/display" ] || fail "Xvfb did not start: $(cat "$out/xvfb.log")"
+export DISPLAY=:$(head -1 "$tmp/display")
+
+"$bin" >"$out/gui.log" 2>&1 &
+app=$!
+win=
+for _ in $(seq 600); do # a cold start on a slow machine: allow 60 s
+	win=$(xdotool search --name '^Mail Transport Wizard$' 2>/dev/null | head -1 || true)
+	[ -n "$win" ] && break
+	kill -0 $app 2>/dev/null || fail "the app exited before showing its window: $(cat "$out/gui.log")"
+	sleep 0.1
+done
+[ -n "$win" ] || fail "no window titled 'Mail Transport Wizard' after 60 s"
+
+read -r w h < <(xdotool getwindowgeometry --shell "$win" | awk -F= '/^WIDTH/{w=$2} /^HEIGHT/{h=$2} END{print w, h}')
+[ "$w" -ge 900 ] && [ "$h" -ge 650 ] || fail "window is ${w}x${h}, want at least 900x650"
+
+# Take screenshots until the window has drawn its content: a blank frame
+# has one or two colours, the welcome step hundreds.
+shot=$out/smoke-welcome.png
+for _ in $(seq 100); do
+	import -window "$win" "$shot" 2>/dev/null || true
+	colours=$(identify -format '%k' "$shot" 2>/dev/null || echo 0)
+	[ "$colours" -gt 50 ] && break
+	sleep 0.1
+done
+[ "$colours" -gt 50 ] || fail "the window stayed blank (screenshot $shot)"
+echo "smoke: window ${w}x${h} rendered, screenshot $shot"
+
+xdotool windowfocus --sync "$win"
+xdotool key --clearmodifiers ctrl+q
+for _ in $(seq 100); do kill -0 $app 2>/dev/null || break; sleep 0.1; done
+if kill -0 $app 2>/dev/null; then
+	kill $app
+	fail "the window did not close on Ctrl+Q"
+fi
+wait $app || fail "the app exited with status $? after Ctrl+Q: $(cat "$out/gui.log")"
+if grep -qi 'error' "$out/gui.log"; then
+	fail "the app logged errors: $(cat "$out/gui.log")"
+fi
+echo "smoke: window closed cleanly"
