@@ -4,8 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
-	"os"
+	"io/fs"
 	"strings"
 	"time"
 
@@ -222,17 +221,12 @@ func (d *Document) WriteFile(path string) error {
 
 // ReadFile reads and fully validates a document.
 func ReadFile(path string) (*Document, error) {
-	f, err := os.Open(path)
+	raw, err := readSmallFile(path, maxDocumentSize)
 	if err != nil {
-		return nil, fmt.Errorf("reading configuration: %w", err)
-	}
-	defer f.Close()
-	raw, err := io.ReadAll(io.LimitReader(f, maxDocumentSize+1))
-	if err != nil {
-		return nil, fmt.Errorf("reading configuration: %w", err)
-	}
-	if len(raw) > maxDocumentSize {
-		return nil, &FieldError{Err: &reasonError{kind: ErrNotConfig, msg: fmt.Sprintf("is larger than %d MiB: not a mailwizard configuration document", maxDocumentSize>>20)}}
+		if errors.Is(err, fs.ErrNotExist) || errors.Is(err, fs.ErrPermission) {
+			return nil, fmt.Errorf("reading configuration: %w", err)
+		}
+		return nil, &FieldError{Err: &reasonError{kind: ErrNotConfig, msg: err.Error()}}
 	}
 	return Parse(raw)
 }

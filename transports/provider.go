@@ -3,6 +3,7 @@ package transports
 import (
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"net/netip"
 	"os"
@@ -126,7 +127,7 @@ func LoadProvider(idOrFile string) (*Provider, error) {
 			return p, nil
 		}
 	}
-	raw, err := os.ReadFile(idOrFile)
+	raw, err := readSmallFile(idOrFile, maxProfileSize)
 	if err != nil {
 		ids := make([]string, len(builtin))
 		for i, p := range builtin {
@@ -142,6 +143,34 @@ func LoadProvider(idOrFile string) (*Provider, error) {
 		return nil, fmt.Errorf("provider profile %s: %w", idOrFile, err)
 	}
 	return p, nil
+}
+
+// maxProfileSize bounds a profile file: real ones are a few KiB.
+const maxProfileSize = 1 << 20
+
+// readSmallFile reads a regular file of at most max bytes, so that a path
+// to a device or a pipe cannot hang or exhaust the wizard.
+func readSmallFile(path string, max int64) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return nil, err
+	}
+	if !st.Mode().IsRegular() {
+		return nil, fmt.Errorf("%s is not a regular file", path)
+	}
+	raw, err := io.ReadAll(io.LimitReader(f, max+1))
+	if err != nil {
+		return nil, err
+	}
+	if int64(len(raw)) > max {
+		return nil, fmt.Errorf("%s is larger than %d KiB: not a profile", path, max>>10)
+	}
+	return raw, nil
 }
 
 // ParseProvider reads a profile, checked against the schema and then field

@@ -99,6 +99,15 @@ func TestLoadProviderFile(t *testing.T) {
 	test(`{"id": "x"`, "", "cut off")
 	test(`{"id": "x",}`, "", "line 1, column 12")
 
+	if _, err := os.Stat("/dev/zero"); err == nil {
+		// A device would otherwise be read forever.
+		if _, err := LoadProvider("/dev/zero"); err == nil || !strings.Contains(err.Error(), "not a regular file") {
+			t.Errorf("LoadProvider(/dev/zero) = %v", err)
+		}
+		if _, err := ReadFile("/dev/zero"); !errors.Is(err, ErrNotConfig) {
+			t.Errorf("ReadFile(/dev/zero) = %v", err)
+		}
+	}
 	if _, err := LoadProvider("no-such-service"); !errors.Is(err, ErrUnknownProvider) || !strings.Contains(err.Error(), "clockwise") {
 		t.Errorf("unknown provider: error = %v, want ErrUnknownProvider listing the built-in ones", err)
 	}
