@@ -17,4 +17,6 @@ if ! printf probe | secret-tool store --label=mailwizard-probe app mailwizard-pr
 	exit 1
 fi
 secret-tool clear app mailwizard-probe
+# Keychain tests fail, rather than skip, when the keychain is missing here.
+export MAILWIZARD_REQUIRE_KEYCHAIN=1
 "$@"

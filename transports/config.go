@@ -31,6 +31,37 @@ type Document struct {
 	DKIM       []DKIMKey  `json:"dkim,omitempty"`
 	DNS        []DNSFact  `json:"dns,omitempty"`
 	Evidence   []Evidence `json:"evidence,omitempty"`
+	// Secrets are the referenced secrets sealed to the service's key, or,
+	// only when the admin asked for it, in plain text.
+	Secrets []ExportedSecret `json:"secrets,omitempty"`
+}
+
+// ExportedSecret carries one secret of the document to the service.
+type ExportedSecret struct {
+	Ref       SecretRef `json:"ref"`
+	Kind      string    `json:"kind"`                // smtp-password or dkim-private-key
+	Recipient string    `json:"recipient,omitempty"` // the age key it is sealed to
+	Sealed    string    `json:"sealed,omitempty"`    // ASCII-armoured age file
+	Plaintext string    `json:"plaintext,omitempty"` // only on explicit request
+}
+
+// sealedHeader starts an ASCII-armoured age file.
+const sealedHeader = "-----BEGIN AGE ENCRYPTED FILE-----"
+
+// SecretRefs lists every secret the document refers to, with its kind.
+func (d *Document) SecretRefs() map[SecretRef]string {
+	out := map[SecretRef]string{}
+	for _, t := range d.Transports {
+		if t.SMTP != nil && t.SMTP.PasswordRef != "" {
+			out[t.SMTP.PasswordRef] = "smtp-password"
+		}
+	}
+	for _, k := range d.DKIM {
+		if k.PrivateKeyRef != "" {
+			out[k.PrivateKeyRef] = "dkim-private-key"
+		}
+	}
+	return out
 }
 
 // DKIMKey is the public half of a DKIM key and the record that publishes
@@ -121,6 +152,10 @@ func (d *Document) Validate() error {
 	for i, e := range d.Evidence {
 		errs.add(fmt.Sprintf("evidence[%d]", i), e.validate(d.Transports))
 	}
+	refs := d.SecretRefs()
+	for i, sec := range d.Secrets {
+		errs.add(fmt.Sprintf("secrets[%d]", i), sec.validate(refs))
+	}
 	return errs.err()
 }
 
@@ -184,6 +219,29 @@ func (e Evidence) validate(list List) error {
 	}
 	errs.add("server", CheckText(e.Server))
 	errs.add("detail", CheckText(e.Detail))
+	return errs.err()
+}
+
+func (s ExportedSecret) validate(refs map[SecretRef]string) error {
+	var errs FieldErrors
+	if kind, ok := refs[s.Ref]; !ok {
+		errs.add("ref", &reasonError{kind: ErrConflict, msg: fmt.Sprintf("%q is not referred to by this document", s.Ref)})
+	} else if s.Kind != kind {
+		errs.add("kind", &reasonError{kind: ErrConflict, msg: fmt.Sprintf("is %q; the document refers to %q as %s", s.Kind, s.Ref, kind)})
+	}
+	switch {
+	case (s.Sealed == "") == (s.Plaintext == ""):
+		errs.add("sealed", &reasonError{kind: ErrConflict, msg: "a secret is either sealed or, on request, plain text: exactly one"})
+	case s.Sealed != "":
+		if !strings.HasPrefix(s.Sealed, sealedHeader) {
+			errs.add("sealed", &reasonError{kind: ErrSyntax, msg: "is not an ASCII-armoured age file"})
+		}
+		if s.Recipient == "" {
+			errs.add("recipient", &reasonError{kind: ErrEmpty, msg: "is empty: name the key the secret is sealed to"})
+		}
+	case s.Recipient != "":
+		errs.add("recipient", &reasonError{kind: ErrConflict, msg: "is set on a plain-text secret"})
+	}
 	return errs.err()
 }
 
