@@ -14,6 +14,7 @@ import (
 	"os/signal"
 	"strings"
 
+	"mailwizard/transports/secrets"
 	"mailwizard/wizard"
 	"mailwizard/wizard/i18n"
 )
@@ -48,7 +49,7 @@ func Main(args []string, stdio Stdio, openWindow OpenWindow) int {
 }
 
 func run(ctx context.Context, args []string, stdio Stdio, openWindow OpenWindow) int {
-	e := &env{ctx: ctx, Stdio: stdio}
+	e := &env{ctx: ctx, Stdio: stdio, openStore: openKeychain}
 	top := flag.NewFlagSet("mailwizard", flag.ContinueOnError)
 	top.SetOutput(io.Discard)
 	e.globals.register(top)
@@ -111,10 +112,20 @@ func run(ctx context.Context, args []string, stdio Stdio, openWindow OpenWindow)
 // env is what every command runs with.
 type env struct {
 	Stdio
-	ctx     context.Context
-	globals globals
-	preset  string
-	tr      *i18n.Translator
+	ctx       context.Context
+	globals   globals
+	preset    string
+	tr        *i18n.Translator
+	openStore func() (secrets.Store, error)
+}
+
+// openKeychain is how commands reach the secret store; tests replace it.
+var openKeychain = func() (secrets.Store, error) { return secrets.OpenKeychain() }
+
+// fail reports an error that is not the user's input and returns code.
+func (e *env) fail(cmd string, code int, err error) int {
+	fmt.Fprintf(e.Err, "mailwizard %s: %v\n", cmd, err)
+	return code
 }
 
 // usage reports bad input or usage and returns ExitUsage. The message names

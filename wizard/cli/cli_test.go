@@ -82,8 +82,6 @@ func TestNotYetAvailable(t *testing.T) {
 		{"spf", "eval", "--ip", "192.0.2.1", "--sender", "a@example.nl", "--helo", "mail.example.nl", "--json"},
 		{"smtp", "test", "--host", "smtp.office365.com", "--port", "587", "--encryption", "starttls", "--user", "a@example.nl", "--password-env", "PW"},
 		{"smtp", "detect", "bücher.de"},
-		{"dkim", "gen", "--domain", "example.nl", "--selector", "clockwise-202611", "--algo", "ed25519"},
-		{"secrets", "forget", "example.nl"},
 		{"poll", "example.nl", "--provider", "spinoffice", "--timeout", "10m"},
 		{"setup", "--preset", "p.json"},
 	} {

@@ -21,12 +21,12 @@ type command struct {
 }
 
 var commands = []command{
-	{"setup", "[--preset FILE] [--out FILE]", "the wizard's flow on the terminal: prompts, checks, code, export", buildSetup},
+	{"setup", "[--preset FILE] [--out FILE] [--include-secrets-plaintext]", "the wizard's flow on the terminal: prompts, checks, code, export", buildSetup},
 	{"check", "DOMAIN | --domains FILE [--provider P] [--selector S] [--expect-dkim V] [--json]", "check SPF, DKIM, DMARC and MX of a domain", buildCheck},
 	{"spf eval", "--ip IP --sender ADDR --helo NAME [--json]", "evaluate SPF as a receiver would (RFC 7208)", buildSPFEval},
 	{"spf suggest", "DOMAIN --provider P [--json]", "the SPF record to publish with the provider's include", buildSPFSuggest},
 	{"dkim gen", "--domain D --selector S [--algo rsa2048|rsa3072|rsa4096|ed25519] [--out FILE] [--json]", "generate a DKIM key and print its DNS record", buildDKIMGen},
-	{"dkim import", "FILE --domain D --selector S", "import an existing DKIM private key (PEM)", buildDKIMImport},
+	{"dkim import", "FILE --domain D --selector S [--json]", "import an existing DKIM private key (PEM) into the keychain", buildDKIMImport},
 	{"secrets forget", "DOMAIN", "delete every keychain entry of a domain", buildSecretsForget},
 	{"smtp test", "--host H --port N --encryption none|tls|starttls|starttls-optional [--cert-check strict|skip] [--user U] [--password-env VAR] [--timeout D] [--json]", "test an SMTP server: TLS, certificate, authentication", buildSMTPTest},
 	{"smtp detect", "DOMAIN [--timeout D] [--json]", "find the SMTP settings of a domain", buildSMTPDetect},
@@ -81,6 +81,7 @@ func commandNames() []string {
 
 func buildSetup(fs *flag.FlagSet, e *env) func([]string) int {
 	out := fs.String("out", "", "write the configuration document to `FILE`")
+	fs.Bool("include-secrets-plaintext", false, "put the secrets in the export unsealed when the service has no sealing key (the file is then a secret)")
 	return func(args []string) int {
 		if err := firstError(argCount(args, 0, ""), outPath(*out)); err != nil {
 			return e.usage("setup", err)
@@ -149,45 +150,6 @@ func buildSPFSuggest(fs *flag.FlagSet, e *env) func([]string) int {
 			return e.usage("spf suggest", err)
 		}
 		return e.notYet("spf suggest")
-	}
-}
-
-func buildDKIMGen(fs *flag.FlagSet, e *env) func([]string) int {
-	domain := fs.String("domain", "", "the signing `domain`")
-	selector := fs.String("selector", "", "the DKIM `selector`")
-	algo := fs.String("algo", "rsa2048", "key `algorithm`: rsa2048, rsa3072, rsa4096 or ed25519")
-	out := fs.String("out", "", "write the private key to `FILE` (0600) instead of the keychain")
-	fs.Bool("json", false, "print JSON")
-	return func(args []string) int {
-		err := firstError(argCount(args, 0, ""), required("domain", *domain), domainFlag("domain", *domain),
-			required("selector", *selector), optionalSelector("selector", *selector),
-			checkEnum("algo", *algo, "rsa2048", "rsa3072", "rsa4096", "ed25519"), outPath(*out))
-		if err != nil {
-			return e.usage("dkim gen", err)
-		}
-		return e.notYet("dkim gen")
-	}
-}
-
-func buildDKIMImport(fs *flag.FlagSet, e *env) func([]string) int {
-	domain := fs.String("domain", "", "the signing `domain`")
-	selector := fs.String("selector", "", "the DKIM `selector`")
-	return func(args []string) int {
-		err := firstError(argCount(args, 1, "FILE (the private key in PEM)"), required("domain", *domain), domainFlag("domain", *domain),
-			required("selector", *selector), optionalSelector("selector", *selector))
-		if err != nil {
-			return e.usage("dkim import", err)
-		}
-		return e.notYet("dkim import")
-	}
-}
-
-func buildSecretsForget(fs *flag.FlagSet, e *env) func([]string) int {
-	return func(args []string) int {
-		if err := firstError(argCount(args, 1, "DOMAIN"), domainArg("DOMAIN", args)); err != nil {
-			return e.usage("secrets forget", err)
-		}
-		return e.notYet("secrets forget")
 	}
 }
 
@@ -302,14 +264,6 @@ func domainArg(name string, args []string) error {
 	}
 	_, err := transports.NormalizeDomain(args[0])
 	return named(name, err)
-}
-
-func domainFlag(flagName, v string) error {
-	if v == "" {
-		return nil
-	}
-	_, err := transports.NormalizeDomain(v)
-	return named("--"+flagName, err)
 }
 
 func optionalSelector(flagName, v string) error {

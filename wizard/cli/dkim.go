@@ -1,0 +1,245 @@
+package cli
+
+import (
+	"bufio"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"time"
+
+	"golang.org/x/term"
+
+	"mailwizard/transports"
+	"mailwizard/transports/dkimkey"
+	"mailwizard/transports/secrets"
+)
+
+// maxKeyFile bounds what dkim import reads: a PEM key is a few KiB.
+const maxKeyFile = 64 << 10
+
+// dkimOutput is the --json form of dkim gen: the record and where the
+// private key went. It never holds the private key itself.
+type dkimOutput struct {
+	*dkimkey.Record
+	Stored    string               `json:"stored"` // keychain or file
+	SecretRef transports.SecretRef `json:"secret_ref,omitempty"`
+	File      string               `json:"file,omitempty"`
+	Warnings  []string             `json:"warnings,omitempty"`
+}
+
+func buildDKIMGen(fs *flag.FlagSet, e *env) func([]string) int {
+	domain := fs.String("domain", "", "the signing `domain`")
+	selector := fs.String("selector", "", "the DKIM `selector`")
+	algo := fs.String("algo", "rsa2048", "key `algorithm`: rsa2048, rsa3072, rsa4096 or ed25519")
+	out := fs.String("out", "", "write the private key to `FILE` (0600) instead of the keychain")
+	asJSON := fs.Bool("json", false, "print JSON")
+	return func(args []string) int {
+		err := firstError(argCount(args, 0, ""), required("domain", *domain), required("selector", *selector),
+			checkEnum("algo", *algo, "rsa2048", "rsa3072", "rsa4096", "ed25519"), outPath(*out))
+		d, s, nerr := domainAndSelector(*domain, *selector)
+		if err = firstError(err, nerr); err != nil {
+			return e.usage("dkim gen", err)
+		}
+		if *out != "" {
+			if _, err := os.Lstat(*out); err == nil {
+				return e.usage("dkim gen", fmt.Errorf("--out: %s exists; a key file is never overwritten: choose another name", *out))
+			}
+		}
+		key, err := dkimkey.Generate(e.ctx, dkimkey.Algorithm(*algo))
+		if err != nil {
+			return e.fail("dkim gen", ExitTemporary, err)
+		}
+		rec, err := dkimkey.NewRecord(key, d, s)
+		if err != nil {
+			return e.usage("dkim gen", err)
+		}
+		res := dkimOutput{Record: rec}
+		if *out != "" {
+			if err := writeKeyFile(*out, key); err != nil {
+				return e.fail("dkim gen", ExitTemporary, err)
+			}
+			res.Stored, res.File = "file", *out
+		} else {
+			ref, code := e.storeKey("dkim gen", d, s, key, false)
+			if code != ExitOK {
+				return code
+			}
+			res.Stored, res.SecretRef = "keychain", ref
+		}
+		if *asJSON {
+			return writeJSON(e.Out, res)
+		}
+		printRecord(e.Out, res, "generated")
+		return ExitOK
+	}
+}
+
+func buildDKIMImport(fs *flag.FlagSet, e *env) func([]string) int {
+	domain := fs.String("domain", "", "the signing `domain`")
+	selector := fs.String("selector", "", "the DKIM `selector`")
+	asJSON := fs.Bool("json", false, "print JSON")
+	return func(args []string) int {
+		err := firstError(argCount(args, 1, "FILE (the private key in PEM)"), required("domain", *domain), required("selector", *selector))
+		d, s, nerr := domainAndSelector(*domain, *selector)
+		if err = firstError(err, nerr); err != nil {
+			return e.usage("dkim import", err)
+		}
+		data, err := readBounded(args[0], maxKeyFile)
+		if err != nil {
+			return e.usage("dkim import", fmt.Errorf("FILE: %w", err))
+		}
+		key, warns, err := dkimkey.Import(data, func() ([]byte, error) { return e.readPassword("Password of the encrypted key: ") })
+		clear(data)
+		if err != nil {
+			return e.usage("dkim import", fmt.Errorf("%s: %w", args[0], err))
+		}
+		rec, err := dkimkey.NewRecord(key, d, s)
+		if err != nil {
+			return e.usage("dkim import", err)
+		}
+		ref, code := e.storeKey("dkim import", d, s, key, true)
+		if code != ExitOK {
+			return code
+		}
+		res := dkimOutput{Record: rec, Stored: "keychain", SecretRef: ref, Warnings: warns}
+		if *asJSON {
+			return writeJSON(e.Out, res)
+		}
+		printRecord(e.Out, res, "imported")
+		return ExitOK
+	}
+}
+
+func domainAndSelector(domain, selector string) (string, string, error) {
+	if domain == "" || selector == "" {
+		return "", "", nil // reported as required
+	}
+	d, err := transports.NormalizeDomain(domain)
+	if err != nil {
+		return "", "", named("--domain", err)
+	}
+	s, err := transports.NormalizeSelector(selector)
+	if err != nil {
+		return "", "", named("--selector", err)
+	}
+	return d, s, nil
+}
+
+// storeKey puts the private key in the keychain. It refuses to replace a
+// different key under the same selector: that key may be the one published
+// in DNS, and losing it breaks every signature until DNS is changed.
+func (e *env) storeKey(cmd, domain, selector string, key *dkimkey.Key, sameKeyOK bool) (transports.SecretRef, int) {
+	store, err := e.openStore()
+	if err != nil {
+		return "", e.fail(cmd, ExitTemporary, fmt.Errorf("%w\nTo keep the key in a file instead, use --out FILE (dkim gen)", err))
+	}
+	ref := secrets.DKIMKeyRef(domain, selector)
+	pemData, err := key.PEM()
+	if err != nil {
+		return "", e.fail(cmd, ExitFindings, err)
+	}
+	defer clear(pemData)
+	if old, err := store.Get(ref); err == nil {
+		oldKey, _, ierr := dkimkey.Import([]byte(old), nil)
+		same := ierr == nil && fingerprintOf(oldKey) == fingerprintOf(key)
+		if !(same && sameKeyOK) {
+			return "", e.usage(cmd, fmt.Errorf("--selector: the keychain already holds a key for %s of %s; use a new selector such as %s so the old key stays valid while DNS changes, or remove it first with 'mailwizard secrets forget %s'",
+				selector, domain, dkimkey.SuggestSelector(selector, time.Now()), domain))
+		}
+	} else if !errors.Is(err, secrets.ErrNotFound) {
+		return "", e.fail(cmd, ExitTemporary, err)
+	}
+	if err := store.Set(ref, string(pemData)); err != nil {
+		return "", e.fail(cmd, ExitTemporary, err)
+	}
+	return ref, ExitOK
+}
+
+func fingerprintOf(k *dkimkey.Key) string {
+	fp, _ := k.Fingerprint()
+	return fp
+}
+
+// writeKeyFile creates path with mode 0600, failing if it exists (O_EXCL:
+// no race between the check and the write).
+func writeKeyFile(path string, key *dkimkey.Key) error {
+	pemData, err := key.PEM()
+	if err != nil {
+		return err
+	}
+	defer clear(pemData)
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if err != nil {
+		return fmt.Errorf("writing the key file: %w", err)
+	}
+	if _, err := f.Write(pemData); err != nil {
+		f.Close()
+		os.Remove(path)
+		return fmt.Errorf("writing the key file: %w", err)
+	}
+	if err := f.Sync(); err != nil {
+		f.Close()
+		return fmt.Errorf("writing the key file: %w", err)
+	}
+	return f.Close()
+}
+
+func printRecord(w io.Writer, res dkimOutput, verb string) {
+	r := res.Record
+	fmt.Fprintf(w, "DKIM key %s: %s, fingerprint %s\n", verb, r.Algorithm, r.Fingerprint)
+	for _, warn := range res.Warnings {
+		fmt.Fprintf(w, "Warning: %s\n", warn)
+	}
+	if res.Stored == "file" {
+		fmt.Fprintf(w, "Private key written to %s (readable by you only). Keep it secret; it is not in the keychain.\n", res.File)
+	} else {
+		fmt.Fprintf(w, "Private key stored in the system keychain (service %s, entry %s).\n", secrets.Service, res.SecretRef)
+	}
+	fmt.Fprintf(w, "\nPublish this TXT record in the DNS of %s:\n", r.Domain)
+	fmt.Fprintf(w, "  Type:  TXT\n  Name:  %s\n", r.Name)
+	fmt.Fprintf(w, "         (if your DNS panel adds the domain itself, enter only: %s)\n", r.RelativeName)
+	fmt.Fprintf(w, "  Value: %s\n", r.Value)
+	if len(r.Strings) > 1 {
+		fmt.Fprintf(w, "\nIf the panel takes at most 255 characters per value, enter these %d strings in order:\n", len(r.Strings))
+		for i, s := range r.Strings {
+			fmt.Fprintf(w, "  %d: %s\n", i+1, s)
+		}
+	}
+	fmt.Fprintf(w, "\nAs a zone-file line:\n  %s\n", r.ZoneLine)
+}
+
+// readPassword asks on the terminal without echo, or reads one line from
+// standard input when it is not a terminal (scripts).
+func (e *env) readPassword(prompt string) ([]byte, error) {
+	if f, ok := e.In.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+		fmt.Fprint(e.Err, prompt)
+		pw, err := term.ReadPassword(int(f.Fd()))
+		fmt.Fprintln(e.Err)
+		return pw, err
+	}
+	line, err := bufio.NewReader(e.In).ReadString('\n')
+	if err != nil && !(errors.Is(err, io.EOF) && line != "") {
+		return nil, fmt.Errorf("no password on standard input")
+	}
+	return []byte(strings.TrimRight(line, "\r\n")), nil
+}
+
+// readBounded reads a regular file of at most max bytes.
+func readBounded(path string, max int64) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return nil, err
+	}
+	if !st.Mode().IsRegular() || st.Size() > max {
+		return nil, fmt.Errorf("%s is not a key file (a regular file of at most %d KiB)", path, max>>10)
+	}
+	return io.ReadAll(f)
+}
