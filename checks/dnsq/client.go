@@ -1,0 +1,245 @@
+package dnsq
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"strings"
+	"time"
+
+	"github.com/miekg/dns"
+
+	"mailwizard/transports"
+)
+
+// Defaults of a Client.
+const (
+	DefaultTimeout = 2 * time.Second
+	// ednsSize is the EDNS0 buffer size of DNS Flag Day 2020: large enough
+	// for a DKIM key, small enough to avoid IP fragmentation.
+	ednsSize = 1232
+	// maxCNAME bounds a CNAME chain; real chains have one or two links.
+	maxCNAME = 8
+)
+
+// Client is the Resolver on github.com/miekg/dns.
+type Client struct {
+	// Servers are the recursive resolvers, "host:port", tried in order.
+	Servers []string
+	// Pinned, when set, receives every query, the authoritative ones too
+	// (--dns-server): for a test zone, or a split-horizon DNS.
+	Pinned string
+	// Timeout bounds each single query; DefaultTimeout when zero.
+	Timeout time.Duration
+	// AuthPort is the port of authoritative servers: 53, except in tests.
+	AuthPort string
+}
+
+// Options configure NewClient from the command line's global flags.
+type Options struct {
+	Resolvers []string      // --resolver; empty: the system's
+	Pinned    string        // --dns-server
+	Timeout   time.Duration // --dns-timeout
+}
+
+// NewClient returns a client for opts, reading the system's resolvers when
+// none are given and nothing is pinned.
+func NewClient(opts Options) (*Client, error) {
+	c := &Client{Servers: opts.Resolvers, Pinned: opts.Pinned, Timeout: opts.Timeout}
+	if len(c.Servers) == 0 && c.Pinned == "" {
+		servers, err := SystemServers()
+		if err != nil {
+			return nil, err
+		}
+		c.Servers = servers
+	}
+	return c, nil
+}
+
+func (c *Client) timeout() time.Duration {
+	if c.Timeout > 0 {
+		return c.Timeout
+	}
+	return DefaultTimeout
+}
+
+func (c *Client) recursive() []string {
+	if c.Pinned != "" {
+		return []string{c.Pinned}
+	}
+	return c.Servers
+}
+
+// Lookup asks the recursive resolvers, following CNAMEs.
+func (c *Client) Lookup(ctx context.Context, name string, qtype uint16) (*Result, error) {
+	return c.lookup(ctx, c.recursive(), name, qtype, true)
+}
+
+// LookupAt asks one server directly with recursion off, as one asks an
+// authoritative server; CNAMEs are reported, not followed, since their
+// targets may live in another zone.
+func (c *Client) LookupAt(ctx context.Context, server, name string, qtype uint16) (*Result, error) {
+	if c.Pinned != "" {
+		server = c.Pinned
+	}
+	return c.lookup(ctx, []string{server}, name, qtype, false)
+}
+
+// FQDN converts a name (IDN allowed) to the ASCII, fully qualified form
+// queries use.
+func FQDN(name string) (string, error) {
+	ascii, err := transports.NormalizeDNSName(name)
+	if err != nil {
+		return "", fmt.Errorf("dnsq: name %q: %w", name, err)
+	}
+	return dns.Fqdn(ascii), nil
+}
+
+func (c *Client) lookup(ctx context.Context, servers []string, name string, qtype uint16, recursive bool) (*Result, error) {
+	fqdn, err := FQDN(name)
+	if err != nil {
+		return nil, err
+	}
+	res := &Result{Name: fqdn, Type: qtype}
+	cur := fqdn
+	seen := map[string]bool{fqdn: true}
+	for hop := 0; ; hop++ {
+		msg, server, err := c.exchangeAny(ctx, servers, cur, qtype, recursive)
+		if err != nil {
+			return res, err
+		}
+		res.Server, res.Authoritative = server, msg.Authoritative
+		// Follow the chain as far as this answer carries it.
+		for qtype != dns.TypeCNAME {
+			target := cnameOf(msg.Answer, cur)
+			if target == "" {
+				break
+			}
+			if seen[target] || len(res.CNAMEs) >= maxCNAME {
+				return res, &Error{Name: fqdn, Type: qtype, Outcome: ServFail, Server: server,
+					Err: fmt.Errorf("CNAME loop or chain longer than %d at %s", maxCNAME, target)}
+			}
+			seen[target] = true
+			res.CNAMEs = append(res.CNAMEs, target)
+			cur = target
+		}
+		res.Records = recordsOf(msg.Answer, cur, qtype)
+		switch {
+		case len(res.Records) > 0:
+			res.Outcome = Answer
+		case msg.Rcode == dns.RcodeNameError:
+			res.Outcome, res.NegativeTTL = NXDomain, negativeTTL(msg)
+		case recursive && len(res.CNAMEs) > 0 && cnameOf(msg.Answer, cur) == "" && !hasOwner(msg.Answer, cur) && hop < maxCNAME:
+			continue // the resolver stopped at a CNAME: ask for its target
+		default:
+			res.Outcome, res.NegativeTTL = NoData, negativeTTL(msg)
+		}
+		return res, nil
+	}
+}
+
+func cnameOf(rrs []dns.RR, owner string) string {
+	for _, rr := range rrs {
+		if c, ok := rr.(*dns.CNAME); ok && strings.EqualFold(c.Hdr.Name, owner) {
+			return strings.ToLower(dns.Fqdn(c.Target))
+		}
+	}
+	return ""
+}
+
+func hasOwner(rrs []dns.RR, owner string) bool {
+	for _, rr := range rrs {
+		if strings.EqualFold(rr.Header().Name, owner) {
+			return true
+		}
+	}
+	return false
+}
+
+func recordsOf(rrs []dns.RR, owner string, qtype uint16) []dns.RR {
+	var out []dns.RR
+	for _, rr := range rrs {
+		if rr.Header().Rrtype == qtype && strings.EqualFold(rr.Header().Name, owner) {
+			out = append(out, rr)
+		}
+	}
+	return out
+}
+
+// negativeTTL is how long a resolver caches this negative answer
+// (RFC 2308 section 5): the SOA record's TTL, capped by its MINIMUM.
+func negativeTTL(msg *dns.Msg) uint32 {
+	for _, rr := range msg.Ns {
+		if soa, ok := rr.(*dns.SOA); ok {
+			return min(soa.Hdr.Ttl, soa.Minttl)
+		}
+	}
+	return 0
+}
+
+// exchangeAny asks the servers in order until one answers with NOERROR or
+// NXDOMAIN; SERVFAIL, REFUSED, timeouts and network errors move on to the
+// next server (failover), and the last failure is returned.
+func (c *Client) exchangeAny(ctx context.Context, servers []string, name string, qtype uint16, recursive bool) (*dns.Msg, string, error) {
+	if len(servers) == 0 {
+		return nil, "", &Error{Name: name, Type: qtype, Outcome: NetError, Err: errors.New("no DNS server configured")}
+	}
+	var last error
+	for _, server := range servers {
+		if ctx.Err() != nil {
+			break
+		}
+		msg, err := c.exchange(ctx, server, name, qtype, recursive)
+		if err != nil {
+			last = err
+			continue
+		}
+		switch msg.Rcode {
+		case dns.RcodeSuccess, dns.RcodeNameError:
+			return msg, server, nil
+		case dns.RcodeServerFailure:
+			last = &Error{Name: name, Type: qtype, Outcome: ServFail, Server: server}
+		default:
+			last = &Error{Name: name, Type: qtype, Outcome: Refused, Server: server, Err: fmt.Errorf("response code %s", dns.RcodeToString[msg.Rcode])}
+		}
+	}
+	if last == nil {
+		last = &Error{Name: name, Type: qtype, Outcome: Timeout, Err: ctx.Err()}
+	}
+	return nil, "", last
+}
+
+// exchange sends one question to one server: UDP with EDNS0 first, then
+// TCP when the answer came back truncated (RFC 7766 section 5; miekg/dns
+// does not retry by itself).
+func (c *Client) exchange(ctx context.Context, server, name string, qtype uint16, recursive bool) (*dns.Msg, error) {
+	m := new(dns.Msg)
+	m.SetQuestion(name, qtype)
+	m.RecursionDesired = recursive
+	m.SetEdns0(ednsSize, false)
+
+	qctx, cancel := context.WithTimeout(ctx, c.timeout())
+	defer cancel()
+	udp := &dns.Client{Net: "udp", UDPSize: ednsSize}
+	r, _, err := udp.ExchangeContext(qctx, m, server)
+	if err == nil && r.Truncated {
+		tcp := &dns.Client{Net: "tcp"}
+		r, _, err = tcp.ExchangeContext(qctx, m, server)
+	}
+	if err != nil {
+		return nil, &Error{Name: name, Type: qtype, Outcome: classify(ctx, qctx, err), Server: server, Err: err}
+	}
+	return r, nil
+}
+
+func classify(parent, qctx context.Context, err error) Outcome {
+	var ne net.Error
+	switch {
+	case errors.Is(parent.Err(), context.Canceled):
+		return NetError
+	case errors.Is(err, context.DeadlineExceeded), qctx.Err() != nil, errors.As(err, &ne) && ne.Timeout():
+		return Timeout
+	}
+	return NetError
+}

@@ -1,0 +1,75 @@
+package dnsq
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/miekg/dns"
+
+	"mailwizard/checks"
+)
+
+// Finding codes for DNS outcomes (DESIGN.md).
+const (
+	CodeNXDomain        = "dns.nxdomain"
+	CodeTimeout         = "dns.timeout"
+	CodeServFail        = "dns.servfail"
+	CodeZoneNameDoubled = "dns.zone-name-doubled"
+)
+
+// FailureFinding words a lookup that got no answer. A timeout and a server
+// failure say that nothing is known yet, never that a record is missing.
+func FailureFinding(check string, err error) checks.Finding {
+	f := checks.Finding{Check: check, Severity: checks.Error, Message: err.Error()}
+	switch OutcomeOf(err) {
+	case Timeout:
+		f.Code = CodeTimeout
+		f.Fix = "No DNS server answered in time, so it is unknown whether the record exists. Check the network, or give another resolver with --resolver, and try again."
+	case ServFail, Refused:
+		f.Code = CodeServFail
+		f.Fix = "The DNS server failed or refused to answer. This is often a broken DNSSEC signature or a misconfigured name server at the DNS host: ask them, or try again later."
+	default:
+		f.Code = CodeTimeout
+		f.Fix = "The DNS server could not be reached. Check the network and try again."
+	}
+	return f
+}
+
+// NXDomainFinding says that a name does not exist at all, which for a
+// record the admin just created usually means a typing error in the name.
+func NXDomainFinding(check, name string) checks.Finding {
+	return checks.Finding{Check: check, Severity: checks.Error, Code: CodeNXDomain,
+		Message: fmt.Sprintf("%s does not exist in DNS", strings.TrimSuffix(name, "."))}
+}
+
+// Relative returns name without its zone ("clockwise._domainkey" for
+// clockwise._domainkey.example.nl in example.nl): what most DNS panels
+// want typed in the name field.
+func Relative(name, zone string) string {
+	name, zone = strings.TrimSuffix(strings.ToLower(name), "."), strings.TrimSuffix(strings.ToLower(zone), ".")
+	if name == zone {
+		return "@"
+	}
+	return strings.TrimSuffix(name, "."+zone)
+}
+
+// FindDoubled looks for a record that is missing at name under the name a
+// DNS panel makes when the admin types the full name into a field that
+// appends the zone: clockwise._domainkey.example.nl.example.nl. If found,
+// it returns the finding with the name to type instead.
+func FindDoubled(ctx context.Context, r Resolver, check, name, zone string, qtype uint16) (*checks.Finding, *Result) {
+	name, zone = strings.TrimSuffix(name, "."), strings.TrimSuffix(zone, ".")
+	doubled := name + "." + zone
+	res, err := r.Lookup(ctx, doubled, qtype)
+	if err != nil || res.Outcome != Answer {
+		return nil, nil
+	}
+	rel := Relative(name, zone)
+	return &checks.Finding{
+		Check: check, Severity: checks.Error, Code: CodeZoneNameDoubled,
+		Message: fmt.Sprintf("the %s record is published as %s: the DNS panel added %s to a name that already ended in it",
+			dns.TypeToString[qtype], doubled, zone),
+		Fix: fmt.Sprintf("Delete the record named %s and create it again with the name %s (the panel adds .%s itself).", Relative(doubled, zone), rel, zone),
+	}, res
+}

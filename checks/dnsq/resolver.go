@@ -1,0 +1,136 @@
+// Package dnsq asks DNS the wizard's questions and keeps the answers
+// apart the way an admin needs them: a record, no such record (NODATA), no
+// such name (NXDOMAIN), a server failure, or no answer at all. A timeout
+// is never reported as "not found" (RFC 8020 and RFC 2308 give NXDOMAIN
+// and NODATA their meaning; a timeout has none).
+//
+// It queries recursive resolvers (the system's, or --resolver) and, to see
+// a record the moment it is published, the zone's authoritative servers
+// directly with recursion off. --dns-server pins every query, authoritative
+// ones included, to one server.
+package dnsq
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/miekg/dns"
+)
+
+// Outcome classifies an answer.
+type Outcome int
+
+const (
+	Answer   Outcome = iota // records of the asked type
+	NoData                  // the name exists, without records of this type
+	NXDomain                // the name does not exist
+	ServFail                // the server failed (SERVFAIL)
+	Refused                 // the server refused (REFUSED, or another error code)
+	Timeout                 // no answer within the deadline
+	NetError                // the network failed otherwise (unreachable, reset)
+)
+
+func (o Outcome) String() string {
+	return [...]string{"answer", "nodata", "nxdomain", "servfail", "refused", "timeout", "network-error"}[o]
+}
+
+// Failed reports whether the outcome says nothing about the record: the
+// question must be asked again, not answered "missing".
+func (o Outcome) Failed() bool { return o >= ServFail }
+
+// Result is the answer to one question.
+type Result struct {
+	Name    string   // the name asked, ASCII, fully qualified
+	Type    uint16   // the type asked
+	Outcome Outcome  // what kind of answer it was
+	Records []dns.RR // records of Type at the end of the CNAME chain
+	CNAMEs  []string // the CNAME chain followed from Name, targets in order
+	Server  string   // the server that gave this answer
+	// NegativeTTL is how long a resolver may keep a NODATA/NXDOMAIN answer:
+	// the minimum of the SOA's TTL and its MINIMUM field (RFC 2308 section 5).
+	NegativeTTL uint32
+	// Authoritative is the AA flag: the server is authoritative for Name.
+	Authoritative bool
+}
+
+// Final is the name the records belong to: the last CNAME target or Name.
+func (r *Result) Final() string {
+	if len(r.CNAMEs) > 0 {
+		return r.CNAMEs[len(r.CNAMEs)-1]
+	}
+	return r.Name
+}
+
+// TXT returns each TXT record's strings joined into one value, as SPF,
+// DKIM and DMARC read them (RFC 7208 section 3.3, RFC 6376 section
+// 3.6.2.2).
+func (r *Result) TXT() []string {
+	var out []string
+	for _, rr := range r.Records {
+		if t, ok := rr.(*dns.TXT); ok {
+			out = append(out, joinTXT(t.Txt))
+		}
+	}
+	return out
+}
+
+func joinTXT(parts []string) string {
+	n := 0
+	for _, p := range parts {
+		n += len(p)
+	}
+	b := make([]byte, 0, n)
+	for _, p := range parts {
+		b = append(b, p...)
+	}
+	return string(b)
+}
+
+// Error is a question DNS did not answer. It carries the outcome so
+// callers can tell a timeout from a server failure.
+type Error struct {
+	Name    string
+	Type    uint16
+	Outcome Outcome
+	Server  string
+	Err     error
+}
+
+func (e *Error) Error() string {
+	what := map[Outcome]string{
+		ServFail: "the DNS server failed (SERVFAIL)",
+		Refused:  "the DNS server refused the question",
+		Timeout:  "no answer in time",
+		NetError: "the DNS server could not be reached",
+	}[e.Outcome]
+	msg := fmt.Sprintf("looking up %s %s: %s", e.Name, dns.TypeToString[e.Type], what)
+	if e.Server != "" {
+		msg += " from " + e.Server
+	}
+	if e.Err != nil {
+		msg += ": " + e.Err.Error()
+	}
+	return msg
+}
+
+func (e *Error) Unwrap() error { return e.Err }
+
+// Temporary reports that asking again later may give an answer.
+func (e *Error) Temporary() bool { return true }
+
+// OutcomeOf returns the outcome an error carries, or NetError.
+func OutcomeOf(err error) Outcome {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Outcome
+	}
+	return NetError
+}
+
+// Resolver answers DNS questions. Lookup returns a Result for answers,
+// NODATA and NXDOMAIN, and an *Error (with the Result so far) when no
+// server answered.
+type Resolver interface {
+	Lookup(ctx context.Context, name string, qtype uint16) (*Result, error)
+}
