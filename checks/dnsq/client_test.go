@@ -82,7 +82,7 @@ func TestLookupOutcomes(t *testing.T) {
 		t.Errorf("delegated DKIM ends at %s", r.Final())
 	}
 	test("delegated._domainkey.example.nl", dns.TypeCNAME, Answer, 1) // asked for the CNAME itself: not followed
-	test("Bücher.Example.NL", dns.TypeA, Answer, 1)                    // IDN and case
+	test("Bücher.Example.NL", dns.TypeA, Answer, 1)                   // IDN and case
 	if _, err := c.Lookup(ctx, "loop1.example.nl", dns.TypeA); OutcomeOf(err) != ServFail || !strings.Contains(err.Error(), "CNAME loop") {
 		t.Errorf("CNAME loop: %v", err)
 	}
