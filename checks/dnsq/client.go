@@ -86,14 +86,49 @@ func (c *Client) LookupAt(ctx context.Context, server, name string, qtype uint16
 	return c.lookup(ctx, []string{server}, name, qtype, false)
 }
 
-// FQDN converts a name (IDN allowed) to the ASCII, fully qualified form
-// queries use.
+// FQDN converts a name to the fully qualified presentation form queries
+// use: internationalised names to ASCII (IDNA), and bytes that are special
+// in presentation form escaped. Any printable ASCII is allowed in a label,
+// as DNS allows it: SPF macros can expand to names with % or spaces.
 func FQDN(name string) (string, error) {
-	ascii, err := transports.NormalizeDNSName(name)
-	if err != nil {
-		return "", fmt.Errorf("dnsq: name %q: %w", name, err)
+	n := strings.TrimSuffix(name, ".")
+	if !isASCII(n) {
+		ascii, err := transports.NormalizeDNSName(n)
+		if err != nil {
+			return "", fmt.Errorf("dnsq: name %q: %w", name, err)
+		}
+		n = ascii
 	}
-	return dns.Fqdn(ascii), nil
+	if n == "" || len(n) > 253 {
+		return "", fmt.Errorf("dnsq: name %q is empty or longer than 253 characters", name)
+	}
+	var b strings.Builder
+	for _, label := range strings.Split(n, ".") {
+		if label == "" || len(label) > 63 {
+			return "", fmt.Errorf("dnsq: name %q has an empty label or one longer than 63 characters", name)
+		}
+		for i := 0; i < len(label); i++ {
+			c := label[i]
+			switch {
+			case c < 0x20 || c > 0x7e:
+				return "", fmt.Errorf("dnsq: name %q contains a control character", name)
+			case strings.IndexByte(" '@;()\"\\", c) >= 0:
+				b.WriteByte('\\')
+			}
+			b.WriteByte(c)
+		}
+		b.WriteByte('.')
+	}
+	return b.String(), nil
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
 }
 
 func (c *Client) lookup(ctx context.Context, servers []string, name string, qtype uint16, recursive bool) (*Result, error) {

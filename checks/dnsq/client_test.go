@@ -86,7 +86,7 @@ func TestLookupOutcomes(t *testing.T) {
 	if _, err := c.Lookup(ctx, "loop1.example.nl", dns.TypeA); OutcomeOf(err) != ServFail || !strings.Contains(err.Error(), "CNAME loop") {
 		t.Errorf("CNAME loop: %v", err)
 	}
-	if _, err := c.Lookup(ctx, "exa mple.nl", dns.TypeA); err == nil {
+	if _, err := c.Lookup(ctx, "exa..mple.nl", dns.TypeA); err == nil {
 		t.Error("a malformed name was sent")
 	}
 }

@@ -75,6 +75,10 @@ func (r *Result) TXT() []string {
 	return out
 }
 
+// joinTXT joins a record's strings into the raw bytes DNS carried.
+// miekg/dns hands TXT strings over in presentation form (\" for a quote,
+// \DDD for a byte outside printable ASCII); the checks compare the bytes
+// the admin published, so the escapes are undone here.
 func joinTXT(parts []string) string {
 	n := 0
 	for _, p := range parts {
@@ -82,10 +86,33 @@ func joinTXT(parts []string) string {
 	}
 	b := make([]byte, 0, n)
 	for _, p := range parts {
-		b = append(b, p...)
+		b = appendUnescaped(b, p)
 	}
 	return string(b)
 }
+
+func appendUnescaped(b []byte, s string) []byte {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c != '\\' || i+1 >= len(s) {
+			b = append(b, c)
+			continue
+		}
+		if i+3 < len(s) && isDigit(s[i+1]) && isDigit(s[i+2]) && isDigit(s[i+3]) {
+			v := int(s[i+1]-'0')*100 + int(s[i+2]-'0')*10 + int(s[i+3]-'0')
+			if v <= 255 {
+				b = append(b, byte(v))
+				i += 3
+				continue
+			}
+		}
+		b = append(b, s[i+1])
+		i++
+	}
+	return b
+}
+
+func isDigit(c byte) bool { return c >= '0' && c <= '9' }
 
 // Error is a question DNS did not answer. It carries the outcome so
 // callers can tell a timeout from a server failure.

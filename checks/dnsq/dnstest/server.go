@@ -121,6 +121,14 @@ func (s *Server) Add(record string) error {
 	return nil
 }
 
+// AddRR adds a record built in code (for names or data the text form
+// cannot carry).
+func (s *Server) AddRR(rr dns.RR) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.addLocked(dns.Copy(rr))
+}
+
 // Remove deletes the records of a type at a name (dns.TypeANY: all).
 func (s *Server) Remove(name string, qtype uint16) {
 	s.mu.Lock()
@@ -138,6 +146,12 @@ func (s *Server) Remove(name string, qtype uint16) {
 // Drop makes questions about name go unanswered, as a dead server does.
 func (s *Server) Drop(name string) { s.set(s.drop, name, true) }
 
+// DropType leaves only questions of one type about name unanswered, as
+// some broken servers do for types they do not know.
+func (s *Server) DropType(name string, qtype uint16) {
+	s.set(s.drop, name+"/"+dns.TypeToString[qtype], true)
+}
+
 // Rcode makes questions about name get this response code.
 func (s *Server) Rcode(name string, rcode int) {
 	s.mu.Lock()
@@ -152,7 +166,12 @@ func (s *Server) Truncate(name string) { s.set(s.truncate, name, true) }
 func (s *Server) set(m map[string]bool, name string, v bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	m[strings.ToLower(dns.Fqdn(name))] = v
+	base, suffix, _ := strings.Cut(name, "/")
+	key := strings.ToLower(dns.Fqdn(base))
+	if suffix != "" {
+		key += "/" + suffix
+	}
+	m[key] = v
 }
 
 // Queries returns how many questions about name arrived (UDP and TCP).
@@ -172,7 +191,7 @@ func (s *Server) serve(w dns.ResponseWriter, req *dns.Msg) {
 
 	s.mu.Lock()
 	s.queries[name]++
-	if s.drop[name] {
+	if s.drop[name] || s.drop[name+"/"+dns.TypeToString[q.Qtype]] {
 		s.mu.Unlock()
 		return
 	}
@@ -206,7 +225,7 @@ func (s *Server) serve(w dns.ResponseWriter, req *dns.Msg) {
 
 func (s *Server) zoneOf(name string) string {
 	for _, apex := range s.apexes {
-		if name == apex || strings.HasSuffix(name, "."+apex) {
+		if name == apex || apex == "." || strings.HasSuffix(name, "."+apex) {
 			return apex
 		}
 	}

@@ -1,0 +1,39 @@
+package spf
+
+import (
+	"strings"
+	"testing"
+)
+
+// FuzzParse: any TXT text gives a record or a syntax error, never a panic;
+// an accepted record re-renders to text that parses to the same terms.
+func FuzzParse(f *testing.F) {
+	for _, s := range []string{
+		"v=spf1 include:_spf.clockwise.info ~all",
+		"v=spf1 a/24//64 mx:%{d}/16 ip4:192.0.2.0/24 ip6:2001:db8::/32 -all",
+		"v=spf1 exists:%{ir}.%{l1r+-}._spf.%{d} redirect=_spf.example.com exp=explain.%{d}",
+		"v=spf1 ptr:example.com ?all foo=bar",
+		"v=spf1 a:%{o}.x%-%_%% -all",
+		"v=spf1 include:",
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, txt string) {
+		r, err := Parse(txt)
+		if err != nil {
+			return
+		}
+		again, err := Parse(r.String())
+		if err != nil {
+			t.Fatalf("re-rendered record %q does not parse: %v", r.String(), err)
+		}
+		if len(again.Mechanisms) != len(r.Mechanisms) || (again.Redirect == nil) != (r.Redirect == nil) {
+			t.Fatalf("re-rendering changed the record: %q -> %q", txt, r.String())
+		}
+		for _, m := range r.Mechanisms {
+			if strings.ContainsAny(m.Raw, " \t\r\n") {
+				t.Fatalf("a term holds whitespace: %q", m.Raw)
+			}
+		}
+	})
+}
