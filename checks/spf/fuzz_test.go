@@ -1,8 +1,15 @@
 package spf
 
 import (
+	"context"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/miekg/dns"
+
+	"mailwizard/checks/dnsq"
+	"mailwizard/checks/dnsq/dnstest"
 )
 
 // FuzzParse: any TXT text gives a record or a syntax error, never a panic;
@@ -33,6 +40,29 @@ func FuzzParse(f *testing.F) {
 		for _, m := range r.Mechanisms {
 			if strings.ContainsAny(m.Raw, " \t\r\n") {
 				t.Fatalf("a term holds whitespace: %q", m.Raw)
+			}
+		}
+	})
+}
+
+// FuzzAnalyze: whatever record a domain publishes, the analysis and the
+// suggestion never panic, and a suggested record is always valid SPF.
+func FuzzAnalyze(f *testing.F) {
+	srv := dnstest.Start(f, "127.0.0.1:0")
+	srv.MustAddZone(f, analysisZone)
+	c := &dnsq.Client{Servers: []string{srv.Addr}, Timeout: 200 * time.Millisecond}
+	for _, s := range []string{"v=spf1 mx -all", "v=spf1 include:_spf.clockwise.info.test ~all", "v=spf1 redirect=plain.test", "v=spf1 +all", "v=spf1 a:%{d} ptr ?all"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, record string) {
+		srv.Remove("fuzz.test", dns.TypeTXT)
+		rr := &dns.TXT{Hdr: dns.RR_Header{Name: "fuzz.test.", Rrtype: dns.TypeTXT, Class: dns.ClassINET, Ttl: 60}, Txt: txtStrings([]string{record})}
+		srv.AddRR(rr)
+		a := Analyze(context.Background(), c, "fuzz.test", clockwise)
+		s, err := Suggest(context.Background(), c, a, clockwise, nil)
+		if err == nil {
+			if _, perr := Parse(s.Record); perr != nil {
+				t.Fatalf("suggested an invalid record %q for %q: %v", s.Record, record, perr)
 			}
 		}
 	})
