@@ -1,0 +1,220 @@
+// Package dkim checks that a DKIM key record is published as it should be
+// (RFC 6376 section 3.6.1): read <selector>._domainkey.<domain>, join its
+// strings, parse the tags, and compare the key byte for byte with the one
+// the admin was told to publish, naming the mistake when they differ. In
+// CNAME mode (keys hosted by the service) the name must be a CNAME to the
+// profile's target.
+package dkim
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/miekg/dns"
+
+	"mailwizard/checks"
+	"mailwizard/checks/dnsq"
+	"mailwizard/checks/taglist"
+)
+
+// Finding codes (DESIGN.md).
+const (
+	CodeMissing     = "dkim.missing"
+	CodeMultiple    = "dkim.multiple-records"
+	CodeKeyMismatch = "dkim.key-mismatch"
+	CodeSyntax      = "dkim.syntax"
+	CodeTesting     = "dkim.testing"
+	CodeRevoked     = "dkim.revoked"
+	CodeCNAMETarget = "dkim.cname-target"
+)
+
+// Expect is what should be published at one selector.
+type Expect struct {
+	Selector string
+	// Value is the TXT value the admin was told to publish (v=DKIM1; k=…;
+	// p=…); empty to check only that a valid key is there.
+	Value string
+	// CNAME is the target of a delegated selector; when set, the name must
+	// be a CNAME to it.
+	CNAME string
+}
+
+// Result is what was found at one selector.
+type Result struct {
+	Name     string           `json:"name"`
+	Status   checks.Severity  `json:"status"` // "ok" when no finding
+	Record   string           `json:"record,omitempty"`
+	CNAMEs   []string         `json:"cnames,omitempty"`
+	KeyType  string           `json:"key_type,omitempty"`
+	Findings []checks.Finding `json:"-"`
+}
+
+// Check reads the selector's record on domain and compares it with exp.
+// zone is the domain's DNS zone, for the doubled-name check.
+func Check(ctx context.Context, r dnsq.Resolver, domain, zone string, exp Expect) *Result {
+	res := &Result{Name: exp.Selector + "._domainkey." + strings.TrimSuffix(domain, ".")}
+	if exp.CNAME != "" {
+		res.checkCNAME(ctx, r, zone, exp)
+	} else {
+		res.checkTXT(ctx, r, zone, exp)
+	}
+	res.Status = "ok"
+	if w := checks.Worst(res.Findings); w != "" && w != checks.Info {
+		res.Status = w
+	}
+	return res
+}
+
+func (res *Result) add(sev checks.Severity, code, msg, fix string) {
+	res.Findings = append(res.Findings, checks.Finding{Check: "dkim", Severity: sev, Code: code, Message: msg, Fix: fix})
+}
+
+func (res *Result) missing(ctx context.Context, r dnsq.Resolver, zone string, qtype uint16, fix string) {
+	if f, _ := dnsq.FindDoubled(ctx, r, "dkim", res.Name, zone, qtype); f != nil {
+		res.Findings = append(res.Findings, *f)
+		return
+	}
+	res.add(checks.Error, CodeMissing, fmt.Sprintf("no DKIM record at %s", res.Name), fix)
+}
+
+func (res *Result) checkCNAME(ctx context.Context, r dnsq.Resolver, zone string, exp Expect) {
+	want := strings.ToLower(strings.TrimSuffix(exp.CNAME, "."))
+	fix := fmt.Sprintf("Create a CNAME record named %s pointing to %s.", dnsq.Relative(res.Name, zone), want)
+	got, err := r.Lookup(ctx, res.Name, dns.TypeCNAME)
+	if err != nil {
+		res.Findings = append(res.Findings, dnsq.FailureFinding("dkim", err))
+		return
+	}
+	if got.Outcome != dnsq.Answer {
+		if txt, err := r.Lookup(ctx, res.Name, dns.TypeTXT); err == nil && txt.Outcome == dnsq.Answer {
+			res.add(checks.Error, CodeCNAMETarget, fmt.Sprintf("%s is a TXT record, but the service hosts this key and it must be a CNAME to %s", res.Name, want),
+				"Delete the TXT record and "+strings.ToLower(fix[:1])+fix[1:])
+			return
+		}
+		res.missing(ctx, r, zone, dns.TypeCNAME, fix)
+		return
+	}
+	target := strings.ToLower(strings.TrimSuffix(got.Records[0].(*dns.CNAME).Target, "."))
+	res.CNAMEs = []string{target}
+	if target != want {
+		res.add(checks.Error, CodeCNAMETarget, fmt.Sprintf("%s points to %s, not to %s", res.Name, target, want),
+			fmt.Sprintf("Change the CNAME's target to %s.", want))
+	}
+}
+
+func (res *Result) checkTXT(ctx context.Context, r dnsq.Resolver, zone string, exp Expect) {
+	fix := ""
+	if exp.Value != "" {
+		fix = fmt.Sprintf("Create a TXT record named %s with the value %s", dnsq.Relative(res.Name, zone), exp.Value)
+	}
+	got, err := r.Lookup(ctx, res.Name, dns.TypeTXT)
+	if err != nil {
+		res.Findings = append(res.Findings, dnsq.FailureFinding("dkim", err))
+		return
+	}
+	res.CNAMEs = got.CNAMEs
+	var keys []string
+	for _, txt := range got.TXT() {
+		keys = append(keys, txt)
+	}
+	switch len(keys) {
+	case 0:
+		res.missing(ctx, r, zone, dns.TypeTXT, fix)
+		return
+	case 1:
+	default:
+		res.add(checks.Error, CodeMultiple, fmt.Sprintf("%s has %d TXT records; receivers cannot tell which key to use and the signature fails", res.Name, len(keys)),
+			"Delete all but the one with the current key.")
+	}
+	res.Record = keys[0]
+	tags, err := taglist.Parse(res.Record)
+	if err != nil {
+		res.add(checks.Error, CodeSyntax, fmt.Sprintf("the record at %s is not a valid DKIM key record: %v", res.Name, err), fix)
+		return
+	}
+	res.judge(tags, exp, fix)
+}
+
+// judge checks the tags and compares the key with the expected value.
+func (res *Result) judge(tags taglist.List, exp Expect, fix string) {
+	if v, ok := tags.Get("v"); ok && (v != "DKIM1" || tags[0].Name != "v") {
+		res.add(checks.Error, CodeSyntax, fmt.Sprintf("v=%s: a DKIM key record starts with v=DKIM1 (RFC 6376 section 3.6.1)", v), fix)
+	}
+	k, ok := tags.Get("k")
+	if !ok {
+		k = "rsa"
+	}
+	res.KeyType = k
+	if k != "rsa" && k != "ed25519" {
+		res.add(checks.Error, CodeSyntax, fmt.Sprintf("k=%s is not a key type receivers know (rsa or ed25519)", k), fix)
+	}
+	if h, ok := tags.Get("h"); ok && !strings.Contains(h, "sha256") {
+		res.add(checks.Error, CodeSyntax, fmt.Sprintf("h=%s excludes sha256, the only hash signers may use (RFC 8301)", h), "Remove the h= tag.")
+	}
+	if t, ok := tags.Get("t"); ok && hasFlag(t, "y") {
+		res.add(checks.Warning, CodeTesting, "t=y marks the key as in testing: receivers treat failed signatures as if the mail were unsigned",
+			"Remove t=y once signed mail verifies.")
+	}
+	if s, ok := tags.Get("s"); ok && !hasFlag(s, "email") && !hasFlag(s, "*") {
+		res.add(checks.Error, CodeSyntax, fmt.Sprintf("s=%s does not allow the key for email", s), "Remove the s= tag.")
+	}
+	p, ok := tags.Get("p")
+	switch {
+	case !ok:
+		res.add(checks.Error, CodeSyntax, "the record has no p= tag with the public key", fix)
+		return
+	case strings.TrimSpace(p) == "":
+		res.add(checks.Error, CodeRevoked, "p= is empty: the key is revoked and every signature with it fails (RFC 6376 section 3.6.1)", fix)
+		return
+	}
+	if exp.Value == "" {
+		return
+	}
+	wantTags, err := taglist.Parse(exp.Value)
+	if err != nil {
+		return
+	}
+	wantP, _ := wantTags.Get("p")
+	wantK, ok := wantTags.Get("k")
+	if !ok {
+		wantK = "rsa"
+	}
+	if k != wantK {
+		res.add(checks.Error, CodeKeyMismatch, fmt.Sprintf("k=%s is published, but the key is %s", k, wantK), fix)
+	}
+	res.compareKey(p, wantP, fix)
+}
+
+// compareKey names how the published p= differs from the expected one.
+func (res *Result) compareKey(p, want, fix string) {
+	if p == want {
+		return
+	}
+	if strings.ContainsAny(p, `"'`) {
+		res.add(checks.Error, CodeKeyMismatch, "p= contains quotation marks: the DNS panel stored the quotes that were pasted with the value", "Enter the value again without any quotation marks.")
+		return
+	}
+	stripped := strings.Join(strings.Fields(p), "")
+	if stripped == want {
+		res.add(checks.Warning, CodeKeyMismatch, "p= contains spaces or line breaks; RFC 6376 allows them, but some receivers fail on them",
+			"Enter the value again as one line without spaces, or as the 255-character strings shown.")
+		return
+	}
+	if len(stripped) < len(want) && strings.HasPrefix(want, stripped) {
+		res.add(checks.Error, CodeKeyMismatch, fmt.Sprintf("the key is cut short: %d of its %d characters are published; the DNS panel probably cut the value at 255 characters", len(stripped), len(want)),
+			"Enter the value as separate strings of at most 255 characters (shown with the record), or use the panel's field for long TXT values.")
+		return
+	}
+	res.add(checks.Error, CodeKeyMismatch, "a different key is published than the one generated for this selector: mail signed with the new key will fail",
+		fix+" (replace the old value).")
+}
+
+func hasFlag(list, flag string) bool {
+	for _, f := range strings.Split(list, ":") {
+		if strings.TrimSpace(f) == flag {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,224 @@
+// Package dmarc reads a domain's DMARC policy (RFC 7489, and DMARCbis,
+// RFC 9989) and says what it means for mail the service sends: with
+// p=quarantine or p=reject, mail from the service's own servers passes
+// DMARC only through an aligned DKIM signature, because its SPF is checked
+// against the service's bounce domain, not the customer's.
+package dmarc
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/emersion/go-msgauth/dmarc"
+	"github.com/miekg/dns"
+	"golang.org/x/net/publicsuffix"
+
+	"mailwizard/checks"
+	"mailwizard/checks/dnsq"
+	"mailwizard/checks/taglist"
+	"mailwizard/transports"
+)
+
+// Finding codes (DESIGN.md and ours).
+const (
+	CodeMissing            = "dmarc.missing"
+	CodeMultiple           = "dmarc.multiple-records"
+	CodeSyntax             = "dmarc.syntax"
+	CodeRequiresDKIM       = "dmarc.requires-dkim"
+	CodeReportUnauthorized = "dmarc.report-unauthorized"
+	CodeSPFUnaligned       = "dmarc.spf-unaligned"
+	CodeLegacyTags         = "dmarc.legacy-tags"
+)
+
+// Sending describes how the service will send for the domain, for the
+// verdict: whether a hosted transport exists and signs with aligned DKIM,
+// and the provider's bounce record if it has one under the domain.
+type Sending struct {
+	Provider   string
+	Hosted     bool
+	HostedDKIM bool
+	Bounce     *transports.BounceRecord
+}
+
+// Result is the DMARC policy found and its meaning.
+type Result struct {
+	Name          string          `json:"name,omitempty"` // where the record was found
+	Status        checks.Severity `json:"status"`
+	Record        string          `json:"record,omitempty"`
+	Policy        string          `json:"policy,omitempty"` // the policy that applies to the domain
+	ADKIM         string          `json:"adkim,omitempty"`
+	ASPF          string          `json:"aspf,omitempty"`
+	FromOrgDomain bool            `json:"from_org_domain,omitempty"`
+	Suggested     string          `json:"suggested,omitempty"`
+	Findings      []checks.Finding
+}
+
+func (res *Result) add(sev checks.Severity, code, msg, fix string) {
+	res.Findings = append(res.Findings, checks.Finding{Check: "dmarc", Severity: sev, Code: code, Message: msg, Fix: fix})
+}
+
+// OrgDomain is the organisational domain (RFC 7489 section 3.2) from the
+// public suffix list: example.co.uk for mail.example.co.uk.
+func OrgDomain(domain string) string {
+	d := strings.TrimSuffix(strings.ToLower(domain), ".")
+	org, err := publicsuffix.EffectiveTLDPlusOne(d)
+	if err != nil {
+		return d
+	}
+	return org
+}
+
+// records returns the DMARC records at name (those starting with
+// v=DMARC1, RFC 7489 section 6.6.3).
+func records(ctx context.Context, r dnsq.Resolver, name string) ([]string, error) {
+	res, err := r.Lookup(ctx, name, dns.TypeTXT)
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	for _, txt := range res.TXT() {
+		t := strings.TrimSpace(txt)
+		if strings.HasPrefix(t, "v=DMARC1") && (len(t) == 8 || t[8] == ';' || t[8] == ' ') {
+			out = append(out, t)
+		}
+	}
+	return out, nil
+}
+
+// Check reads the policy of domain, falling back to its organisational
+// domain, and judges it for the way the service sends.
+func Check(ctx context.Context, r dnsq.Resolver, domain string, s Sending) *Result {
+	domain = strings.TrimSuffix(strings.ToLower(domain), ".")
+	res := &Result{}
+	defer res.settle()
+	res.Name = "_dmarc." + domain
+	recs, err := records(ctx, r, res.Name)
+	if err != nil {
+		res.Findings = append(res.Findings, dnsq.FailureFinding("dmarc", err))
+		return res
+	}
+	if org := OrgDomain(domain); len(recs) == 0 && org != domain {
+		orgName := "_dmarc." + org
+		if orgRecs, err := records(ctx, r, orgName); err == nil && len(orgRecs) > 0 {
+			recs, res.Name, res.FromOrgDomain = orgRecs, orgName, true
+		}
+	}
+	switch {
+	case len(recs) == 0:
+		res.Suggested = "v=DMARC1; p=none; rua=mailto:dmarc-reports@" + domain
+		res.add(checks.Warning, CodeMissing, fmt.Sprintf("%s has no DMARC policy: receivers such as Gmail and Yahoo expect one from bulk senders, and without it nobody reports who sends as your domain", domain),
+			fmt.Sprintf("Publish a TXT record named _dmarc with %q. p=none only asks for reports; replace the rua address with a mailbox you read, and move to p=quarantine once the reports show only your own senders.", res.Suggested))
+		return res
+	case len(recs) > 1:
+		res.add(checks.Error, CodeMultiple, fmt.Sprintf("%s has %d DMARC records; receivers then apply none of them (RFC 7489 section 6.6.3)", res.Name, len(recs)),
+			"Delete all but one.")
+	}
+	res.Record = recs[0]
+	rec, ok := res.parse(recs[0])
+	if !ok {
+		return res
+	}
+	res.Policy, res.ADKIM, res.ASPF = string(rec.Policy), string(rec.DKIMAlignment), string(rec.SPFAlignment)
+	if res.FromOrgDomain && rec.SubdomainPolicy != "" {
+		res.Policy = string(rec.SubdomainPolicy)
+	}
+	res.checkReports(ctx, r, domain, rec)
+	res.verdict(s)
+	return res
+}
+
+func (res *Result) settle() {
+	res.Status = "ok"
+	if w := checks.Worst(res.Findings); w != "" && w != checks.Info {
+		res.Status = w
+	}
+}
+
+// parse checks the tag list ourselves (go-msgauth keeps the last of two
+// equal tags and lets v= stand anywhere) and then reads it with go-msgauth.
+func (res *Result) parse(txt string) (*dmarc.Record, bool) {
+	tags, err := taglist.Parse(txt)
+	if err != nil {
+		res.add(checks.Error, CodeSyntax, fmt.Sprintf("the DMARC record is malformed: %v", err), "Correct the record; each tag is name=value, separated by semicolons.")
+		return nil, false
+	}
+	if tags[0].Name != "v" {
+		res.add(checks.Error, CodeSyntax, "v=DMARC1 must be the first tag", "Move v=DMARC1 to the start of the record.")
+		return nil, false
+	}
+	if _, ok := tags.Get("p"); !ok {
+		// DMARCbis reads a missing p= as none; RFC 7489 receivers discard
+		// the record. Say so, and read it the DMARCbis way.
+		res.add(checks.Warning, CodeSyntax, "the record has no p= tag: DMARCbis (RFC 9989) reads it as p=none, older receivers ignore the record", "Add p=none (or your policy) explicitly.")
+		txt += "; p=none"
+	}
+	var legacy []string
+	for _, t := range []string{"pct", "rf", "ri"} {
+		if _, ok := tags.Get(t); ok {
+			legacy = append(legacy, t+"=")
+		}
+	}
+	if len(legacy) > 0 {
+		res.add(checks.Info, CodeLegacyTags, fmt.Sprintf("%s no longer exist in DMARCbis (RFC 9989); receivers ignore them", strings.Join(legacy, ", ")), "")
+	}
+	rec, err := dmarc.Parse(txt)
+	if err != nil {
+		res.add(checks.Error, CodeSyntax, fmt.Sprintf("the DMARC record is invalid: %v", strings.TrimPrefix(err.Error(), "dmarc: ")), "Correct the tag named.")
+		return nil, false
+	}
+	return rec, true
+}
+
+// checkReports verifies that report destinations on another domain agree
+// to receive the reports (RFC 7489 section 7.1).
+func (res *Result) checkReports(ctx context.Context, r dnsq.Resolver, domain string, rec *dmarc.Record) {
+	for _, uri := range append(append([]string(nil), rec.ReportURIAggregate...), rec.ReportURIFailure...) {
+		addr, ok := strings.CutPrefix(strings.TrimSpace(uri), "mailto:")
+		if !ok {
+			res.add(checks.Warning, CodeSyntax, fmt.Sprintf("report address %q is not a mailto: address; receivers send reports by mail only", uri), "Use mailto:address.")
+			continue
+		}
+		addr, _, _ = strings.Cut(addr, "!") // a size limit
+		_, dest, ok := strings.Cut(addr, "@")
+		if !ok {
+			res.add(checks.Warning, CodeSyntax, fmt.Sprintf("report address %q has no @", addr), "Correct the address.")
+			continue
+		}
+		if OrgDomain(dest) == OrgDomain(domain) {
+			continue
+		}
+		auth := domain + "._report._dmarc." + dest
+		recs, err := records(ctx, r, auth)
+		if err != nil || len(recs) == 0 {
+			res.add(checks.Warning, CodeReportUnauthorized, fmt.Sprintf("reports to %s will not be sent: %s has not published %s", addr, dest, auth),
+				fmt.Sprintf("Ask the owner of %s to publish a TXT record %s with v=DMARC1, or send reports to an address of your own domain.", dest, auth))
+		}
+	}
+}
+
+// verdict says what the policy means for the service's mail.
+func (res *Result) verdict(s Sending) {
+	enforcing := res.Policy == "quarantine" || res.Policy == "reject"
+	switch {
+	case s.Hosted && enforcing && !s.HostedDKIM:
+		res.add(checks.Error, CodeRequiresDKIM,
+			fmt.Sprintf("p=%s: mail %s sends from its own servers passes SPF for its bounce domain, not for yours, so without an aligned DKIM signature it fails DMARC and is %s",
+				res.Policy, orService(s.Provider), map[string]string{"quarantine": "put in the spam folder", "reject": "rejected"}[res.Policy]),
+			"Turn on DKIM for the hosted transport and publish its key.")
+	case s.Hosted && s.Bounce != nil && res.ASPF == "s":
+		res.add(checks.Warning, CodeSPFUnaligned,
+			fmt.Sprintf("aspf=s (strict): the bounce domain %s is a subdomain of yours, so SPF does not align under strict mode and DMARC rests on DKIM alone", s.Bounce.Name),
+			"Use relaxed SPF alignment (remove aspf=s), or make sure DKIM signs every message.")
+	case s.Hosted && s.Bounce == nil && enforcing:
+		res.add(checks.Info, CodeSPFUnaligned,
+			fmt.Sprintf("mail from %s passes DMARC through its DKIM signature; its SPF result is for the service's own bounce domain", orService(s.Provider)), "")
+	}
+}
+
+func orService(name string) string {
+	if name == "" {
+		return "the service"
+	}
+	return name
+}
