@@ -1,0 +1,307 @@
+// Package domaincheck runs every DNS check of one domain for a provider at
+// once (SPF, DKIM, DMARC, MX, the bounce record, and the hints) and puts
+// the results in the shape of DESIGN.md's `check --json`. Each check
+// writes only its own part; the report is assembled when all are done.
+package domaincheck
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/miekg/dns"
+
+	"mailwizard/checks"
+	"mailwizard/checks/dkim"
+	"mailwizard/checks/dmarc"
+	"mailwizard/checks/dnsq"
+	"mailwizard/checks/hints"
+	"mailwizard/checks/spf"
+	"mailwizard/transports"
+)
+
+// Options say what to check beyond the provider's profile.
+type Options struct {
+	Provider   *transports.Provider
+	Selector   string // DKIM selector (generate mode); default: the profile's
+	ExpectDKIM string // the TXT value the admin was told to publish
+}
+
+// Report is the result for one domain.
+type Report struct {
+	Domain   string           `json:"domain"`
+	Provider string           `json:"provider,omitempty"`
+	Checks   Checks           `json:"checks"`
+	Hints    Hints            `json:"hints"`
+	Findings []checks.Finding `json:"findings"`
+}
+
+// Checks holds each check's summary.
+type Checks struct {
+	SPF    *SPFSummary   `json:"spf"`
+	DKIM   *DKIMSummary  `json:"dkim,omitempty"`
+	DMARC  *dmarc.Result `json:"dmarc"`
+	MX     MXSummary     `json:"mx"`
+	Bounce *BounceResult `json:"bounce,omitempty"`
+}
+
+// SPFSummary is the SPF part of the report.
+type SPFSummary struct {
+	Status             checks.Severity  `json:"status"`
+	Record             string           `json:"record,omitempty"`
+	Lookups            int              `json:"lookups"`
+	LookupsWithInclude int              `json:"lookups_with_include"`
+	IncludesProvider   bool             `json:"includes_provider"`
+	Suggested          string           `json:"suggested,omitempty"`
+	SuggestedStrings   []string         `json:"suggested_strings,omitempty"`
+	SuggestionReason   string           `json:"suggestion_reason,omitempty"`
+	Terms              []spf.Term       `json:"terms,omitempty"`
+	Ranges             []spf.RangeCheck `json:"ranges,omitempty"`
+}
+
+// DKIMSummary is the DKIM part: the provider's selectors.
+type DKIMSummary struct {
+	Status    checks.Severity `json:"status"`
+	Selectors []*dkim.Result  `json:"selectors"`
+}
+
+// MXSummary names the mailbox provider.
+type MXSummary struct {
+	Hosts    []string `json:"hosts"`
+	Provider string   `json:"provider,omitempty"`
+	Name     string   `json:"name,omitempty"`
+}
+
+// BounceResult is the provider's Return-Path record under the domain.
+type BounceResult struct {
+	Name   string          `json:"name"`
+	Status checks.Severity `json:"status"`
+	Seen   []string        `json:"seen,omitempty"`
+}
+
+// Hints are what the domain already has.
+type Hints struct {
+	DNSHost   *hints.DNSHost   `json:"dns_host,omitempty"`
+	Selectors []hints.Selector `json:"selectors,omitempty"`
+}
+
+// Check runs all checks of domain concurrently.
+func Check(ctx context.Context, r dnsq.Resolver, domain string, opts Options) *Report {
+	p := opts.Provider
+	rep := &Report{Domain: domain}
+	if p != nil {
+		rep.Provider = p.ID
+	}
+	zone := dmarc.OrgDomain(domain)
+	var spfAnalysis *spf.Analysis
+	var mailProvider *hints.MailProvider
+	var mxFindings, nsFindings, dkimFindings, bounceFindings []checks.Finding
+	var wg sync.WaitGroup
+	run := func(f func()) {
+		wg.Add(1)
+		go func() { defer wg.Done(); f() }()
+	}
+	run(func() { spfAnalysis = spf.Analyze(ctx, r, domain, p) })
+	run(func() {
+		res, err := r.Lookup(ctx, domain, dns.TypeMX)
+		if err != nil {
+			mxFindings = append(mxFindings, dnsq.FailureFinding("mx", err))
+			return
+		}
+		rep.Checks.MX.Hosts = hints.Names(res.Records)
+		if mailProvider = hints.DetectMailProvider(rep.Checks.MX.Hosts); mailProvider != nil {
+			rep.Checks.MX.Provider, rep.Checks.MX.Name = mailProvider.ID, mailProvider.Name
+		}
+	})
+	run(func() {
+		if res, err := r.Lookup(ctx, zone, dns.TypeNS); err == nil {
+			rep.Hints.DNSHost = hints.DetectDNSHost(hints.Names(res.Records))
+		} else {
+			nsFindings = append(nsFindings, dnsq.FailureFinding("ns", err))
+		}
+	})
+	run(func() {
+		rep.Checks.DKIM, dkimFindings = checkDKIM(ctx, r, domain, zone, opts)
+	})
+	run(func() {
+		extra := ""
+		if p != nil {
+			extra = p.DKIM.DefaultSelector
+		}
+		rep.Hints.Selectors = hints.ProbeSelectors(ctx, r, domain, extra, opts.Selector)
+	})
+	if p != nil && p.Bounce != nil {
+		run(func() { rep.Checks.Bounce, bounceFindings = checkBounce(ctx, r, domain, zone, p.Bounce) })
+	}
+	wg.Wait()
+
+	// DMARC's verdict needs to know whether DKIM is in place.
+	sending := dmarc.Sending{}
+	if p != nil {
+		sending = dmarc.Sending{Provider: p.Name, Hosted: p.Supports(transports.Hosted), Bounce: p.Bounce,
+			HostedDKIM: rep.Checks.DKIM != nil && rep.Checks.DKIM.Status == "ok"}
+	}
+	rep.Checks.DMARC = dmarc.Check(ctx, r, domain, sending)
+	rep.Checks.SPF = summarizeSPF(ctx, r, spfAnalysis, p, mailProvider)
+
+	rep.Findings = append(rep.Findings, spfAnalysis.Findings...)
+	rep.Findings = append(rep.Findings, dkimFindings...)
+	rep.Findings = append(rep.Findings, rep.Checks.DMARC.Findings...)
+	rep.Findings = append(rep.Findings, bounceFindings...)
+	rep.Findings = append(rep.Findings, mxFindings...)
+	rep.Findings = append(rep.Findings, nsFindings...)
+	if rep.Findings == nil {
+		rep.Findings = []checks.Finding{}
+	}
+	return rep
+}
+
+func status(fs []checks.Finding) checks.Severity {
+	if w := checks.Worst(fs); w != "" && w != checks.Info {
+		return w
+	}
+	return "ok"
+}
+
+func summarizeSPF(ctx context.Context, r dnsq.Resolver, a *spf.Analysis, p *transports.Provider, mp *hints.MailProvider) *SPFSummary {
+	s := &SPFSummary{Status: status(a.Findings), Record: a.Record, Lookups: a.Lookups, LookupsWithInclude: a.LookupsWithInclude,
+		IncludesProvider: a.IncludesProvider, Terms: a.Terms, Ranges: a.Ranges}
+	var mxIncludes []string
+	if mp != nil {
+		mxIncludes = mp.SPFIncludes
+	}
+	if sug, err := spf.Suggest(ctx, r, a, p, mxIncludes); err == nil && !sug.Unchanged {
+		s.Suggested, s.SuggestedStrings, s.SuggestionReason = sug.Record, sug.Strings, sug.Reason
+	}
+	return s
+}
+
+// expectations turns the provider's DKIM mode into what must be published.
+func expectations(p *transports.Provider, opts Options) []dkim.Expect {
+	if p == nil {
+		if opts.Selector == "" {
+			return nil
+		}
+		return []dkim.Expect{{Selector: opts.Selector, Value: opts.ExpectDKIM}}
+	}
+	switch p.DKIM.Mode {
+	case "cname":
+		var out []dkim.Expect
+		for _, c := range p.DKIM.CNAMEs {
+			out = append(out, dkim.Expect{Selector: strings.TrimSuffix(c.Name, "._domainkey"), CNAME: c.Target})
+		}
+		return out
+	case "generate":
+		sel := opts.Selector
+		if sel == "" {
+			sel = p.DKIM.DefaultSelector
+		}
+		if sel == "" {
+			return nil
+		}
+		return []dkim.Expect{{Selector: sel, Value: opts.ExpectDKIM}}
+	}
+	return nil
+}
+
+func checkDKIM(ctx context.Context, r dnsq.Resolver, domain, zone string, opts Options) (*DKIMSummary, []checks.Finding) {
+	exps := expectations(opts.Provider, opts)
+	if len(exps) == 0 {
+		if opts.Provider != nil && opts.Provider.DKIM.Mode == "generate" {
+			return nil, []checks.Finding{{Check: "dkim", Severity: checks.Info, Code: "dkim.no-selector",
+				Message: "no DKIM selector given, so the key record was not checked", Fix: "Give the selector with --selector."}}
+		}
+		return nil, nil
+	}
+	sum := &DKIMSummary{Selectors: make([]*dkim.Result, len(exps))}
+	var wg sync.WaitGroup
+	for i, e := range exps {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			sum.Selectors[i] = dkim.Check(ctx, r, domain, zone, e)
+		}()
+	}
+	wg.Wait()
+	var fs []checks.Finding
+	for _, s := range sum.Selectors {
+		fs = append(fs, s.Findings...)
+	}
+	sum.Status = status(fs)
+	return sum, fs
+}
+
+// checkBounce looks for the provider's Return-Path record (a CNAME or MX
+// under the domain, as Amazon SES, SendGrid and Postmark ask for).
+func checkBounce(ctx context.Context, r dnsq.Resolver, domain, zone string, b *transports.BounceRecord) (*BounceResult, []checks.Finding) {
+	name := b.Name + "." + domain
+	res := &BounceResult{Name: name}
+	qtype := uint16(dns.TypeCNAME)
+	if b.Type == "mx" {
+		qtype = dns.TypeMX
+	}
+	want := strings.ToLower(strings.TrimSuffix(b.Target, "."))
+	fix := fmt.Sprintf("Create a %s record named %s pointing to %s.", strings.ToUpper(b.Type), dnsq.Relative(name, zone), want)
+	got, err := r.Lookup(ctx, name, qtype)
+	var fs []checks.Finding
+	switch {
+	case err != nil:
+		fs = append(fs, dnsq.FailureFinding("bounce", err))
+	case got.Outcome != dnsq.Answer:
+		fs = append(fs, checks.Finding{Check: "bounce", Severity: checks.Error, Code: "bounce.missing",
+			Message: fmt.Sprintf("no %s record at %s: bounces and SPF alignment for the service's mail depend on it", strings.ToUpper(b.Type), name), Fix: fix})
+	default:
+		for _, rr := range got.Records {
+			switch v := rr.(type) {
+			case *dns.CNAME:
+				res.Seen = append(res.Seen, strings.TrimSuffix(strings.ToLower(v.Target), "."))
+			case *dns.MX:
+				res.Seen = append(res.Seen, strings.TrimSuffix(strings.ToLower(v.Mx), "."))
+			}
+		}
+		sort.Strings(res.Seen)
+		if !contains(res.Seen, want) {
+			fs = append(fs, checks.Finding{Check: "bounce", Severity: checks.Error, Code: "bounce.wrong-target",
+				Message: fmt.Sprintf("%s points to %s, not to %s", name, strings.Join(res.Seen, ", "), want), Fix: fix})
+		}
+	}
+	res.Status = status(fs)
+	return res, fs
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// CheckMany checks domains with at most workers at a time, returning the
+// reports in the order given.
+func CheckMany(ctx context.Context, r dnsq.Resolver, domains []string, opts Options, workers int) []*Report {
+	out := make([]*Report, len(domains))
+	if workers < 1 {
+		workers = 1
+	}
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for range min(workers, len(domains)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				out[i] = Check(ctx, r, domains[i], opts)
+			}
+		}()
+	}
+	for i := range domains {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	return out
+}

@@ -1,0 +1,143 @@
+package domaincheck
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"mailwizard/checks"
+	"mailwizard/checks/dnsq"
+	"mailwizard/checks/dnsq/dnstest"
+	"mailwizard/transports"
+)
+
+var provider = &transports.Provider{ID: "clockwise", Name: "ClockWise", Transports: []transports.Type{transports.Hosted},
+	SPFInclude: "_spf.clockwise.test", SendingRanges: []string{"217.115.198.64/27"},
+	DKIM: transports.ProviderDKIM{Mode: "generate", DefaultSelector: "clockwise"}}
+
+const key = "v=DKIM1; k=ed25519; p=11qYAYKxCrfVS/7TyWQHOg7hcvPapiMlrwIaaPcHURo="
+
+// zoneFor is a customer domain in one of three states: done, half done
+// (SPF without the include, no DKIM, p=reject) and untouched.
+func zoneFor(domain, state string) string {
+	z := dnstest.SOA(domain, 300) + "\n" + fmt.Sprintf(`
+$ORIGIN %s.
+@ 300 IN NS ns1.dns-host.ns.cloudflare.com.
+@ 300 IN MX 0 %s.mail.protection.outlook.com.
+`, domain, strings.ReplaceAll(domain, ".", "-"))
+	switch state {
+	case "done":
+		z += `@ 300 IN TXT "v=spf1 include:spf.protection.outlook.com include:_spf.clockwise.test -all"
+clockwise._domainkey 300 IN TXT "` + key + `"
+_dmarc 300 IN TXT "v=DMARC1; p=reject; rua=mailto:dmarc@` + domain + `"
+selector1._domainkey 300 IN TXT "v=DKIM1; k=rsa; p=MS"
+`
+	case "half":
+		z += `@ 300 IN TXT "v=spf1 include:spf.protection.outlook.com -all"
+_dmarc 300 IN TXT "v=DMARC1; p=reject"
+`
+	}
+	return z
+}
+
+func server(t testing.TB, domains map[string]string) *dnsq.Client {
+	srv := dnstest.Start(t, "127.0.0.1:0")
+	srv.MustAddZone(t, dnstest.SOA("clockwise.test", 300)+"\n_spf.clockwise.test. 300 IN TXT \"v=spf1 ip4:217.115.198.64/27 -all\"")
+	srv.MustAddZone(t, dnstest.SOA("protection.outlook.com", 300)+"\nspf.protection.outlook.com. 300 IN TXT \"v=spf1 ip4:40.92.0.0/15 -all\"")
+	for d, state := range domains {
+		srv.MustAddZone(t, zoneFor(d, state))
+	}
+	return &dnsq.Client{Servers: []string{srv.Addr}, Timeout: time.Second}
+}
+
+func TestReportShape(t *testing.T) {
+	c := server(t, map[string]string{"done.test": "done", "half.test": "half", "fresh.test": "fresh"})
+	ctx := context.Background()
+
+	done := Check(ctx, c, "done.test", Options{Provider: provider, ExpectDKIM: key})
+	if checks.Worst(done.Findings) != checks.Info || done.Checks.SPF.Status != "ok" || done.Checks.DKIM.Status != "ok" || done.Checks.DMARC.Status != "ok" {
+		t.Errorf("done.test: %+v", done.Findings)
+	}
+	if done.Checks.MX.Provider != "microsoft365" || done.Hints.DNSHost == nil || done.Hints.DNSHost.ID != "cloudflare" {
+		t.Errorf("hints: mx %+v, dns %+v", done.Checks.MX, done.Hints.DNSHost)
+	}
+	if len(done.Hints.Selectors) != 2 {
+		t.Errorf("selectors found: %+v", done.Hints.Selectors)
+	}
+
+	half := Check(ctx, c, "half.test", Options{Provider: provider})
+	var codes []string
+	for _, f := range half.Findings {
+		codes = append(codes, f.Code)
+	}
+	want := "spf.include-missing,spf.range-not-pass,dkim.missing,dmarc.requires-dkim"
+	if strings.Join(codes, ",") != want {
+		t.Errorf("half.test findings %v, want %s", codes, want)
+	}
+	if half.Checks.SPF.Suggested != "v=spf1 include:spf.protection.outlook.com include:_spf.clockwise.test -all" {
+		t.Errorf("suggested %q", half.Checks.SPF.Suggested)
+	}
+
+	fresh := Check(ctx, c, "fresh.test", Options{Provider: provider})
+	if fresh.Checks.SPF.Suggested != "v=spf1 include:spf.protection.outlook.com include:_spf.clockwise.test ~all" {
+		t.Errorf("fresh suggestion %q", fresh.Checks.SPF.Suggested)
+	}
+
+	// The JSON contract of DESIGN.md.
+	raw, _ := json.Marshal(half)
+	var m map[string]any
+	json.Unmarshal(raw, &m)
+	chk := m["checks"].(map[string]any)
+	s := chk["spf"].(map[string]any)
+	for _, k := range []string{"status", "record", "lookups", "suggested"} {
+		if _, ok := s[k]; !ok {
+			t.Errorf("checks.spf lacks %q: %s", k, raw)
+		}
+	}
+	mx := chk["mx"].(map[string]any)
+	if mx["provider"] != "microsoft365" || len(mx["hosts"].([]any)) != 1 || m["domain"] != "half.test" || m["provider"] != "clockwise" {
+		t.Errorf("json: %s", raw)
+	}
+	f := m["findings"].([]any)[0].(map[string]any)
+	for _, k := range []string{"check", "severity", "code", "message", "fix"} {
+		if _, ok := f[k]; !ok {
+			t.Errorf("a finding lacks %q", k)
+		}
+	}
+}
+
+func TestBounceRecord(t *testing.T) {
+	p := *provider
+	p.Bounce = &transports.BounceRecord{Name: "bounce", Type: "cname", Target: "bounces.clockwise.test"}
+	c := server(t, map[string]string{"done.test": "done"})
+	rep := Check(context.Background(), c, "done.test", Options{Provider: &p, ExpectDKIM: key})
+	if rep.Checks.Bounce == nil || rep.Checks.Bounce.Status != "error" || rep.Findings[0].Code != "bounce.missing" ||
+		!strings.Contains(rep.Findings[0].Fix, "named bounce pointing to bounces.clockwise.test") {
+		t.Errorf("bounce: %+v %+v", rep.Checks.Bounce, rep.Findings)
+	}
+}
+
+func BenchmarkCheckOneDomain(b *testing.B) {
+	c := server(b, map[string]string{"done.test": "done"})
+	for b.Loop() {
+		Check(context.Background(), c, "done.test", Options{Provider: provider, ExpectDKIM: key})
+	}
+}
+
+func BenchmarkCheckThousandDomains(b *testing.B) {
+	domains := map[string]string{}
+	var list []string
+	for i := range 1000 {
+		d := fmt.Sprintf("d%04d.test", i)
+		domains[d] = []string{"done", "half", "fresh"}[i%3]
+		list = append(list, d)
+	}
+	c := server(b, domains)
+	b.ResetTimer()
+	for b.Loop() {
+		CheckMany(context.Background(), c, list, Options{Provider: provider}, 64)
+	}
+}
