@@ -77,9 +77,6 @@ func TestUsageErrorsExit2NamingTheField(t *testing.T) {
 // Commands whose engine comes later accept valid input, say so, exit 2.
 func TestNotYetAvailable(t *testing.T) {
 	for _, args := range [][]string{
-		{"check", "example.nl", "--json"},
-		{"check", "--domains", "list.txt"},
-		{"spf", "eval", "--ip", "192.0.2.1", "--sender", "a@example.nl", "--helo", "mail.example.nl", "--json"},
 		{"smtp", "test", "--host", "smtp.office365.com", "--port", "587", "--encryption", "starttls", "--user", "a@example.nl", "--password-env", "PW"},
 		{"smtp", "detect", "bücher.de"},
 		{"poll", "example.nl", "--provider", "spinoffice", "--timeout", "10m"},

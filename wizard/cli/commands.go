@@ -3,7 +3,6 @@ package cli
 import (
 	"flag"
 	"fmt"
-	"net/netip"
 	"sort"
 	"strings"
 	"time"
@@ -87,69 +86,6 @@ func buildSetup(fs *flag.FlagSet, e *env) func([]string) int {
 			return e.usage("setup", err)
 		}
 		return e.notYet("setup")
-	}
-}
-
-func buildCheck(fs *flag.FlagSet, e *env) func([]string) int {
-	provider := fs.String("provider", "", "provider profile `P`: a built-in ID or a profile file")
-	selector := fs.String("selector", "", "DKIM `selector` to check")
-	expect := fs.String("expect-dkim", "", "the DKIM TXT `value` the admin was told to publish")
-	domains := fs.String("domains", "", "check every domain in `FILE`, one a line")
-	fs.Bool("json", false, "print JSON")
-	return func(args []string) int {
-		var err error
-		switch {
-		case *domains != "" && len(args) > 0:
-			err = fmt.Errorf("give a DOMAIN or --domains FILE, not both")
-		case *domains == "":
-			err = firstError(argCount(args, 1, "DOMAIN"), domainArg("DOMAIN", args))
-		default:
-			err = argCount(args, 0, "")
-		}
-		err = firstError(err, optionalProvider(*provider), optionalSelector("selector", *selector), noControl("expect-dkim", *expect))
-		if err != nil {
-			return e.usage("check", err)
-		}
-		return e.notYet("check")
-	}
-}
-
-func buildSPFEval(fs *flag.FlagSet, e *env) func([]string) int {
-	ip := fs.String("ip", "", "the connecting client's `IP` address")
-	sender := fs.String("sender", "", "the MAIL FROM `address`; empty: postmaster@HELO")
-	helo := fs.String("helo", "", "the HELO/EHLO `name`")
-	fs.Bool("json", false, "print JSON")
-	return func(args []string) int {
-		err := firstError(argCount(args, 0, ""), required("ip", *ip), required("helo", *helo))
-		if err == nil {
-			if _, perr := netip.ParseAddr(*ip); perr != nil {
-				err = fmt.Errorf("--ip: %q is not an IPv4 or IPv6 address", *ip)
-			}
-		}
-		if err == nil && *sender != "" {
-			_, aerr := transports.ParseAddress(*sender)
-			err = named("--sender", aerr)
-		}
-		if err == nil {
-			_, derr := transports.NormalizeDNSName(*helo)
-			err = named("--helo", derr)
-		}
-		if err != nil {
-			return e.usage("spf eval", err)
-		}
-		return e.notYet("spf eval")
-	}
-}
-
-func buildSPFSuggest(fs *flag.FlagSet, e *env) func([]string) int {
-	provider := fs.String("provider", "", "provider profile `P`")
-	fs.Bool("json", false, "print JSON")
-	return func(args []string) int {
-		err := firstError(argCount(args, 1, "DOMAIN"), domainArg("DOMAIN", args), required("provider", *provider), optionalProvider(*provider))
-		if err != nil {
-			return e.usage("spf suggest", err)
-		}
-		return e.notYet("spf suggest")
 	}
 }
 

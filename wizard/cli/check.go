@@ -1,0 +1,195 @@
+package cli
+
+import (
+	"bufio"
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"time"
+
+	"mailwizard/checks"
+	"mailwizard/checks/dnsq"
+	"mailwizard/checks/domaincheck"
+	"mailwizard/transports"
+)
+
+// Deadlines of the DNS commands, set once here at the entry point.
+const (
+	checkTimeout     = 60 * time.Second
+	checkManyTimeout = 30 * time.Minute
+	checkWorkers     = 32
+)
+
+// resolver builds the DNS client from the global flags.
+func (e *env) resolver() (*dnsq.Client, error) {
+	return dnsq.NewClient(dnsq.Options{Resolvers: e.globals.resolvers, Pinned: e.globals.dnsServer, Timeout: e.globals.dnsTimeout})
+}
+
+func buildCheck(fs *flag.FlagSet, e *env) func([]string) int {
+	providerFlag := fs.String("provider", "", "provider profile `P`: a built-in ID or a profile file")
+	selector := fs.String("selector", "", "DKIM `selector` to check")
+	expect := fs.String("expect-dkim", "", "the DKIM TXT `value` the admin was told to publish")
+	domainsFile := fs.String("domains", "", "check every domain in `FILE`, one a line")
+	asJSON := fs.Bool("json", false, "print JSON")
+	return func(args []string) int {
+		var domains []string
+		var err error
+		switch {
+		case *domainsFile != "" && len(args) > 0:
+			err = fmt.Errorf("give a DOMAIN or --domains FILE, not both")
+		case *domainsFile == "":
+			if err = argCount(args, 1, "DOMAIN"); err == nil {
+				var d string
+				d, err = transports.NormalizeDomain(args[0])
+				err = named("DOMAIN", err)
+				domains = []string{d}
+			}
+		default:
+			domains, err = readDomains(*domainsFile)
+		}
+		if err == nil && *selector != "" {
+			_, serr := transports.NormalizeSelector(*selector)
+			err = named("--selector", serr)
+		}
+		err = firstError(err, noControl("expect-dkim", *expect))
+		var provider *transports.Provider
+		if err == nil && *providerFlag != "" {
+			provider, err = transports.LoadProvider(*providerFlag)
+			err = named("--provider", err)
+		}
+		if err != nil {
+			return e.usage("check", err)
+		}
+		c, err := e.resolver()
+		if err != nil {
+			return e.fail("check", ExitTemporary, err)
+		}
+		opts := domaincheck.Options{Provider: provider, Selector: strings.ToLower(*selector), ExpectDKIM: *expect}
+		timeout := checkTimeout
+		if len(domains) > 1 {
+			timeout = checkManyTimeout
+		}
+		ctx, cancel := context.WithTimeout(e.ctx, timeout)
+		defer cancel()
+		reports := domaincheck.CheckMany(ctx, c, domains, opts, checkWorkers)
+		switch {
+		case *asJSON && *domainsFile == "":
+			writeJSON(e.Out, reports[0])
+		case *asJSON:
+			writeJSON(e.Out, reports)
+		default:
+			for _, r := range reports {
+				printReport(e.Out, r)
+			}
+		}
+		return exitFor(reports)
+	}
+}
+
+// exitFor: 1 when a check found an error, 3 when the only errors are DNS
+// failures (nothing is known), 0 otherwise.
+func exitFor(reports []*domaincheck.Report) int {
+	code := ExitOK
+	for _, r := range reports {
+		for _, f := range r.Findings {
+			if f.Severity != checks.Error {
+				continue
+			}
+			if f.Code == dnsq.CodeTimeout || f.Code == dnsq.CodeServFail {
+				if code == ExitOK {
+					code = ExitTemporary
+				}
+				continue
+			}
+			code = ExitFindings
+		}
+	}
+	return code
+}
+
+// readDomains reads one domain a line; blank lines and # comments are
+// skipped, and a bad line is named by its number.
+func readDomains(path string) ([]string, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("--domains: %w", err)
+	}
+	defer f.Close()
+	var out []string
+	sc := bufio.NewScanner(f)
+	for n := 1; sc.Scan(); n++ {
+		line := strings.TrimSpace(sc.Text())
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		d, err := transports.NormalizeDomain(line)
+		if err != nil {
+			return nil, fmt.Errorf("--domains: %s line %d: %w", path, n, err)
+		}
+		out = append(out, d)
+	}
+	if err := sc.Err(); err != nil {
+		return nil, fmt.Errorf("--domains: %w", err)
+	}
+	if len(out) == 0 {
+		return nil, fmt.Errorf("--domains: %s lists no domain", path)
+	}
+	return out, nil
+}
+
+func printReport(w io.Writer, r *domaincheck.Report) {
+	title := r.Domain
+	if r.Provider != "" {
+		title += " (provider " + r.Provider + ")"
+	}
+	fmt.Fprintln(w, title)
+	if r.Checks.MX.Name != "" {
+		fmt.Fprintf(w, "  mail     %s (%s)\n", r.Checks.MX.Name, strings.Join(r.Checks.MX.Hosts, ", "))
+	} else if len(r.Checks.MX.Hosts) > 0 {
+		fmt.Fprintf(w, "  mail     %s\n", strings.Join(r.Checks.MX.Hosts, ", "))
+	}
+	if h := r.Hints.DNSHost; h != nil {
+		fmt.Fprintf(w, "  dns      hosted at %s; adding a record: %s\n", h.Name, h.HelpURL)
+	}
+	if s := r.Checks.SPF; s != nil {
+		fmt.Fprintf(w, "  spf      %-7s %s (%d lookups)\n", s.Status, orDash(s.Record), s.Lookups)
+	}
+	if d := r.Checks.DKIM; d != nil {
+		for _, sel := range d.Selectors {
+			fmt.Fprintf(w, "  dkim     %-7s %s\n", sel.Status, sel.Name)
+		}
+	}
+	if d := r.Checks.DMARC; d != nil {
+		fmt.Fprintf(w, "  dmarc    %-7s %s\n", d.Status, orDash(d.Record))
+	}
+	if b := r.Checks.Bounce; b != nil {
+		fmt.Fprintf(w, "  bounce   %-7s %s\n", b.Status, b.Name)
+	}
+	if len(r.Hints.Selectors) > 0 {
+		var sels []string
+		for _, s := range r.Hints.Selectors {
+			sels = append(sels, s.Selector)
+		}
+		fmt.Fprintf(w, "  signing  DKIM selectors in use: %s\n", strings.Join(sels, ", "))
+	}
+	printFindings(w, r.Findings)
+	if s := r.Checks.SPF; s != nil && s.Suggested != "" {
+		fmt.Fprintf(w, "\n  SPF record to publish (TXT at %s):\n    %s\n", r.Domain, s.Suggested)
+		if s.SuggestionReason != "" {
+			fmt.Fprintf(w, "    %s\n", s.SuggestionReason)
+		}
+	}
+	fmt.Fprintln(w)
+}
+
+func printFindings(w io.Writer, fs []checks.Finding) {
+	for _, f := range fs {
+		fmt.Fprintf(w, "  %-7s  %s: %s\n", strings.ToUpper(string(f.Severity)), f.Code, f.Message)
+		if f.Fix != "" {
+			fmt.Fprintf(w, "           fix: %s\n", f.Fix)
+		}
+	}
+}
