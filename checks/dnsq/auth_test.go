@@ -2,7 +2,6 @@ package dnsq
 
 import (
 	"context"
-	"net"
 	"testing"
 	"time"
 
@@ -11,32 +10,8 @@ import (
 	"mailwizard/checks/dnsq/dnstest"
 )
 
-// startNameservers starts two authoritative servers on 127.0.0.2 and
-// 127.0.0.3, on port 53 as in real life when the test may bind it (root),
-// else on one free port that the client is told about.
-func startNameservers(t *testing.T) (ns1, ns2 *dnstest.Server, port string) {
-	t.Helper()
-	for _, p := range []string{"53", "0"} {
-		a, err := dnstest.Listen(net.JoinHostPort("127.0.0.2", p))
-		if err != nil {
-			continue
-		}
-		_, port, _ = net.SplitHostPort(a.Addr)
-		b, err := dnstest.Listen(net.JoinHostPort("127.0.0.3", port))
-		if err != nil {
-			a.Close()
-			continue
-		}
-		t.Cleanup(a.Close)
-		t.Cleanup(b.Close)
-		return a, b, port
-	}
-	t.Skip("cannot bind 127.0.0.2 and 127.0.0.3 (not Linux loopback?)")
-	return nil, nil, ""
-}
-
 func TestAuthoritativeServersSeeWhatResolversDoNot(t *testing.T) {
-	ns1, ns2, port := startNameservers(t)
+	ns1, ns2, port := dnstest.StartNameservers(t, "127.0.0.2", "127.0.0.3")
 	zone := `
 $ORIGIN example.nl.
 @    3600 IN SOA ns1 hostmaster 1 7200 3600 1209600 900

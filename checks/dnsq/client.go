@@ -76,6 +76,18 @@ func (c *Client) Lookup(ctx context.Context, name string, qtype uint16) (*Result
 	return c.lookup(ctx, c.recursive(), name, qtype, true)
 }
 
+// LookupVia asks one recursive resolver (the pinned server when set),
+// for watching what each resolver answers rather than the first to answer.
+func (c *Client) LookupVia(ctx context.Context, server, name string, qtype uint16) (*Result, error) {
+	if c.Pinned != "" {
+		server = c.Pinned
+	}
+	return c.lookup(ctx, []string{server}, name, qtype, true)
+}
+
+// Resolvers are the recursive resolvers queries go to.
+func (c *Client) Resolvers() []string { return c.recursive() }
+
 // LookupAt asks one server directly with recursion off, as one asks an
 // authoritative server; CNAMEs are reported, not followed, since their
 // targets may live in another zone.

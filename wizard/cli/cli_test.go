@@ -79,7 +79,6 @@ func TestNotYetAvailable(t *testing.T) {
 	for _, args := range [][]string{
 		{"smtp", "test", "--host", "smtp.office365.com", "--port", "587", "--encryption", "starttls", "--user", "a@example.nl", "--password-env", "PW"},
 		{"smtp", "detect", "bücher.de"},
-		{"poll", "example.nl", "--provider", "spinoffice", "--timeout", "10m"},
 		{"setup", "--preset", "p.json"},
 	} {
 		code, _, errOut := runCLI(t, nil, args...)

@@ -166,24 +166,6 @@ func buildSMTPVerify(fs *flag.FlagSet, e *env) func([]string) int {
 	}
 }
 
-func buildPoll(fs *flag.FlagSet, e *env) func([]string) int {
-	provider := fs.String("provider", "", "provider profile `P`")
-	selector := fs.String("selector", "", "DKIM `selector` to wait for")
-	expect := fs.String("expect-dkim", "", "the DKIM TXT `value` that must appear")
-	interval := fs.Duration("interval", 5*time.Second, "time between rounds")
-	timeout := fs.Duration("timeout", 30*time.Minute, "give up after this long (exit 1)")
-	fs.Bool("json", false, "print JSON")
-	return func(args []string) int {
-		err := firstError(argCount(args, 1, "DOMAIN"), domainArg("DOMAIN", args), required("provider", *provider), optionalProvider(*provider),
-			optionalSelector("selector", *selector), noControl("expect-dkim", *expect),
-			positiveDuration("interval", *interval, time.Hour), positiveDuration("timeout", *timeout, 48*time.Hour))
-		if err != nil {
-			return e.usage("poll", err)
-		}
-		return e.notYet("poll")
-	}
-}
-
 func buildVersion(fs *flag.FlagSet, e *env) func([]string) int {
 	return func(args []string) int {
 		if err := argCount(args, 0, ""); err != nil {

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -115,5 +116,38 @@ func TestSPFEvalAndSuggest(t *testing.T) {
 	code, _, errOut := runCLI(t, nil, "spf", "suggest", "slow.nl", "--provider", "clockwise", "--dns-server", addr, "--dns-timeout", "200ms")
 	if code != ExitTemporary || !strings.Contains(errOut, "no answer in time") {
 		t.Errorf("spf suggest without DNS: exit %d %s", code, errOut)
+	}
+}
+
+func TestPollCommand(t *testing.T) {
+	ns1, ns2, port := dnstest.StartNameservers(t, "127.0.0.6", "127.0.0.7")
+	if port != "53" {
+		t.Skip("poll asks name servers on port 53; this test needs to bind it (root)")
+	}
+	zone := `
+$ORIGIN klant.nl.
+@    3600 IN SOA ns1 hostmaster 1 7200 3600 1209600 600
+@    3600 IN NS ns1
+@    3600 IN NS ns2
+ns1  3600 IN A 127.0.0.6
+ns2  3600 IN A 127.0.0.7
+@    300  IN TXT "v=spf1 include:spf.spinoffice-crm.com ~all"
+`
+	for _, s := range []*dnstest.Server{ns1, ns2} {
+		s.MustAddZone(t, zone)
+		for i := 1; i <= 3; i++ {
+			s.Add(fmt.Sprintf("mrsel%d._domainkey.klant.nl. 300 IN CNAME mrsel%d._domainkey.spinoffice-crm.com.", i, i))
+		}
+	}
+	resolver := dnstest.Start(t, "127.0.0.1:0")
+	resolver.MustAddZone(t, zone)
+	code, out, errOut := runCLI(t, nil, "poll", "klant.nl", "--provider", "spinoffice", "--resolver", resolver.Addr, "--interval", "100ms", "--timeout", "10s")
+	if code != 0 || !strings.Contains(out, "All records are published on every authoritative server") || !strings.Contains(out, "DKIM mrsel3") {
+		t.Errorf("poll: exit %d\n%s%s", code, out, errOut)
+	}
+	ns2.Remove("mrsel2._domainkey.klant.nl", 5)
+	code, out, errOut = runCLI(t, nil, "poll", "klant.nl", "--provider", "spinoffice", "--resolver", resolver.Addr, "--interval", "100ms", "--timeout", "1s", "--json")
+	if code != ExitFindings || !strings.Contains(errOut, "before every record was seen") || !strings.Contains(out, `"state":"not-yet"`) {
+		t.Errorf("poll that times out: exit %d\n%s%s", code, out, errOut)
 	}
 }

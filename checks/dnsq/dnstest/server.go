@@ -341,3 +341,30 @@ func SOA(zone string, negTTL int) string {
 	zone = dns.Fqdn(zone)
 	return fmt.Sprintf("%s 3600 IN SOA ns1.%s hostmaster.%s 1 7200 3600 1209600 %d", zone, zone, zone, negTTL)
 }
+
+// StartNameservers starts two servers on loopback addresses ip1 and ip2
+// (Linux routes all of 127.0.0.0/8 to loopback; give each test package its
+// own pair, since packages test in parallel), on port 53 as real name
+// servers listen when the test may bind it (root), else on one free port
+// that the client must be told (dnsq.Client.AuthPort). Zones can then name
+// them in NS and A records as real zones do.
+func StartNameservers(t testing.TB, ip1, ip2 string) (ns1, ns2 *Server, port string) {
+	t.Helper()
+	for _, p := range []string{"53", "0"} {
+		a, err := Listen(net.JoinHostPort(ip1, p))
+		if err != nil {
+			continue
+		}
+		_, port, _ = net.SplitHostPort(a.Addr)
+		b, err := Listen(net.JoinHostPort(ip2, port))
+		if err != nil {
+			a.Close()
+			continue
+		}
+		t.Cleanup(a.Close)
+		t.Cleanup(b.Close)
+		return a, b, port
+	}
+	t.Skipf("cannot bind %s and %s (loopback aliases exist on Linux only)", ip1, ip2)
+	return nil, nil, ""
+}

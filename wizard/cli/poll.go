@@ -1,0 +1,153 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/miekg/dns"
+
+	"mailwizard/checks/poll"
+	"mailwizard/transports"
+)
+
+func buildPoll(fs *flag.FlagSet, e *env) func([]string) int {
+	providerFlag := fs.String("provider", "", "provider profile `P`")
+	selector := fs.String("selector", "", "DKIM `selector` to wait for")
+	expect := fs.String("expect-dkim", "", "the DKIM TXT `value` that must appear")
+	interval := fs.Duration("interval", 5*time.Second, "time between rounds (60s after 10 minutes)")
+	timeout := fs.Duration("timeout", 30*time.Minute, "give up after this long (exit 1)")
+	asJSON := fs.Bool("json", false, "print one JSON event a line")
+	return func(args []string) int {
+		err := firstError(argCount(args, 1, "DOMAIN"), required("provider", *providerFlag), noControl("expect-dkim", *expect),
+			positiveDuration("interval", *interval, time.Hour), positiveDuration("timeout", *timeout, 48*time.Hour))
+		var domain, sel string
+		var provider *transports.Provider
+		if err == nil {
+			domain, err = transports.NormalizeDomain(args[0])
+			err = named("DOMAIN", err)
+		}
+		if err == nil && *selector != "" {
+			sel, err = transports.NormalizeSelector(*selector)
+			err = named("--selector", err)
+		}
+		if err == nil {
+			provider, err = transports.LoadProvider(*providerFlag)
+			err = named("--provider", err)
+		}
+		if err != nil {
+			return e.usage("poll", err)
+		}
+		wants := wantsFor(provider, domain, sel, *expect)
+		if len(wants) == 0 {
+			return e.usage("poll", fmt.Errorf("%s asks for no DNS records; give --selector for a DKIM key", provider.Name))
+		}
+		c, err := e.resolver()
+		if err != nil {
+			return e.fail("poll", ExitTemporary, err)
+		}
+		ctx, cancel := context.WithTimeout(e.ctx, *timeout)
+		defer cancel()
+		zone, err := c.FindZone(ctx, domain)
+		if err != nil {
+			return e.fail("poll", ExitTemporary, err)
+		}
+		if !*asJSON {
+			fmt.Fprintf(e.Out, "Waiting for %d record(s) on the %d name server(s) of %s (every %s; Ctrl+C stops):\n",
+				len(wants), len(zone.Nameservers), strings.TrimSuffix(zone.Name, "."), *interval)
+		}
+		var last poll.Event
+		for ev := range poll.Poll(ctx, c, zone, wants, poll.Options{Interval: *interval}) {
+			last = ev
+			if *asJSON {
+				line, _ := json.Marshal(ev)
+				fmt.Fprintln(e.Out, string(line))
+			} else {
+				printRound(e.Out, ev)
+			}
+		}
+		if last.Done {
+			if !*asJSON {
+				fmt.Fprintf(e.Out, "All records are published on every authoritative server, after %s.\n", last.Elapsed.Round(time.Second))
+			}
+			return ExitOK
+		}
+		fmt.Fprintf(e.Err, "mailwizard poll: stopped after %s before every record was seen (%v)\n", *timeout, context.Cause(ctx))
+		return ExitFindings
+	}
+}
+
+// wantsFor lists the records the provider needs under domain.
+func wantsFor(p *transports.Provider, domain, selector, expect string) []poll.Want {
+	var out []poll.Want
+	if p.SPFInclude != "" {
+		out = append(out, poll.Want{Label: "SPF", Name: domain, Type: dns.TypeTXT, Judge: poll.SPFIncludes(p.SPFInclude)})
+	}
+	switch p.DKIM.Mode {
+	case "generate":
+		if selector == "" {
+			selector = p.DKIM.DefaultSelector
+		}
+		if selector != "" {
+			judge := poll.TXTEquals(expect)
+			if expect == "" {
+				judge = dkimPresent
+			}
+			out = append(out, poll.Want{Label: "DKIM " + selector, Name: selector + "._domainkey." + domain, Type: dns.TypeTXT, Judge: judge})
+		}
+	case "cname":
+		for _, c := range p.DKIM.CNAMEs {
+			out = append(out, poll.Want{Label: "DKIM " + strings.TrimSuffix(c.Name, "._domainkey"), Name: c.Name + "." + domain, Type: dns.TypeCNAME, Judge: poll.TargetIs(c.Target)})
+		}
+	}
+	if b := p.Bounce; b != nil {
+		qtype := uint16(dns.TypeCNAME)
+		if b.Type == "mx" {
+			qtype = dns.TypeMX
+		}
+		out = append(out, poll.Want{Label: "bounce", Name: b.Name + "." + domain, Type: qtype, Judge: poll.TargetIs(b.Target)})
+	}
+	return out
+}
+
+// dkimPresent accepts any DKIM key record with a key, when the exact value
+// is not known.
+func dkimPresent(vs []string) (bool, string) {
+	for _, v := range vs {
+		if strings.HasPrefix(v, "v=DKIM1") && strings.Contains(v, "p=") && !strings.HasSuffix(strings.TrimSpace(v), "p=") {
+			return true, ""
+		}
+	}
+	return false, strings.Join(vs, " | ")
+}
+
+func printRound(w io.Writer, ev poll.Event) {
+	fmt.Fprintf(w, "[%s] round %d\n", ev.Elapsed.Round(time.Second), ev.Round)
+	for _, r := range ev.Records {
+		seen := 0
+		for _, s := range r.Authoritative {
+			if s.State == poll.Seen {
+				seen++
+			}
+		}
+		fmt.Fprintf(w, "  %-16s %d/%d name servers  %s\n", r.Label, seen, len(r.Authoritative), r.Name)
+		for _, s := range r.Authoritative {
+			switch s.State {
+			case poll.Wrong:
+				fmt.Fprintf(w, "      %s has a different value: %s\n", s.Nameserver, s.Value)
+			case poll.Failed:
+				fmt.Fprintf(w, "      %s did not answer: %s\n", s.Nameserver, s.Error)
+			}
+		}
+		for _, s := range r.Resolvers {
+			if s.State == poll.NotYet && !s.VisibleBy.IsZero() && r.Done {
+				fmt.Fprintf(w, "      resolver %s still remembers \"no such record\"; it will see the record by %s (the zone's negative TTL)\n",
+					s.Server, s.VisibleBy.Format("15:04:05"))
+			}
+		}
+	}
+}
