@@ -4,6 +4,8 @@
 #   scripts/deps.sh test    the above, plus Xvfb, xdotool, ImageMagick (window
 #                           screenshot), gnome-keyring and dbus for a real
 #                           Secret Service
+#   scripts/deps.sh bench   the build packages and unbound (a caching resolver
+#                           the poll-latency benchmark races against)
 # On Debian/Ubuntu it runs apt-get (as root, or through passwordless sudo);
 # otherwise it prints what to install and leaves the choice to the user.
 set -euo pipefail
@@ -15,8 +17,9 @@ test_pkgs=(xvfb xdotool imagemagick gnome-keyring dbus dbus-x11 libsecret-tools)
 case "${1:-build}" in
 build) want=("${build_pkgs[@]}") ;;
 test) want=("${build_pkgs[@]}" "${test_pkgs[@]}") ;;
+bench) want=("${build_pkgs[@]}" unbound) ;;
 *)
-	echo "usage: $0 build|test" >&2
+	echo "usage: $0 build|test|bench" >&2
 	exit 2
 	;;
 esac
