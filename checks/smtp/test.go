@@ -1,0 +1,186 @@
+package smtp
+
+import (
+	"context"
+	"fmt"
+	"net/netip"
+	"strings"
+
+	"github.com/miekg/dns"
+
+	"mailwizard/checks"
+	"mailwizard/checks/dnsq"
+	"mailwizard/transports"
+)
+
+// TestOptions say what else to check besides the connection.
+type TestOptions struct {
+	Auth     transports.AuthMode // password, or none-ip-allowlist
+	From     string              // an address of the domain to try as sender
+	Resolver dnsq.Resolver       // for the host's addresses (reachability)
+	// Provider and AllowList name the service and its IP ranges, for the
+	// words about IP allow-listing.
+	Provider  string
+	AllowList []string
+}
+
+// Report is everything a test found, for people and for --json.
+type Report struct {
+	Server     string           `json:"server"`
+	Addresses  []string         `json:"addresses,omitempty"`
+	Connected  bool             `json:"connected"`
+	Greeting   string           `json:"greeting,omitempty"`
+	Extensions []string         `json:"extensions,omitempty"`
+	TLS        *TLSInfo         `json:"tls,omitempty"`
+	Auth       *AuthResult      `json:"auth,omitempty"`
+	MailFrom   *MailFromResult  `json:"mail_from,omitempty"`
+	Findings   []checks.Finding `json:"findings"`
+	Transcript []Line           `json:"transcript"`
+}
+
+// AuthResult is the outcome of logging in.
+type AuthResult struct {
+	Mechanism string `json:"mechanism,omitempty"`
+	OK        bool   `json:"ok"`
+}
+
+// MailFromResult is whether the server accepts a sender of the domain.
+type MailFromResult struct {
+	Address string `json:"address"`
+	OK      bool   `json:"ok"`
+}
+
+// OK reports whether nothing failed.
+func (r *Report) OK() bool { return r.Connected && checks.Worst(r.Findings) != checks.Error }
+
+func (r *Report) add(sev checks.Severity, code, msg, fix string) {
+	r.Findings = append(r.Findings, checks.Finding{Check: "smtp", Severity: sev, Code: code, Message: msg, Fix: fix})
+}
+
+// Test connects, checks TLS and the certificate, logs in (only over TLS),
+// and tries a sender address, reporting each step. It is a test from the
+// admin's desk: it proves the credentials, TLS and send-as rights, not that
+// the service's servers can reach the host, and it says so.
+func Test(ctx context.Context, d Dialer, s Settings, to Timeouts, opts TestOptions) *Report {
+	r := &Report{Server: fmt.Sprintf("%s:%d", s.Host, s.Port), Findings: []checks.Finding{}}
+	r.checkReachable(ctx, s, opts)
+	sess, err := Connect(ctx, d, s, to)
+	if err != nil {
+		var tlsInfo *TLSInfo
+		if sess != nil {
+			tlsInfo, r.TLS, r.Transcript = sess.TLS, sess.TLS, sess.Transcript.Lines()
+		}
+		r.Findings = append(r.Findings, Explain(err, s, tlsInfo))
+		return r
+	}
+	defer sess.Close()
+	r.Connected, r.Greeting, r.Extensions, r.TLS = true, sess.Greeting(), sess.Extensions(), sess.TLS
+	r.judgeTransport(s, opts)
+	if opts.Auth == transports.AuthPassword {
+		r.Auth = &AuthResult{}
+		if !sess.Encrypted() {
+			r.Findings = append(r.Findings, Explain(&Failure{PhaseAuth, errAuthWithoutTLS}, s, sess.TLS))
+		} else if mech, err := sess.Authenticate(s.Username, s.Password); err != nil {
+			r.Auth.Mechanism = mech
+			r.Findings = append(r.Findings, Explain(err, s, sess.TLS))
+		} else {
+			r.Auth.Mechanism, r.Auth.OK = mech, true
+		}
+	}
+	if opts.From != "" && (r.Auth == nil || r.Auth.OK) {
+		r.MailFrom = &MailFromResult{Address: opts.From}
+		if err := sess.TryMailFrom(opts.From); err != nil {
+			r.Findings = append(r.Findings, Explain(err, s, sess.TLS))
+		} else {
+			r.MailFrom.OK = true
+		}
+	}
+	r.add(checks.Info, "smtp.desk-test", "this test ran from your computer: it proves the credentials, TLS and send-as rights, not that the service's servers can reach the host (their network and firewall rules differ)",
+		allowListFix(opts))
+	sess.Close()
+	r.Transcript = sess.Transcript.Lines()
+	return r
+}
+
+// judgeTransport adds what the settings themselves call for.
+func (r *Report) judgeTransport(s Settings, opts TestOptions) {
+	switch {
+	case r.TLS == nil:
+		r.add(checks.Warning, "smtp.unencrypted", "the connection is not encrypted: mail crosses the network readable by anyone on the path",
+			"Choose 'starttls' or 'tls' if the server offers them.")
+	case s.CertCheck == transports.CertSkip && !r.TLS.Verified:
+		r.add(checks.Warning, "smtp.cert-not-checked", "the certificate does not verify ("+r.TLS.VerifyError+"), and checking is switched off: the service cannot tell this server from an impostor",
+			"Fix the certificate and set certificate checking to 'strict'.")
+	}
+	if isMicrosoft365(s.Host) && opts.Auth == transports.AuthPassword {
+		r.add(checks.Warning, "smtp.m365-basic-auth-ending",
+			"Microsoft switches SMTP AUTH with a username and password off by default for existing tenants at the end of December 2026; this transport would then stop working",
+			"Prefer a connector: Exchange admin center > Mail flow > Connectors > Add a connector; from 'Partner organization' to 'Office 365'; identify the partner by IP address and add the service's IP ranges"+
+				rangesSuffix(opts)+"; save. Then set authentication here to 'IP allow-list'.")
+	}
+	if opts.Auth == transports.AuthIPAllowlist {
+		r.add(checks.Info, "smtp.allowlist-unproven",
+			"with IP allow-listing no login is tried: whether the server relays for the service can only be proven from the service's own addresses", allowListFix(opts))
+	}
+}
+
+func rangesSuffix(opts TestOptions) string {
+	if len(opts.AllowList) == 0 {
+		return ""
+	}
+	return " (" + strings.Join(opts.AllowList, ", ") + ")"
+}
+
+func allowListFix(opts TestOptions) string {
+	if len(opts.AllowList) == 0 {
+		return ""
+	}
+	who := opts.Provider
+	if who == "" {
+		who = "the service"
+	}
+	return fmt.Sprintf("Make sure the mail server and its firewall accept connections and relaying from %s's addresses: %s.", who, strings.Join(opts.AllowList, ", "))
+}
+
+func isMicrosoft365(host string) bool {
+	h := strings.ToLower(host)
+	return h == "smtp.office365.com" || strings.HasSuffix(h, ".outlook.com") || strings.HasSuffix(h, ".office365.com")
+}
+
+// cgnat is the shared address space of RFC 6598, used behind carrier NAT.
+var cgnat = netip.MustParsePrefix("100.64.0.0/10")
+
+// checkReachable warns when the host resolves to an address the service's
+// servers cannot reach: private, loopback, link-local or CGNAT.
+func (r *Report) checkReachable(ctx context.Context, s Settings, opts TestOptions) {
+	var addrs []netip.Addr
+	if ip, err := netip.ParseAddr(s.Host); err == nil {
+		addrs = append(addrs, ip)
+	} else if opts.Resolver != nil {
+		for _, qt := range []uint16{dns.TypeA, dns.TypeAAAA} {
+			res, err := opts.Resolver.Lookup(ctx, s.Host, qt)
+			if err != nil {
+				continue
+			}
+			for _, rr := range res.Records {
+				switch a := rr.(type) {
+				case *dns.A:
+					ip, _ := netip.AddrFromSlice(a.A.To4())
+					addrs = append(addrs, ip)
+				case *dns.AAAA:
+					ip, _ := netip.AddrFromSlice(a.AAAA)
+					addrs = append(addrs, ip)
+				}
+			}
+		}
+	}
+	for _, ip := range addrs {
+		r.Addresses = append(r.Addresses, ip.String())
+		if ip.IsPrivate() || ip.IsLoopback() || ip.IsLinkLocalUnicast() || cgnat.Contains(ip) || ip.IsUnspecified() {
+			r.add(checks.Warning, "smtp.unreachable-address",
+				fmt.Sprintf("%s resolves to %s, an internal address: the hosted service cannot reach it from the internet", s.Host, ip),
+				"Give the server's public name or address, and open the port to the service's IP ranges in the firewall.")
+		}
+	}
+}
+
