@@ -85,7 +85,9 @@ var m365Connector = "Or let the service send without a password: in the Exchange
 	"'IP allow-list' as authentication here."
 
 var rules = []rule{
-	{"smtp.m365-auth-disabled", func(f *failure) bool { return f.enhanced() == "5.7.139" || f.said("SmtpClientAuthentication is disabled") },
+	{"smtp.m365-auth-disabled", func(f *failure) bool {
+		return f.enhanced() == "5.7.139" || f.said("SmtpClientAuthentication is disabled")
+	},
 		func(f *failure) (string, string) {
 			return "Microsoft 365 has SMTP AUTH switched off for this mailbox or tenant" + f.serverSaid(),
 				"Enable it for the sending mailbox: Microsoft 365 admin center > Users > Active users > the mailbox > Mail > Manage email apps > Authenticated SMTP. " + m365Connector
@@ -95,7 +97,9 @@ var rules = []rule{
 			return "Microsoft 365 refuses mail from a client that has not logged in" + f.serverSaid(),
 				"Give the mailbox's username and password, or add a connector for the service's IP ranges. " + m365Connector
 		}},
-	{"smtp.send-as-denied", func(f *failure) bool { return f.enhanced() == "5.7.60" || f.said("SendAsDenied", "not allowed to send as") },
+	{"smtp.send-as-denied", func(f *failure) bool {
+		return f.enhanced() == "5.7.60" || f.said("SendAsDenied", "not allowed to send as")
+	},
 		func(f *failure) (string, string) {
 			return fmt.Sprintf("the account %s may not send as this sender", f.s.Username) + f.serverSaid(),
 				"Grant it 'Send as' on the sender's mailbox: Exchange admin center > Recipients > Mailboxes > the sender > Delegation > Send as. Each new sender needs this right."

@@ -183,4 +183,3 @@ func (r *Report) checkReachable(ctx context.Context, s Settings, opts TestOption
 		}
 	}
 }
-
