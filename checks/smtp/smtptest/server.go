@@ -44,13 +44,26 @@ type Server struct {
 	Addr string
 	Port int
 
+	close func()
+
 	mu   sync.Mutex
 	msgs []Message
 }
 
-// Start serves until the test ends.
+// Start serves on a free port of 127.0.0.1 until the test ends.
 func Start(t testing.TB, opts Options) *Server {
 	t.Helper()
+	s, err := Listen("127.0.0.1:0", opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(s.Close)
+	return s
+}
+
+// Listen serves on addr (such as 127.0.0.10:465, where a test may bind
+// it) until Close.
+func Listen(addr string, opts Options) (*Server, error) {
 	s := &Server{}
 	srv := gosmtp.NewServer(gosmtp.BackendFunc(func(c *gosmtp.Conn) (gosmtp.Session, error) {
 		return &session{srv: s, opts: &opts}, nil
@@ -61,19 +74,22 @@ func Start(t testing.TB, opts Options) *Server {
 	if opts.Cert != nil {
 		srv.TLSConfig = &tls.Config{Certificates: []tls.Certificate{*opts.Cert}}
 	}
-	l, err := net.Listen("tcp", "127.0.0.1:0")
+	l, err := net.Listen("tcp", addr)
 	if err != nil {
-		t.Fatal(err)
+		return nil, err
 	}
 	if opts.Implicit {
 		l = tls.NewListener(l, srv.TLSConfig)
 	}
 	s.Addr = l.Addr().String()
 	s.Port = l.Addr().(*net.TCPAddr).Port
+	s.close = func() { srv.Close() }
 	go srv.Serve(l)
-	t.Cleanup(func() { srv.Close() })
-	return s
+	return s, nil
 }
+
+// Close stops the server.
+func (s *Server) Close() { s.close() }
 
 // Messages returns the mails received so far.
 func (s *Server) Messages() []Message {
@@ -205,9 +221,19 @@ func (p *Peer) Say(lines ...string) {
 // by the test, and returns its address.
 func Scripted(t testing.TB, script func(p *Peer)) string {
 	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
+	addr, err := ScriptedAt(t, "127.0.0.1:0", script)
 	if err != nil {
 		t.Fatal(err)
+	}
+	return addr
+}
+
+// ScriptedAt is Scripted on a given address.
+func ScriptedAt(t testing.TB, addr string, script func(p *Peer)) (string, error) {
+	t.Helper()
+	l, err := net.Listen("tcp", addr)
+	if err != nil {
+		return "", err
 	}
 	var wg sync.WaitGroup
 	go func() {
@@ -225,5 +251,5 @@ func Scripted(t testing.TB, script func(p *Peer)) string {
 		}
 	}()
 	t.Cleanup(func() { l.Close(); wg.Wait() })
-	return l.Addr().String()
+	return l.Addr().String(), nil
 }
