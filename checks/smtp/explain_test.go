@@ -6,6 +6,7 @@ import (
 	"errors"
 	"io"
 	"net"
+	"net/textproto"
 	"os"
 	"strings"
 	"syscall"
@@ -84,3 +85,5 @@ func TestExplainTable(t *testing.T) {
 		}
 	}
 }
+
+func textprotoError(code int, msg string) error { return &textproto.Error{Code: code, Msg: msg} }

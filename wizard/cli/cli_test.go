@@ -77,8 +77,6 @@ func TestUsageErrorsExit2NamingTheField(t *testing.T) {
 // Commands whose engine comes later accept valid input, say so, exit 2.
 func TestNotYetAvailable(t *testing.T) {
 	for _, args := range [][]string{
-		{"smtp", "test", "--host", "smtp.office365.com", "--port", "587", "--encryption", "starttls", "--user", "a@example.nl", "--password-env", "PW"},
-		{"smtp", "detect", "bücher.de"},
 		{"setup", "--preset", "p.json"},
 	} {
 		code, _, errOut := runCLI(t, nil, args...)

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"sort"
 	"strings"
-	"time"
 
 	"mailwizard/transports"
 )
@@ -86,83 +85,6 @@ func buildSetup(fs *flag.FlagSet, e *env) func([]string) int {
 			return e.usage("setup", err)
 		}
 		return e.notYet("setup")
-	}
-}
-
-// smtpFlags are shared by smtp test and smtp verify.
-type smtpFlags struct {
-	host, encryption, certCheck, user, passwordEnv string
-	port                                           int
-	timeout                                        time.Duration
-}
-
-func (s *smtpFlags) register(fs *flag.FlagSet) {
-	fs.StringVar(&s.host, "host", "", "SMTP server `name` or IP address")
-	fs.IntVar(&s.port, "port", 0, "TCP `port`: 587, 465 or 25")
-	fs.StringVar(&s.encryption, "encryption", "", "none, tls, starttls or starttls-optional")
-	fs.StringVar(&s.certCheck, "cert-check", "strict", "strict or skip")
-	fs.StringVar(&s.user, "user", "", "`username` for SMTP AUTH")
-	fs.StringVar(&s.passwordEnv, "password-env", "", "environment `VAR` holding the password (never a flag: it would show in ps)")
-	fs.DurationVar(&s.timeout, "timeout", 60*time.Second, "bound for the whole test")
-	fs.Bool("json", false, "print JSON")
-}
-
-func (s *smtpFlags) validate() error {
-	err := firstError(required("host", s.host), required("encryption", s.encryption))
-	if err != nil {
-		return err
-	}
-	if _, herr := transports.NormalizeHost(s.host); herr != nil {
-		return named("--host", herr)
-	}
-	if s.port == 0 {
-		return fmt.Errorf("--port is required (587 for STARTTLS, 465 for implicit TLS)")
-	}
-	return firstError(named("--port", transports.CheckPort(s.port)),
-		checkEnum("encryption", s.encryption, "none", "tls", "starttls", "starttls-optional"),
-		checkEnum("cert-check", s.certCheck, "strict", "skip"),
-		noControl("user", s.user), positiveDuration("timeout", s.timeout, time.Hour))
-}
-
-func buildSMTPTest(fs *flag.FlagSet, e *env) func([]string) int {
-	var s smtpFlags
-	s.register(fs)
-	return func(args []string) int {
-		if err := firstError(argCount(args, 0, ""), s.validate()); err != nil {
-			return e.usage("smtp test", err)
-		}
-		return e.notYet("smtp test")
-	}
-}
-
-func buildSMTPDetect(fs *flag.FlagSet, e *env) func([]string) int {
-	timeout := fs.Duration("timeout", 60*time.Second, "bound for the whole detection")
-	fs.Bool("json", false, "print JSON")
-	return func(args []string) int {
-		if err := firstError(argCount(args, 1, "DOMAIN"), domainArg("DOMAIN", args), positiveDuration("timeout", *timeout, time.Hour)); err != nil {
-			return e.usage("smtp detect", err)
-		}
-		return e.notYet("smtp detect")
-	}
-}
-
-func buildSMTPVerify(fs *flag.FlagSet, e *env) func([]string) int {
-	var s smtpFlags
-	s.register(fs)
-	from := fs.String("from", "", "sender `ADDR`, an address of the domain")
-	to := fs.String("to", "", "recipient `ADDR`: a mailbox you can read")
-	selector := fs.String("dkim-selector", "", "sign with the DKIM key of this `selector` from the keychain")
-	return func(args []string) int {
-		err := firstError(argCount(args, 0, ""), s.validate(), required("from", *from), required("to", *to))
-		if err == nil {
-			_, ferr := transports.ParseAddress(*from)
-			_, terr := transports.ParseAddress(*to)
-			err = firstError(named("--from", ferr), named("--to", terr), optionalSelector("dkim-selector", *selector))
-		}
-		if err != nil {
-			return e.usage("smtp verify", err)
-		}
-		return e.notYet("smtp verify")
 	}
 }
 

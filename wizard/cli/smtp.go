@@ -1,0 +1,352 @@
+package cli
+
+import (
+	"bufio"
+	"context"
+	"crypto/x509"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"time"
+
+	"mailwizard/checks"
+	"mailwizard/checks/smtp"
+	"mailwizard/transports"
+	"mailwizard/transports/dkimkey"
+	"mailwizard/transports/secrets"
+)
+
+// smtpFlags are shared by smtp test and smtp verify.
+type smtpFlags struct {
+	host, encryption, certCheck, user, passwordEnv string
+	port                                           int
+	timeout                                        time.Duration
+	asJSON                                         bool
+}
+
+func (s *smtpFlags) register(fs *flag.FlagSet) {
+	fs.StringVar(&s.host, "host", "", "SMTP server `name` or IP address")
+	fs.IntVar(&s.port, "port", 0, "TCP `port`: 587, 465 or 25")
+	fs.StringVar(&s.encryption, "encryption", "", "none, tls, starttls or starttls-optional")
+	fs.StringVar(&s.certCheck, "cert-check", "strict", "strict or skip")
+	fs.StringVar(&s.user, "user", "", "`username` for SMTP AUTH; without it, no login (IP allow-listing)")
+	fs.StringVar(&s.passwordEnv, "password-env", "", "environment `VAR` holding the password (never a flag: it would show in ps)")
+	fs.DurationVar(&s.timeout, "timeout", 60*time.Second, "bound for the whole test")
+	fs.BoolVar(&s.asJSON, "json", false, "print JSON")
+}
+
+func (s *smtpFlags) validate() error {
+	err := firstError(required("host", s.host), required("encryption", s.encryption))
+	if err != nil {
+		return err
+	}
+	if _, herr := transports.NormalizeHost(s.host); herr != nil {
+		return named("--host", herr)
+	}
+	if s.port == 0 {
+		return fmt.Errorf("--port is required (587 for STARTTLS, 465 for implicit TLS)")
+	}
+	return firstError(named("--port", transports.CheckPort(s.port)),
+		checkEnum("encryption", s.encryption, "none", "tls", "starttls", "starttls-optional"),
+		checkEnum("cert-check", s.certCheck, "strict", "skip"),
+		noControl("user", s.user), positiveDuration("timeout", s.timeout, time.Hour))
+}
+
+// testRoots lets tests trust their own CA; nil means the system's roots.
+var testRoots *x509.CertPool
+
+// settings reads the password (from the environment variable, or the
+// terminal) and returns the settings and the auth mode.
+func (s *smtpFlags) settings(e *env) (smtp.Settings, transports.AuthMode, error) {
+	host, _ := transports.NormalizeHost(s.host)
+	st := smtp.Settings{Host: host, Port: s.port, Encryption: transports.Encryption(s.encryption),
+		CertCheck: transports.CertCheck(s.certCheck), Username: s.user, RootCAs: testRoots}
+	if s.user == "" {
+		if s.passwordEnv != "" {
+			return st, "", errors.New("--password-env: a password needs --user")
+		}
+		return st, transports.AuthIPAllowlist, nil
+	}
+	switch {
+	case s.passwordEnv != "":
+		st.Password = os.Getenv(s.passwordEnv)
+		if st.Password == "" {
+			return st, "", fmt.Errorf("--password-env: the environment variable %s is empty or not set", s.passwordEnv)
+		}
+	case isTerminal(e.In):
+		pw, err := e.readPassword(fmt.Sprintf("Password for %s: ", s.user))
+		if err != nil {
+			return st, "", err
+		}
+		st.Password = string(pw)
+	default:
+		return st, "", errors.New("--password-env VAR is required with --user when standard input is not a terminal")
+	}
+	return st, transports.AuthPassword, nil
+}
+
+func isTerminal(r io.Reader) bool {
+	f, ok := r.(*os.File)
+	if !ok {
+		return false
+	}
+	st, err := f.Stat()
+	return err == nil && st.Mode()&os.ModeCharDevice != 0
+}
+
+func buildSMTPTest(fs *flag.FlagSet, e *env) func([]string) int {
+	var f smtpFlags
+	f.register(fs)
+	from := fs.String("from", "", "also try this sender `ADDR` (MAIL FROM); default: the --user address")
+	return func(args []string) int {
+		if err := firstError(argCount(args, 0, ""), f.validate()); err != nil {
+			return e.usage("smtp test", err)
+		}
+		sender := *from
+		if sender == "" && strings.Contains(f.user, "@") {
+			sender = f.user
+		}
+		if sender != "" {
+			if _, err := transports.ParseAddress(sender); err != nil {
+				return e.usage("smtp test", named("--from", err))
+			}
+		}
+		st, auth, err := f.settings(e)
+		if err != nil {
+			return e.usage("smtp test", err)
+		}
+		r, err := e.resolver()
+		if err != nil {
+			return e.fail("smtp test", ExitTemporary, err)
+		}
+		ctx, cancel := context.WithTimeout(e.ctx, f.timeout)
+		defer cancel()
+		rep := smtp.Test(ctx, &smtp.ResolvingDialer{Resolver: r}, st, smtp.DefaultTimeouts, smtp.TestOptions{Auth: auth, From: sender, Resolver: r})
+		if f.asJSON {
+			writeJSON(e.Out, rep)
+		} else {
+			printSMTPReport(e.Out, rep)
+		}
+		switch {
+		case !rep.Connected:
+			return ExitTemporary
+		case !rep.OK():
+			return ExitFindings
+		}
+		return ExitOK
+	}
+}
+
+func printSMTPReport(w io.Writer, r *smtp.Report) {
+	fmt.Fprintln(w, r.Server)
+	if len(r.Addresses) > 0 {
+		fmt.Fprintf(w, "  addresses   %s\n", strings.Join(r.Addresses, ", "))
+	}
+	if r.Greeting != "" {
+		fmt.Fprintf(w, "  greeting    %s\n", r.Greeting)
+	}
+	if t := r.TLS; t != nil && t.Version != "" {
+		fmt.Fprintf(w, "  tls         %s, %s\n", t.Version, t.Cipher)
+	}
+	if t := r.TLS; t != nil && t.Subject != "" {
+		state := "verified"
+		if !t.Verified {
+			state = "NOT verified: " + t.VerifyError
+		}
+		fmt.Fprintf(w, "  certificate %s, issued by %s, valid until %s, for %s (%s)\n", t.Subject, t.Issuer, t.NotAfter.Format("2006-01-02"), strings.Join(t.Names, ", "), state)
+	}
+	if len(r.Extensions) > 0 {
+		fmt.Fprintf(w, "  offers      %s\n", strings.Join(r.Extensions, "; "))
+	}
+	if a := r.Auth; a != nil {
+		fmt.Fprintf(w, "  login       %s %s\n", a.Mechanism, okWord(a.OK, "accepted", "failed"))
+	}
+	if m := r.MailFrom; m != nil {
+		fmt.Fprintf(w, "  sender      %s %s\n", m.Address, okWord(m.OK, "accepted", "refused"))
+	}
+	printFindings(w, r.Findings)
+	fmt.Fprintln(w, "\n  transcript (passwords and message bodies left out):")
+	for _, l := range r.Transcript {
+		fmt.Fprintf(w, "  %s\n", l)
+	}
+}
+
+func okWord(ok bool, yes, no string) string {
+	if ok {
+		return yes
+	}
+	return no
+}
+
+func buildSMTPDetect(fs *flag.FlagSet, e *env) func([]string) int {
+	timeout := fs.Duration("timeout", 60*time.Second, "bound for the whole detection")
+	asJSON := fs.Bool("json", false, "print JSON")
+	return func(args []string) int {
+		err := firstError(argCount(args, 1, "DOMAIN"), positiveDuration("timeout", *timeout, time.Hour))
+		var domain string
+		if err == nil {
+			domain, err = transports.NormalizeDomain(args[0])
+			err = named("DOMAIN", err)
+		}
+		if err != nil {
+			return e.usage("smtp detect", err)
+		}
+		r, err := e.resolver()
+		if err != nil {
+			return e.fail("smtp detect", ExitTemporary, err)
+		}
+		ctx, cancel := context.WithTimeout(e.ctx, *timeout)
+		defer cancel()
+		det := smtp.Detect(ctx, &smtp.ResolvingDialer{Resolver: r}, r, domain, min(10*time.Second, *timeout), testRoots)
+		if *asJSON {
+			writeJSON(e.Out, det)
+		} else {
+			fmt.Fprintf(e.Out, "Mail servers for %s, best first:\n", domain)
+			for _, p := range det.Probes {
+				state := "works"
+				switch {
+				case !p.Works:
+					state = "no: " + p.Problem
+				case !p.Encrypted:
+					state = "works, but without encryption"
+				case !p.CertValid:
+					state = "works, but the " + p.Problem
+				}
+				fmt.Fprintf(e.Out, "  %-40s %s  [%s]\n", p.Candidate.String(), state, p.Source)
+			}
+			printFindings(e.Out, det.Findings)
+		}
+		if det.Best == nil {
+			return ExitFindings
+		}
+		return ExitOK
+	}
+}
+
+func buildSMTPVerify(fs *flag.FlagSet, e *env) func([]string) int {
+	var f smtpFlags
+	f.register(fs)
+	from := fs.String("from", "", "sender `ADDR`, an address of the domain")
+	to := fs.String("to", "", "recipient `ADDR`: a mailbox you can read")
+	selector := fs.String("dkim-selector", "", "sign with the DKIM key of this `selector` from the keychain")
+	return func(args []string) int {
+		err := firstError(argCount(args, 0, ""), f.validate(), required("from", *from), required("to", *to))
+		var fromAddr transports.Address
+		if err == nil {
+			var terr error
+			fromAddr, err = transports.ParseAddress(*from)
+			_, terr = transports.ParseAddress(*to)
+			err = firstError(named("--from", err), named("--to", terr), optionalSelector("dkim-selector", *selector))
+		}
+		if err != nil {
+			return e.usage("smtp verify", err)
+		}
+		st, auth, err := f.settings(e)
+		if err != nil {
+			return e.usage("smtp verify", err)
+		}
+		var signer *smtp.DKIMSigner
+		if *selector != "" {
+			if signer, err = e.dkimSigner(fromAddr.Domain, strings.ToLower(*selector)); err != nil {
+				return e.fail("smtp verify", ExitUsage, err)
+			}
+		}
+		r, err := e.resolver()
+		if err != nil {
+			return e.fail("smtp verify", ExitTemporary, err)
+		}
+		v, err := smtp.NewVerification()
+		if err != nil {
+			return e.fail("smtp verify", ExitTemporary, err)
+		}
+		v.From, v.To = fromAddr.String(), *to
+		msg, err := v.Message(smtp.MessageText{
+			Subject: e.tr.X("verify.subject", "Verification code for sending mail as %s", fromAddr.Domain),
+			Body: e.tr.X("verify.body", "This message was sent through %s to prove that mail for %s can be sent this way. "+
+				"Type the code below where mailwizard asks for it. If you did not expect this message, you can delete it.", st.Host, fromAddr.Domain),
+		}, signer, time.Now())
+		if err != nil {
+			return e.fail("smtp verify", ExitFindings, err)
+		}
+		ctx, cancel := context.WithTimeout(e.ctx, f.timeout)
+		sess, err := smtp.SendVerification(ctx, &smtp.ResolvingDialer{Resolver: r}, st, smtp.DefaultTimeouts, auth, v, msg)
+		cancel()
+		if err != nil {
+			var info *smtp.TLSInfo
+			if sess != nil {
+				info = sess.TLS
+			}
+			printFindings(e.Err, []checks.Finding{smtp.Explain(err, st, info)})
+			var fl *smtp.Failure
+			if errors.As(err, &fl) && (fl.Phase == smtp.PhaseConnect || fl.Phase == smtp.PhaseGreeting) {
+				return ExitTemporary
+			}
+			return ExitFindings
+		}
+		return e.readCode(v, f.asJSON)
+	}
+}
+
+// dkimSigner reads the selector's private key from the keychain.
+func (e *env) dkimSigner(domain, selector string) (*smtp.DKIMSigner, error) {
+	store, err := e.openStore()
+	if err != nil {
+		return nil, err
+	}
+	pemData, err := store.Get(secrets.DKIMKeyRef(domain, selector))
+	if err != nil {
+		return nil, fmt.Errorf("--dkim-selector: no key for %s of %s in the keychain (%w); make one with mailwizard dkim gen", selector, domain, err)
+	}
+	key, _, err := dkimkey.Import([]byte(pemData), nil)
+	if err != nil {
+		return nil, fmt.Errorf("--dkim-selector: the key in the keychain: %w", err)
+	}
+	return &smtp.DKIMSigner{Key: key, Domain: domain, Selector: selector}, nil
+}
+
+// readCode asks for the code on standard input: 5 attempts, 30 minutes.
+func (e *env) readCode(v *smtp.Verification, asJSON bool) int {
+	fmt.Fprintf(e.Err, "A mail with a verification code was sent to %s. Type the code (%d attempts, valid %s):\n", v.To, smtp.MaxAttempts, smtp.CodeLifetime)
+	lines := make(chan string)
+	go func() {
+		sc := bufio.NewScanner(e.In)
+		for sc.Scan() {
+			lines <- sc.Text()
+		}
+		close(lines)
+	}()
+	deadline := time.NewTimer(smtp.CodeLifetime)
+	defer deadline.Stop()
+	for {
+		select {
+		case <-e.ctx.Done():
+			return ExitFindings
+		case <-deadline.C:
+			fmt.Fprintln(e.Err, smtp.ErrCodeExpired)
+			return ExitFindings
+		case line, ok := <-lines:
+			if !ok {
+				fmt.Fprintln(e.Err, "no code was typed; the transport is not verified")
+				return ExitFindings
+			}
+			switch err := v.Check(line, time.Now()); {
+			case err == nil:
+				ev := v.Evidence("", time.Now())
+				if asJSON {
+					writeJSON(e.Out, ev)
+				} else {
+					fmt.Fprintf(e.Out, "Verified: %s.\n", ev.Detail)
+				}
+				return ExitOK
+			case errors.Is(err, smtp.ErrWrongCode):
+				fmt.Fprintf(e.Err, "That is not the code; %d attempt(s) left:\n", v.AttemptsLeft())
+			default:
+				fmt.Fprintln(e.Err, strings.TrimPrefix(err.Error(), "smtp: "))
+				return ExitFindings
+			}
+		}
+	}
+}
