@@ -24,6 +24,7 @@ while read -r name _ ns _; do
 	[ "$algo" = rsa2048 ] && goal="well under 1 s"
 	echo "| DKIM key generation, $algo | $(echo "x x $ns" | ms) | $goal |"
 done < <(metric ./transports/dkimkey 'Generate' 10 | sed 's/-[0-9]*\s/ /')
+echo "| smtp detect, 3 ports probed at once, one silent (timeout 500 ms) | $(metric ./checks/smtp 'DetectThreePorts$' 5 | ms) | ≈ the slowest probe |"
 if [ -z "${QUICK:-}" ]; then
 	echo
 	go run ./bench/polllatency -interval 5s -negative-ttl 120 2>/dev/null
