@@ -169,3 +169,45 @@ func TestVerificationSendFailures(t *testing.T) {
 		t.Errorf("dropped mid-DATA: %v -> %s", err, f.Code)
 	}
 }
+
+// Rejections at RCPT and after the message: the words come from the
+// table, the server's own text quoted.
+func TestVerificationRejectedLate(t *testing.T) {
+	v, _ := NewVerification()
+	v.From, v.To = "facturen@example.nl", "nobody@example.nl"
+	msg, _ := v.Message(MessageText{Subject: "code", Body: "x"}, nil, time.Now())
+	for _, c := range []struct {
+		name  string
+		rcpt  string
+		final string
+		code  string
+	}{
+		{"unknown recipient", "550 5.1.1 nobody@example.nl: user unknown", "", "smtp.rejected"},
+		{"rejected after DATA", "250 ok", "554 5.6.0 message content rejected", "smtp.rejected"},
+		{"deferred after DATA", "250 ok", "451 4.7.1 greylisted, try again", "smtp.temporary"},
+	} {
+		addr := smtptest.Scripted(t, func(p *smtptest.Peer) {
+			p.Say("220 mx.test")
+			p.Line()
+			p.Say("250 mx.test")
+			p.Line()
+			p.Say("250 ok")
+			p.Line()
+			p.Say(c.rcpt)
+			if c.final == "" {
+				p.Line()
+				return
+			}
+			p.Line()
+			p.Say("354 go on")
+			for l := p.Line(); l != "." && l != ""; l = p.Line() {
+			}
+			p.Say(c.final)
+			p.Line()
+		})
+		_, err := SendVerification(context.Background(), &net.Dialer{}, settingsFor(addr, transports.EncryptNone, nil), fast, transports.AuthIPAllowlist, v, msg)
+		if f := Explain(err, Settings{}, nil); f.Code != c.code || !strings.Contains(f.Message, "the server said") {
+			t.Errorf("%s: %v -> %+v", c.name, err, f)
+		}
+	}
+}

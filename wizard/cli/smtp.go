@@ -101,9 +101,15 @@ func buildSMTPTest(fs *flag.FlagSet, e *env) func([]string) int {
 	var f smtpFlags
 	f.register(fs)
 	from := fs.String("from", "", "also try this sender `ADDR` (MAIL FROM); default: the --user address")
+	providerFlag := fs.String("provider", "", "provider profile `P`, to name the IP ranges to allow on the server")
 	return func(args []string) int {
-		if err := firstError(argCount(args, 0, ""), f.validate()); err != nil {
+		if err := firstError(argCount(args, 0, ""), f.validate(), optionalProvider(*providerFlag)); err != nil {
 			return e.usage("smtp test", err)
+		}
+		opts := smtp.TestOptions{}
+		if *providerFlag != "" {
+			p, _ := transports.LoadProvider(*providerFlag)
+			opts.Provider, opts.AllowList = p.Name, p.RelayAllowlist
 		}
 		sender := *from
 		if sender == "" && strings.Contains(f.user, "@") {
@@ -124,7 +130,8 @@ func buildSMTPTest(fs *flag.FlagSet, e *env) func([]string) int {
 		}
 		ctx, cancel := context.WithTimeout(e.ctx, f.timeout)
 		defer cancel()
-		rep := smtp.Test(ctx, &smtp.ResolvingDialer{Resolver: r}, st, smtp.DefaultTimeouts, smtp.TestOptions{Auth: auth, From: sender, Resolver: r})
+		opts.Auth, opts.From, opts.Resolver = auth, sender, r
+		rep := smtp.Test(ctx, &smtp.ResolvingDialer{Resolver: r}, st, smtp.DefaultTimeouts, opts)
 		if f.asJSON {
 			writeJSON(e.Out, rep)
 		} else {

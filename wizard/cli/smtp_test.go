@@ -34,7 +34,6 @@ func smtpServer(t *testing.T) (*smtptest.Server, []string) {
 
 func TestSMTPTestCommand(t *testing.T) {
 	srv, flags := smtpServer(t)
-	_ = srv
 	code, out, errOut := runCLI(t, nil, append([]string{"smtp", "test", "--password-env", "MW_SMTP_PASSWORD"}, flags...)...)
 	if code != ExitOK || !strings.Contains(out, "login       PLAIN accepted") || !strings.Contains(out, "sender      relay@example.nl accepted") ||
 		!strings.Contains(out, "-> AUTH PLAIN ***") || strings.Contains(out+errOut, smtpPassword) {
@@ -45,6 +44,10 @@ func TestSMTPTestCommand(t *testing.T) {
 	json.Unmarshal([]byte(out), &rep)
 	if code != ExitFindings || !strings.Contains(out, `"code": "smtp.auth-failed"`) || rep["connected"] != true {
 		t.Errorf("wrong password: exit %d\n%s", code, out)
+	}
+	code, out, _ = runCLI(t, nil, "smtp", "test", "--host", "127.0.0.1", "--port", strconv.Itoa(srv.Port), "--encryption", "starttls", "--provider", "perfectview")
+	if code != ExitOK || !strings.Contains(out, "smtp.allowlist-unproven") || !strings.Contains(out, "212.61.168.0/27") {
+		t.Errorf("IP allow-listing: exit %d\n%s", code, out)
 	}
 	code, _, _ = runCLI(t, nil, "smtp", "test", "--host", "127.0.0.1", "--port", "1", "--encryption", "tls")
 	if code != ExitTemporary {
