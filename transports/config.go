@@ -279,7 +279,7 @@ func (d *Document) WriteFile(path string) error {
 
 // ReadFile reads and fully validates a document.
 func ReadFile(path string) (*Document, error) {
-	raw, err := readSmallFile(path, maxDocumentSize)
+	raw, err := ReadSmallFile(path, maxDocumentSize)
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) || errors.Is(err, fs.ErrPermission) {
 			return nil, fmt.Errorf("reading configuration: %w", err)

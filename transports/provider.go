@@ -127,7 +127,7 @@ func LoadProvider(idOrFile string) (*Provider, error) {
 			return p, nil
 		}
 	}
-	raw, err := readSmallFile(idOrFile, maxProfileSize)
+	raw, err := ReadSmallFile(idOrFile, maxProfileSize)
 	if err != nil {
 		ids := make([]string, len(builtin))
 		for i, p := range builtin {
@@ -148,9 +148,10 @@ func LoadProvider(idOrFile string) (*Provider, error) {
 // maxProfileSize bounds a profile file: real ones are a few KiB.
 const maxProfileSize = 1 << 20
 
-// readSmallFile reads a regular file of at most max bytes, so that a path
-// to a device or a pipe cannot hang or exhaust the wizard.
-func readSmallFile(path string, max int64) ([]byte, error) {
+// ReadSmallFile reads a regular file of at most max bytes, so that a path
+// to a device or a pipe cannot hang or exhaust the wizard. Profiles,
+// documents and key files are all small.
+func ReadSmallFile(path string, max int64) ([]byte, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, err

@@ -87,7 +87,7 @@ func buildDKIMImport(fs *flag.FlagSet, e *env) func([]string) int {
 		if err = firstError(err, nerr); err != nil {
 			return e.usage("dkim import", err)
 		}
-		data, err := readBounded(args[0], maxKeyFile)
+		data, err := transports.ReadSmallFile(args[0], maxKeyFile)
 		if err != nil {
 			return e.usage("dkim import", fmt.Errorf("FILE: %w", err))
 		}
@@ -225,21 +225,4 @@ func (e *env) readPassword(prompt string) ([]byte, error) {
 		return nil, fmt.Errorf("no password on standard input")
 	}
 	return []byte(strings.TrimRight(line, "\r\n")), nil
-}
-
-// readBounded reads a regular file of at most max bytes.
-func readBounded(path string, max int64) ([]byte, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	st, err := f.Stat()
-	if err != nil {
-		return nil, err
-	}
-	if !st.Mode().IsRegular() || st.Size() > max {
-		return nil, fmt.Errorf("%s is not a key file (a regular file of at most %d KiB)", path, max>>10)
-	}
-	return io.ReadAll(f)
 }
