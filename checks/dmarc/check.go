@@ -12,7 +12,6 @@ import (
 
 	"github.com/emersion/go-msgauth/dmarc"
 	"github.com/miekg/dns"
-	"golang.org/x/net/publicsuffix"
 
 	"mailwizard/checks"
 	"mailwizard/checks/dnsq"
@@ -58,16 +57,8 @@ func (res *Result) add(sev checks.Severity, code, msg, fix string) {
 	res.Findings = append(res.Findings, checks.Finding{Check: "dmarc", Severity: sev, Code: code, Message: msg, Fix: fix})
 }
 
-// OrgDomain is the organisational domain (RFC 7489 section 3.2) from the
-// public suffix list: example.co.uk for mail.example.co.uk.
-func OrgDomain(domain string) string {
-	d := strings.TrimSuffix(strings.ToLower(domain), ".")
-	org, err := publicsuffix.EffectiveTLDPlusOne(d)
-	if err != nil {
-		return d
-	}
-	return org
-}
+// OrgDomain is the organisational domain (RFC 7489 section 3.2).
+func OrgDomain(domain string) string { return dnsq.OrgDomain(domain) }
 
 // records returns the DMARC records at name (those starting with
 // v=DMARC1, RFC 7489 section 6.6.3).
@@ -106,6 +97,10 @@ func Check(ctx context.Context, r dnsq.Resolver, domain string, s Sending) *Resu
 	}
 	switch {
 	case len(recs) == 0:
+		if f, _ := dnsq.FindDoubled(ctx, r, "dmarc", "_dmarc."+domain, OrgDomain(domain), dns.TypeTXT); f != nil {
+			res.Findings = append(res.Findings, *f)
+			return res
+		}
 		res.Suggested = "v=DMARC1; p=none; rua=mailto:dmarc-reports@" + domain
 		res.add(checks.Warning, CodeMissing, fmt.Sprintf("%s has no DMARC policy: receivers such as Gmail and Yahoo expect one from bulk senders, and without it nobody reports who sends as your domain", domain),
 			fmt.Sprintf("Publish a TXT record named _dmarc with %q. p=none only asks for reports; replace the rua address with a mailbox you read, and move to p=quarantine once the reports show only your own senders.", res.Suggested))

@@ -27,6 +27,7 @@ _dmarc.late.test.        300 IN TXT "p=reject; v=DMARC1"
 _dmarc.bis.test.         300 IN TXT "v=DMARC1; rua=mailto:d@bis.test"
 _dmarc.legacy.test.      300 IN TXT "v=DMARC1; p=none; pct=50; ri=3600"
 _dmarc.other.test.       300 IN TXT "v=spf1 -all"
+_dmarc.dd.test.dd.test.  300 IN TXT "v=DMARC1; p=none"
 `
 
 func TestCheck(t *testing.T) {
@@ -76,6 +77,11 @@ func TestCheck(t *testing.T) {
 		}
 	})
 	test("other.test", hostedDKIM, checks.Warning, "dmarc.missing", nil) // a TXT that is not DMARC
+	test("dd.test", hostedDKIM, checks.Error, "dns.zone-name-doubled", func(r *Result) {
+		if !strings.Contains(r.Findings[0].Fix, "with the name _dmarc") {
+			t.Errorf("fix %q", r.Findings[0].Fix)
+		}
+	})
 	test("twice.test", hostedDKIM, checks.Error, "dmarc.multiple-records", nil)
 	test("bad.test", hostedDKIM, checks.Error, "dmarc.syntax", nil)
 	test("dup.test", hostedDKIM, checks.Error, "dmarc.syntax", nil)

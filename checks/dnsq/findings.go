@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/miekg/dns"
+	"golang.org/x/net/publicsuffix"
 
 	"mailwizard/checks"
 )
@@ -41,6 +42,18 @@ func FailureFinding(check string, err error) checks.Finding {
 func NXDomainFinding(check, name string) checks.Finding {
 	return checks.Finding{Check: check, Severity: checks.Error, Code: CodeNXDomain,
 		Message: fmt.Sprintf("%s does not exist in DNS", strings.TrimSuffix(name, "."))}
+}
+
+// OrgDomain is the organisational domain (RFC 7489 section 3.2) from the
+// public suffix list: example.co.uk for mail.example.co.uk. It is the
+// zone most DNS panels manage, so also where doubled names appear.
+func OrgDomain(domain string) string {
+	d := strings.TrimSuffix(strings.ToLower(domain), ".")
+	org, err := publicsuffix.EffectiveTLDPlusOne(d)
+	if err != nil {
+		return d
+	}
+	return org
 }
 
 // Relative returns name without its zone ("clockwise._domainkey" for

@@ -46,6 +46,7 @@ type RangeCheck struct {
 type Analysis struct {
 	Domain             string       `json:"domain"`
 	Records            []string     `json:"records,omitempty"` // every SPF record found
+	Misplaced          string       `json:"misplaced,omitempty"` // a record under the doubled zone name
 	Record             string       `json:"record,omitempty"`
 	Terms              []Term       `json:"terms,omitempty"`
 	Lookups            int          `json:"lookups"`
@@ -73,6 +74,15 @@ func Analyze(ctx context.Context, r dnsq.Resolver, domain string, p *transports.
 	}
 	switch {
 	case len(a.Records) == 0:
+		if f, doubled := dnsq.FindDoubled(ctx, r, "spf", domain, dnsq.OrgDomain(domain), dns.TypeTXT); f != nil && hasSPF(doubled) {
+			a.add(*f)
+			for _, txt := range doubled.TXT() {
+				if IsSPF(txt) {
+					a.Misplaced = txt
+				}
+			}
+			return a
+		}
 		f := checks.Finding{Check: "spf", Severity: checks.Error, Code: CodeMissing,
 			Message: fmt.Sprintf("%s has no SPF record: receivers cannot tell which servers may send its mail, and many treat such mail as suspect", domain)}
 		if res.Outcome == dnsq.NXDomain {
@@ -111,6 +121,15 @@ func Analyze(ctx context.Context, r dnsq.Resolver, domain string, p *transports.
 		a.checkRanges(ctx, r, p)
 	}
 	return a
+}
+
+func hasSPF(r *dnsq.Result) bool {
+	for _, txt := range r.TXT() {
+		if IsSPF(txt) {
+			return true
+		}
+	}
+	return false
 }
 
 func (a *Analysis) add(f checks.Finding) { a.Findings = append(a.Findings, f) }

@@ -40,6 +40,7 @@ dangling.test.   300 IN TXT "v=spf1 include:nospf.test -all"
 nospf.test.      300 IN A 192.0.2.9
 redir.test.      300 IN TXT "v=spf1 redirect=plain.test"
 ptr.test.        300 IN TXT "v=spf1 ptr -all"
+doubled.test.doubled.test. 300 IN TXT "v=spf1 include:_spf.clockwise.info.test -all"
 `
 
 func analysisServer(t *testing.T) (*dnsq.Client, *dnstest.Server) {
@@ -144,6 +145,11 @@ func TestAnalyzeAndSuggest(t *testing.T) {
 				t.Errorf("redirect and the mx behind it: %d lookups, want 2", a.Lookups)
 			}
 		})
+	test("doubled.test", nil, "dns.zone-name-doubled", "v=spf1 include:_spf.clockwise.info.test -all", func(a *Analysis, s *Suggestion) {
+		if s.Unchanged || !strings.Contains(s.Reason, "doubled name") {
+			t.Errorf("suggestion for a misplaced record: %+v", s)
+		}
+	})
 	test("ptr.test", nil, "spf.ptr,spf.include-missing,spf.range-not-pass,spf.range-not-pass", "v=spf1 ptr include:_spf.clockwise.info.test -all", nil)
 }
 

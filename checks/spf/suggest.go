@@ -43,6 +43,17 @@ func Suggest(ctx context.Context, r dnsq.Resolver, a *Analysis, p *transports.Pr
 	var terms []string
 	allTerm := "~all"
 	switch {
+	case len(a.Records) == 0 && a.Misplaced != "":
+		rec, err := Parse(a.Misplaced)
+		if err != nil {
+			return nil, fmt.Errorf("the misplaced record has an error; fix it when you move it: %w", err)
+		}
+		terms, allTerm = mergeTerms([]*Record{rec})
+		if p.SPFInclude != "" && includes(rec, p.SPFInclude) {
+			providerTerms = nil
+		}
+		s.Reason = fmt.Sprintf("This is the record now published under the doubled name, to be created at %s itself (the name @ or empty in most DNS panels)%s.",
+			a.Domain, map[bool]string{true: "", false: ", with " + strings.Join(providerTerms, " ") + " added"}[len(providerTerms) == 0])
 	case len(a.Records) == 0:
 		if len(mxIncludes) > 0 {
 			for _, inc := range mxIncludes {
