@@ -45,7 +45,7 @@ type RangeCheck struct {
 // provider: the record, its cost in lookups, and what to fix.
 type Analysis struct {
 	Domain             string       `json:"domain"`
-	Records            []string     `json:"records,omitempty"` // every SPF record found
+	Records            []string     `json:"records,omitempty"`   // every SPF record found
 	Misplaced          string       `json:"misplaced,omitempty"` // a record under the doubled zone name
 	Record             string       `json:"record,omitempty"`
 	Terms              []Term       `json:"terms,omitempty"`
