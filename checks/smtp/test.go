@@ -73,7 +73,6 @@ func Test(ctx context.Context, d Dialer, s Settings, to Timeouts, opts TestOptio
 		r.Findings = append(r.Findings, Explain(err, s, tlsInfo))
 		return r
 	}
-	defer sess.Close()
 	r.Connected, r.Greeting, r.Extensions, r.TLS = true, sess.Greeting(), sess.Extensions(), sess.TLS
 	r.judgeTransport(s, opts)
 	if opts.Auth == transports.AuthPassword {
@@ -97,7 +96,7 @@ func Test(ctx context.Context, d Dialer, s Settings, to Timeouts, opts TestOptio
 	}
 	r.add(checks.Info, "smtp.desk-test", "this test ran from your computer: it proves the credentials, TLS and send-as rights, not that the service's servers can reach the host (their network and firewall rules differ)",
 		allowListFix(opts))
-	sess.Close()
+	sess.Close() // before reading the transcript, so it ends with QUIT
 	r.Transcript = sess.Transcript.Lines()
 	return r
 }
