@@ -11,6 +11,7 @@ import (
 	"mailwizard/wizard"
 	"mailwizard/wizard/cli"
 	"mailwizard/wizard/gui"
+	_ "mailwizard/wizard/i18n/localeenv" // before Fyne reads the locale
 )
 
 func main() {

@@ -10,8 +10,11 @@
 # otherwise it prints what to install and leaves the choice to the user.
 set -euo pipefail
 
-build_pkgs=(gcc pkg-config libgl1-mesa-dev libx11-dev libxcursor-dev libxrandr-dev
-	libxinerama-dev libxi-dev libxxf86vm-dev)
+# libc6-dev: cgo needs the C library's headers (stdint.h, pthread.h), which
+# gcc only recommends and --no-install-recommends leaves out. libwayland-dev
+# and libxkbcommon-dev: Fyne 2.8 builds GLFW 3.4 with X11 and Wayland both.
+build_pkgs=(gcc libc6-dev pkg-config libgl1-mesa-dev libx11-dev libxcursor-dev libxrandr-dev
+	libxinerama-dev libxi-dev libxxf86vm-dev libwayland-dev libxkbcommon-dev)
 test_pkgs=(xvfb xdotool imagemagick gnome-keyring dbus dbus-x11 libsecret-tools)
 
 case "${1:-build}" in

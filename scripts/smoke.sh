@@ -7,7 +7,6 @@ set -euo pipefail
 bin=$(realpath "${1:-./mailwizard}")
 out=${SMOKE_OUT:-out}
 mkdir -p "$out"
-export LANG=en_US.UTF-8
 fail() { echo "smoke: $*" >&2; exit 1; }
 
 # --- the command line -------------------------------------------------------
@@ -25,6 +24,18 @@ sed 's/"version": 1/"version": 99/' transports/testdata/config.golden.json >"$tm
 expect_exit 2 "$bin" export validate "$tmp/v99.json"
 grep -q 'version: is 99' "$out/cli.err" || fail "version-99 file: $(cat "$out/cli.err")"
 expect_exit 0 "$bin" export validate transports/testdata/config.golden.json
+# Whatever the locale, a command prints only what it was asked for: Fyne
+# reads the locale when it starts and used to log errors for C.UTF-8 and
+# for glibc names with a modifier (wizard/i18n/localeenv).
+for loc in C.UTF-8 C POSIX "" de_DE@euro sr_RS.UTF-8@latin UTF-8 xx_YY nl_NL.UTF-8; do
+	env -u LC_ALL -u LC_MESSAGES -u LANGUAGE LANG="$loc" "$bin" version >"$out/cli.out" 2>"$out/cli.err" ||
+		fail "LANG=$loc mailwizard version failed: $(cat "$out/cli.err")"
+	[ ! -s "$out/cli.err" ] || fail "LANG=$loc mailwizard version wrote to stderr: $(cat "$out/cli.err")"
+	grep -qx 'mailwizard .*' "$out/cli.out" && [ "$(wc -l <"$out/cli.out")" -eq 1 ] ||
+		fail "LANG=$loc mailwizard version printed: $(cat "$out/cli.out")"
+done
+env LANGUAGE=xx:nl LC_ALL=de_DE@euro "$bin" providers >/dev/null 2>"$out/cli.err" && [ ! -s "$out/cli.err" ] ||
+	fail "mailwizard providers with LANGUAGE=xx:nl LC_ALL=de_DE@euro wrote to stderr: $(cat "$out/cli.err")"
 echo "smoke: command line ok"
 
 # --- the window -------------------------------------------------------------
