@@ -34,8 +34,9 @@ type PasswordFunc func() ([]byte, error)
 
 // Import reads a private key in PEM: PKCS#1 ("RSA PRIVATE KEY", also in
 // legacy encrypted form with Proc-Type and DEK-Info headers), PKCS#8
-// ("PRIVATE KEY"), or the bare base64 of either that a web form may have
-// shown. Warnings are for keys that work but should be replaced.
+// ("PRIVATE KEY", or "ENCRYPTED PRIVATE KEY" with PBES2, see pkcs8enc.go),
+// or the bare base64 of either that a web form may have shown. Warnings are
+// for keys that work but should be replaced.
 func Import(data []byte, password PasswordFunc) (*Key, []string, error) {
 	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf")) // a BOM from Windows editors
 	var sawOther []string
@@ -51,6 +52,7 @@ func Import(data []byte, password PasswordFunc) (*Key, []string, error) {
 			der := block.Bytes
 			// Legacy PEM encryption (deprecated in Go for its weak key
 			// derivation) is what older tools produce; we only read it.
+			//lint:ignore SA1019 reading old keys is the point; we never write this format
 			if x509.IsEncryptedPEMBlock(block) {
 				var err error
 				if der, err = decryptLegacy(block, password); err != nil {
@@ -59,8 +61,12 @@ func Import(data []byte, password PasswordFunc) (*Key, []string, error) {
 			}
 			return fromDER(der)
 		case "ENCRYPTED PRIVATE KEY":
-			return nil, nil, fmt.Errorf("%w: it is encrypted as PKCS#8, which this version cannot decrypt; "+
-				"decrypt it first with: openssl pkey -in key.pem -out key-plain.pem (then delete key-plain.pem after the import)", ErrNeedPassword)
+			der, err := decryptPKCS8(block.Bytes, password, maxPBKDF2Iterations)
+			if err != nil {
+				return nil, nil, err
+			}
+			defer clear(der) // the parsed key holds its own copy
+			return fromDER(der)
 		case "EC PRIVATE KEY":
 			return nil, nil, fmt.Errorf("%w: this is an elliptic-curve (ECDSA) key; DKIM signs only with RSA or Ed25519", ErrUnsupportedKey)
 		case "DSA PRIVATE KEY":
@@ -96,6 +102,7 @@ func decryptLegacy(block *pem.Block, password PasswordFunc) ([]byte, error) {
 		return nil, fmt.Errorf("dkimkey: reading the key's password: %w", err)
 	}
 	defer clear(pw)
+	//lint:ignore SA1019 reading old keys is the point; we never write this format
 	der, err := x509.DecryptPEMBlock(block, pw)
 	if err != nil {
 		// A wrong password usually shows as bad padding, rarely as garbage
