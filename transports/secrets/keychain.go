@@ -1,14 +1,9 @@
 package secrets
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
-	"net/url"
 	"runtime"
-	"strconv"
-	"strings"
 	"sync"
 
 	"github.com/zalando/go-keyring"
@@ -16,21 +11,35 @@ import (
 	"mailwizard/transports"
 )
 
-// chunkSize is below every platform's limit for one entry: Windows refuses
-// more than 2560 bytes, macOS about 3000. An RSA-4096 key in PEM (3272
-// bytes) is stored in two parts. The same size on every platform keeps the
-// code path the Linux tests exercise the one Windows users run.
-const chunkSize = 2000
-
-// chunkHeader starts the main entry of a secret stored in parts:
-// "mailwizard-chunked:v1:<parts>:<sha256 of the whole>".
-const chunkHeader = "mailwizard-chunked:v1:"
-
 // Keychain stores secrets in the OS keychain through go-keyring. Besides
-// the secrets it keeps one index entry per domain, because keychains offer
-// no listing and "forget this domain" must find every entry.
+// the secrets it keeps one index entry per domain (keychain_index.go), and
+// a secret too large for one entry is kept in parts (keychain_chunks.go).
 type Keychain struct {
-	mu sync.Mutex // index read-modify-write
+	mu   sync.Mutex // index read-modify-write; a header read with its parts
+	ring ring       // nil: the OS keychain
+}
+
+// ring is the part of go-keyring the Keychain calls: an interface so a
+// test can make one chosen call fail, which no real keychain does on demand.
+type ring interface {
+	Get(service, user string) (string, error)
+	Set(service, user, password string) error
+	Delete(service, user string) error
+}
+
+// osRing is the OS keychain, through go-keyring's package functions (and
+// so through its mock when a test installs one).
+type osRing struct{}
+
+func (osRing) Get(service, user string) (string, error) { return keyring.Get(service, user) }
+func (osRing) Set(service, user, password string) error { return keyring.Set(service, user, password) }
+func (osRing) Delete(service, user string) error        { return keyring.Delete(service, user) }
+
+func (k *Keychain) backend() ring {
+	if k.ring == nil {
+		return osRing{}
+	}
+	return k.ring
 }
 
 // OpenKeychain checks that the keychain answers and returns it. When it
@@ -70,7 +79,7 @@ func unavailable(err error) error {
 }
 
 func (k *Keychain) get(name string) (string, error) {
-	v, err := keyring.Get(Service, name)
+	v, err := k.backend().Get(Service, name)
 	switch {
 	case errors.Is(err, keyring.ErrNotFound):
 		return "", ErrNotFound
@@ -81,7 +90,7 @@ func (k *Keychain) get(name string) (string, error) {
 }
 
 func (k *Keychain) set(name, value string) error {
-	if err := keyring.Set(Service, name, value); err != nil {
+	if err := k.backend().Set(Service, name, value); err != nil {
 		if errors.Is(err, keyring.ErrSetDataTooBig) {
 			return fmt.Errorf("secrets: storing %s: %w", name, err)
 		}
@@ -91,7 +100,7 @@ func (k *Keychain) set(name, value string) error {
 }
 
 func (k *Keychain) del(name string) error {
-	err := keyring.Delete(Service, name)
+	err := k.backend().Delete(Service, name)
 	switch {
 	case errors.Is(err, keyring.ErrNotFound):
 		return ErrNotFound
@@ -101,90 +110,85 @@ func (k *Keychain) del(name string) error {
 	return nil
 }
 
-func partName(ref transports.SecretRef, i int) string { return fmt.Sprintf("%s#%d", ref, i) }
-
-// Get returns the secret, joining its parts if it was stored in chunks.
+// Get returns the secret, joining its parts if it was stored in parts.
 func (k *Keychain) Get(ref transports.SecretRef) (string, error) {
+	k.mu.Lock()
+	defer k.mu.Unlock()
 	v, err := k.get(string(ref))
-	if err != nil || !strings.HasPrefix(v, chunkHeader) {
-		return v, err
+	if err != nil {
+		return "", err
 	}
-	n, sum, err := parseHeader(v)
+	h, err := parseHeader(v)
 	if err != nil {
 		return "", fmt.Errorf("%w: %s: %v", ErrCorrupt, ref, err)
 	}
-	var b strings.Builder
-	for i := 1; i <= n; i++ {
-		part, err := k.get(partName(ref, i))
-		if errors.Is(err, ErrNotFound) {
-			return "", fmt.Errorf("%w: %s lacks part %d of %d; enter or generate the secret again", ErrCorrupt, ref, i, n)
-		}
-		if err != nil {
-			return "", err
-		}
-		b.WriteString(part)
+	if h.n == 0 {
+		return v, nil
 	}
-	whole := b.String()
-	if got := sha256.Sum256([]byte(whole)); hex.EncodeToString(got[:]) != sum {
-		return "", fmt.Errorf("%w: %s: its parts do not add up (changed outside mailwizard?); enter or generate the secret again", ErrCorrupt, ref)
-	}
-	return whole, nil
-}
-
-func parseHeader(v string) (int, string, error) {
-	fields := strings.Split(strings.TrimPrefix(v, chunkHeader), ":")
-	if len(fields) != 2 {
-		return 0, "", errors.New("bad header")
-	}
-	n, err := strconv.Atoi(fields[0])
-	if err != nil || n < 1 || n > 1000 {
-		return 0, "", errors.New("bad part count")
-	}
-	return n, fields[1], nil
-}
-
-// storedParts reports how many parts the entry at ref has now (0: none or
-// a single entry).
-func (k *Keychain) storedParts(ref transports.SecretRef) int {
-	v, err := k.get(string(ref))
-	if err != nil || !strings.HasPrefix(v, chunkHeader) {
-		return 0
-	}
-	n, _, _ := parseHeader(v)
-	return n
+	return k.readParts(ref, h)
 }
 
 // Set stores the secret, in parts when it is larger than one entry holds.
-// Parts are written before the header that announces them, so a reader
-// never finds a header whose parts are not there yet.
+// The main entry is the switch: the new parts go under names the old
+// header does not use, then the main entry is replaced (one entry, so
+// atomic), then the old parts are deleted. A failure at any step leaves
+// the old secret or the new one readable, never neither.
 func (k *Keychain) Set(ref transports.SecretRef, secret string) error {
 	if _, _, _, err := ParseRef(ref); err != nil {
 		return err
 	}
 	k.mu.Lock()
 	defer k.mu.Unlock()
-	old := k.storedParts(ref)
-	n := 0
-	if len(secret) <= chunkSize && !strings.HasPrefix(secret, chunkHeader) {
-		if err := k.set(string(ref), secret); err != nil {
-			return err
-		}
-	} else {
-		for off := 0; off < len(secret); off += chunkSize {
-			n++
-			if err := k.set(partName(ref, n), secret[off:min(off+chunkSize, len(secret))]); err != nil {
-				return err
-			}
-		}
-		sum := sha256.Sum256([]byte(secret))
-		if err := k.set(string(ref), fmt.Sprintf("%s%d:%s", chunkHeader, n, hex.EncodeToString(sum[:]))); err != nil {
-			return err
+	var cur header
+	switch v, err := k.get(string(ref)); {
+	case err == nil:
+		cur, _ = parseHeader(v) // unreadable: replaced as a whole secret would be
+	case !errors.Is(err, ErrNotFound):
+		return err
+	}
+	// The index first: every entry written from here on is one Forget finds.
+	if err := k.indexAdd(ref); err != nil {
+		return err
+	}
+	main, h, parts := secret, header{}, []string(nil)
+	if needsParts(secret) {
+		h, parts = split(secret, cur)
+		main = h.String()
+	}
+	for i, p := range parts {
+		if err := k.set(partName(ref, h.gen, i+1), p); err != nil {
+			return k.abandon(ref, main, err)
 		}
 	}
-	for i := n + 1; i <= old; i++ { // parts of a longer earlier secret
-		k.del(partName(ref, i))
+	if err := k.set(string(ref), main); err != nil {
+		return k.abandon(ref, main, err)
 	}
-	return k.indexAdd(ref)
+	// The new secret is stored; a part left over when the keychain fails
+	// now is swept by the next Set, Delete or Forget of ref. Reporting it
+	// would tell the caller the secret was not stored, and it was.
+	_ = k.sweep(ref, h)
+	return nil
+}
+
+// abandon tidies up after a write to ref failed with err. The keychain
+// may have taken the main entry and lost only the reply: the entry is read
+// back, and whichever header it holds, its parts are kept and the others
+// deleted. When it cannot be read, nothing is deleted: a stray part is
+// better than a lost secret.
+func (k *Keychain) abandon(ref transports.SecretRef, main string, err error) error {
+	now, gerr := k.get(string(ref))
+	if gerr != nil && !errors.Is(gerr, ErrNotFound) {
+		return err
+	}
+	h, perr := parseHeader(now)
+	if perr != nil {
+		return err
+	}
+	_ = k.sweep(ref, h) // as in Set: a stray left now is swept next time
+	if gerr == nil && now == main {
+		return nil // the write went through
+	}
+	return err
 }
 
 // Delete removes the secret and its parts.
@@ -194,14 +198,16 @@ func (k *Keychain) Delete(ref transports.SecretRef) error {
 	return k.deleteLocked(ref)
 }
 
+// deleteLocked deletes the main entry first: from then on the secret is
+// gone as a whole, never half readable. Parts left over when the keychain
+// fails after that keep ref in the index, so Forget sweeps them later.
 func (k *Keychain) deleteLocked(ref transports.SecretRef) error {
-	parts := k.storedParts(ref)
 	err := k.del(string(ref))
-	for i := 1; i <= parts; i++ {
-		k.del(partName(ref, i))
-	}
 	if err != nil && !errors.Is(err, ErrNotFound) {
 		return err
+	}
+	if serr := k.sweep(ref, header{}); serr != nil {
+		return serr
 	}
 	if ierr := k.indexRemove(ref); ierr != nil {
 		return ierr
@@ -230,72 +236,4 @@ func (k *Keychain) Forget(domain string) (int, error) {
 		return n, err
 	}
 	return n, nil
-}
-
-func indexName(domain string) string { return url.PathEscape(domain) + "/_index" }
-
-func (k *Keychain) index(domain string) ([]transports.SecretRef, error) {
-	v, err := k.get(indexName(domain))
-	if errors.Is(err, ErrNotFound) {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, err
-	}
-	var refs []transports.SecretRef
-	for _, line := range strings.Split(v, "\n") {
-		if line != "" {
-			refs = append(refs, transports.SecretRef(line))
-		}
-	}
-	return refs, nil
-}
-
-func (k *Keychain) writeIndex(domain string, refs []transports.SecretRef) error {
-	if len(refs) == 0 {
-		if err := k.del(indexName(domain)); err != nil && !errors.Is(err, ErrNotFound) {
-			return err
-		}
-		return nil
-	}
-	lines := make([]string, len(refs))
-	for i, r := range refs {
-		lines[i] = string(r)
-	}
-	return k.set(indexName(domain), strings.Join(lines, "\n"))
-}
-
-func (k *Keychain) indexAdd(ref transports.SecretRef) error {
-	domain, _, _, _ := ParseRef(ref)
-	refs, err := k.index(domain)
-	if err != nil {
-		return err
-	}
-	for _, r := range refs {
-		if r == ref {
-			return nil
-		}
-	}
-	return k.writeIndex(domain, append(refs, ref))
-}
-
-func (k *Keychain) indexRemove(ref transports.SecretRef) error {
-	domain, _, _, err := ParseRef(ref)
-	if err != nil {
-		return err
-	}
-	refs, err := k.index(domain)
-	if err != nil {
-		return err
-	}
-	kept := refs[:0]
-	for _, r := range refs {
-		if r != ref {
-			kept = append(kept, r)
-		}
-	}
-	if len(kept) == len(refs) {
-		return nil
-	}
-	return k.writeIndex(domain, kept)
 }

@@ -12,6 +12,7 @@ import (
 
 	"github.com/zalando/go-keyring"
 
+	"mailwizard/transports"
 	"mailwizard/transports/dkimkey"
 )
 
@@ -90,7 +91,11 @@ func TestKeychainChunksLargeSecrets(t *testing.T) {
 	if err := k.Set(ref, string(pemData)); err != nil {
 		t.Fatal(err)
 	}
-	for _, name := range []string{string(ref), partName(ref, 1), partName(ref, 2)} {
+	names := storedEntries(t, ref)
+	if len(names) != 3 {
+		t.Fatalf("the keychain holds %q; want the main entry and two parts", names)
+	}
+	for _, name := range names {
 		raw, err := keyring.Get(Service, name)
 		if err != nil {
 			t.Fatalf("entry %s: %v", name, err)
@@ -112,11 +117,11 @@ func TestKeychainChunksLargeSecrets(t *testing.T) {
 	}
 
 	// A part changed outside mailwizard is detected, not returned.
-	keyring.Set(Service, partName(ref, 2), "tampered")
+	keyring.Set(Service, names[2], "tampered")
 	if _, err := k.Get(ref); !errors.Is(err, ErrCorrupt) {
 		t.Errorf("tampered part: %v, want ErrCorrupt", err)
 	}
-	keyring.Delete(Service, partName(ref, 2))
+	keyring.Delete(Service, names[2])
 	if _, err := k.Get(ref); !errors.Is(err, ErrCorrupt) || !strings.Contains(err.Error(), "part 2 of 2") {
 		t.Errorf("missing part: %v", err)
 	}
@@ -125,8 +130,8 @@ func TestKeychainChunksLargeSecrets(t *testing.T) {
 	if err := k.Set(ref, "short"); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := keyring.Get(Service, partName(ref, 1)); !errors.Is(err, keyring.ErrNotFound) {
-		t.Errorf("stale part 1 survived: %v", err)
+	if got := storedEntries(t, ref); len(got) != 1 {
+		t.Errorf("stale parts survived: the keychain holds %q", got)
 	}
 }
 
@@ -143,17 +148,38 @@ func TestKeychainForgetDomain(t *testing.T) {
 	if err := k.Set(DKIMKeyRef(d, "s1"), string(pemData)); err != nil {
 		t.Fatal(err)
 	}
+	// A key stored before v2, in v1 parts.
+	writeV1(t, k, DKIMKeyRef(d, "v1"), string(pemData))
+	// A key replaced while the keychain failed to delete the old parts:
+	// the new one is stored, the old parts are left behind.
+	if err := k.Set(DKIMKeyRef(d, "stray"), string(pemData)); err != nil {
+		t.Fatal(err)
+	}
+	// The failing delete is faked (faultyRing): a real keychain cannot be
+	// made to refuse one chosen call. Writes: two parts, the main entry,
+	// then the first old part, which fails.
+	ring := &faultyRing{failAt: 4}
+	if err := (&Keychain{ring: ring}).Set(DKIMKeyRef(d, "stray"), string(pemData)+"\n"); err != nil {
+		t.Fatal(err)
+	}
+	if got := storedEntries(t, DKIMKeyRef(d, "stray")); len(got) != 5 {
+		t.Fatalf("the failed delete left %q; want the main entry and two parts of each generation", got)
+	}
 	if err := k.Set(SMTPPasswordRef(other, "relay"), "keep me"); err != nil {
 		t.Fatal(err)
 	}
 	n, err := k.Forget(d)
-	if err != nil || n != 3 {
-		t.Fatalf("Forget = %d, %v; want 3", n, err)
+	if err != nil || n != 5 {
+		t.Fatalf("Forget = %d, %v; want 5", n, err)
 	}
-	for _, name := range []string{string(DKIMKeyRef(d, "s1")), partName(DKIMKeyRef(d, "s1"), 1), indexName(d)} {
-		if _, err := keyring.Get(Service, name); !errors.Is(err, keyring.ErrNotFound) {
-			t.Errorf("%s survived Forget: %v", name, err)
+	for _, ref := range []transports.SecretRef{SMTPPasswordRef(d, "relay"), SMTPPasswordRef(d, "mail/box"),
+		DKIMKeyRef(d, "s1"), DKIMKeyRef(d, "v1"), DKIMKeyRef(d, "stray")} {
+		if got := storedEntries(t, ref); len(got) != 0 {
+			t.Errorf("%q survived Forget", got)
 		}
+	}
+	if _, err := keyring.Get(Service, indexName(d)); !errors.Is(err, keyring.ErrNotFound) {
+		t.Errorf("the index survived Forget: %v", err)
 	}
 	if v, err := k.Get(SMTPPasswordRef(other, "relay")); err != nil || v != "keep me" {
 		t.Errorf("Forget touched another domain: %q, %v", v, err)
