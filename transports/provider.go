@@ -21,17 +21,26 @@ import (
 // Built-in profiles live in resources/providers; a support desk can hand
 // an admin a profile file of the same format.
 type Provider struct {
-	ID               string        `json:"id"`
-	Name             string        `json:"name"`
-	Description      string        `json:"description,omitempty"`
-	Transports       []Type        `json:"transports"`
-	SPFInclude       string        `json:"spf_include,omitempty"`
-	SendingRanges    []string      `json:"sending_ranges,omitempty"`
+	ID          string `json:"id"`
+	Name        string `json:"name"`
+	Description string `json:"description,omitempty"`
+	Transports  []Type `json:"transports"`
+	SPFInclude  string `json:"spf_include,omitempty"`
+	// SPFFallback are the terms the service's own documentation gives
+	// instead of its include (ClockWise: ip4:217.115.198.76), used when
+	// the include would take a record past 10 lookups. Empty: the
+	// sending ranges serve.
+	SPFFallback   []string `json:"spf_fallback,omitempty"`
+	SendingRanges []string `json:"sending_ranges,omitempty"`
+	// RelayAllowlist is kept as the service's manual writes it, host bits
+	// and all ("212.61.168.1/27"); AllowlistRanges gives the normalised
+	// ranges to type into a mail server.
 	RelayAllowlist   []string      `json:"relay_allowlist,omitempty"`
 	NoReplyAddress   string        `json:"noreply_address,omitempty"`
 	DKIM             ProviderDKIM  `json:"dkim"`
 	Bounce           *BounceRecord `json:"bounce,omitempty"`
 	Subsystems       []string      `json:"subsystems,omitempty"`
+	SubsystemsNote   string        `json:"subsystems_note,omitempty"`
 	SealingRecipient string        `json:"sealing_recipient,omitempty"`
 	Support          Support       `json:"support,omitzero"`
 	Notes            []string      `json:"notes,omitempty"`
@@ -45,6 +54,78 @@ type ProviderDKIM struct {
 	Algorithms      []string      `json:"algorithms,omitempty"`
 	Import          bool          `json:"import,omitempty"`
 	CNAMEs          []CNAMERecord `json:"cnames,omitempty"`
+	// Requires names a condition the service puts on DKIM signing ("the
+	// Pro edition of SpinOffice"), shown wherever DKIM is offered.
+	Requires string `json:"requires,omitempty"`
+}
+
+// AllowsAlgorithm reports whether the service signs with keys of algo
+// ("rsa2048", "ed25519"); a profile that lists none takes any.
+func (d *ProviderDKIM) AllowsAlgorithm(algo string) bool {
+	if len(d.Algorithms) == 0 {
+		return true
+	}
+	for _, a := range d.Algorithms {
+		if a == algo {
+			return true
+		}
+	}
+	return false
+}
+
+// CheckKey says whether a key of algo ("rsa1024", "ed25519") can sign for
+// the service named name, in words that say what the service takes.
+func (d *ProviderDKIM) CheckKey(name, algo string) error {
+	if d.AllowsAlgorithm(algo) {
+		return nil
+	}
+	return &reasonError{kind: ErrUnknownValue, msg: fmt.Sprintf("%s signs only with %s keys; this key is %s: generate or import a key of that kind",
+		name, strings.Join(d.Algorithms, " or "), algo)}
+}
+
+// AllowedRange is one range of a relay allow-list.
+type AllowedRange struct {
+	Range     netip.Prefix // normalised: 212.61.168.0/27
+	AsWritten string       // as the service's manual writes it
+}
+
+// String is the range to type into a mail server or firewall.
+func (r AllowedRange) String() string { return r.Range.String() }
+
+// Display shows the range and, when the manual writes it differently,
+// that form too, so the admin recognises the manual's text.
+func (r AllowedRange) Display() string {
+	if r.AsWritten == r.Range.String() {
+		return r.AsWritten
+	}
+	last := lastAddr(r.Range)
+	return fmt.Sprintf("%s (the manual writes %s: the same range, %s to %s)", r.Range, r.AsWritten, r.Range.Addr(), last)
+}
+
+func lastAddr(p netip.Prefix) netip.Addr {
+	b := p.Addr().AsSlice()
+	for i := range b {
+		bits := p.Bits() - i*8
+		switch {
+		case bits <= 0:
+			b[i] = 0xff
+		case bits < 8:
+			b[i] |= 0xff >> bits
+		}
+	}
+	a, _ := netip.AddrFromSlice(b)
+	return a
+}
+
+// AllowlistRanges returns the relay allow-list normalised.
+func (p *Provider) AllowlistRanges() []AllowedRange {
+	out := make([]AllowedRange, 0, len(p.RelayAllowlist))
+	for _, s := range p.RelayAllowlist {
+		if pfx, err := netip.ParsePrefix(s); err == nil {
+			out = append(out, AllowedRange{Range: pfx.Masked(), AsWritten: s})
+		}
+	}
+	return out
 }
 
 // CNAMERecord is a record the customer publishes under their own domain.
@@ -148,28 +229,33 @@ func LoadProvider(idOrFile string) (*Provider, error) {
 // maxProfileSize bounds a profile file: real ones are a few KiB.
 const maxProfileSize = 1 << 20
 
+// ErrFileTooLarge is a file larger than its kind ever is.
+var ErrFileTooLarge = errors.New("file too large")
+
 // ReadSmallFile reads a regular file of at most max bytes, so that a path
-// to a device or a pipe cannot hang or exhaust the wizard. Profiles,
-// documents and key files are all small.
+// to a device, a pipe or a huge file cannot hang or exhaust the wizard.
+// Profiles, documents, drafts, presets and key files are all small. The
+// kind is checked before opening: opening a named pipe blocks until
+// someone writes to it.
 func ReadSmallFile(path string, max int64) ([]byte, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	st, err := f.Stat()
+	st, err := os.Stat(path)
 	if err != nil {
 		return nil, err
 	}
 	if !st.Mode().IsRegular() {
 		return nil, fmt.Errorf("%s is not a regular file", path)
 	}
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
 	raw, err := io.ReadAll(io.LimitReader(f, max+1))
 	if err != nil {
 		return nil, err
 	}
 	if int64(len(raw)) > max {
-		return nil, fmt.Errorf("%s is larger than %d KiB: not a profile", path, max>>10)
+		return nil, fmt.Errorf("%w: %s is larger than %d KiB, more than such a file ever holds", ErrFileTooLarge, path, max>>10)
 	}
 	return raw, nil
 }
@@ -217,8 +303,10 @@ func (p *Provider) Validate() error {
 	if p.SPFInclude != "" {
 		errs.add("spf_include", checkCanonical(NormalizeDNSName, p.SPFInclude))
 	}
-	errs.add("sending_ranges", checkPrefixes(p.SendingRanges))
-	errs.add("relay_allowlist", checkPrefixes(p.RelayAllowlist))
+	errs.add("spf_fallback", checkFallback(p.SPFFallback))
+	errs.add("sending_ranges", checkPrefixes(p.SendingRanges, true))
+	errs.add("relay_allowlist", checkPrefixes(p.RelayAllowlist, false))
+	errs.add("subsystems_note", CheckText(p.SubsystemsNote))
 	if p.NoReplyAddress != "" {
 		if _, err := ParseAddress(p.NoReplyAddress); err != nil {
 			errs.add("noreply_address", err)
@@ -256,6 +344,7 @@ func (d *ProviderDKIM) validate() error {
 	for i, a := range d.Algorithms {
 		errs.add(fmt.Sprintf("algorithms[%d]", i), oneOf(a, "rsa2048", "rsa3072", "rsa4096", "ed25519"))
 	}
+	errs.add("requires", CheckText(d.Requires))
 	if d.Mode == "cname" && len(d.CNAMEs) == 0 {
 		errs.add("cnames", &reasonError{kind: ErrEmpty, msg: "is empty, but the DKIM mode is cname"})
 	}
@@ -279,10 +368,12 @@ func checkCanonical(normalize func(string) (string, error), s string) error {
 	return nil
 }
 
-// checkPrefixes checks IP ranges in CIDR notation, written canonically
-// ("212.61.168.0/27", not "212.61.168.1/27") because mail servers differ in
-// whether they accept host bits in an allow-list entry.
-func checkPrefixes(prefixes []string) error {
+// checkPrefixes checks IP ranges in CIDR notation. Sending ranges must be
+// written canonically ("212.61.168.0/27", not "212.61.168.1/27"): they
+// go into SPF records as they are. An allow-list is kept as the service's
+// manual writes it and normalised where it is shown (AllowlistRanges),
+// because mail servers differ in whether they accept host bits.
+func checkPrefixes(prefixes []string, canonical bool) error {
 	var errs FieldErrors
 	for i, s := range prefixes {
 		field := fmt.Sprintf("[%d]", i)
@@ -291,8 +382,29 @@ func checkPrefixes(prefixes []string) error {
 			errs.add(field, &reasonError{kind: ErrSyntax, msg: fmt.Sprintf("%q is not an IP range such as 192.0.2.0/24", s)})
 			continue
 		}
-		if pfx.Masked() != pfx {
+		if canonical && pfx.Masked() != pfx {
 			errs.add(field, &reasonError{kind: ErrNotCanonical, msg: fmt.Sprintf("%q has host bits set: write %s", s, pfx.Masked())})
+		}
+	}
+	return errs.err()
+}
+
+// checkFallback checks SPF terms that stand in for an include: ip4: and
+// ip6: only, since anything else would cost lookups itself.
+func checkFallback(terms []string) error {
+	var errs FieldErrors
+	for i, t := range terms {
+		kind, addr, _ := strings.Cut(t, ":")
+		if kind != "ip4" && kind != "ip6" {
+			errs.add(fmt.Sprintf("[%d]", i), &reasonError{kind: ErrSyntax, msg: fmt.Sprintf("%q: only ip4: and ip6: terms can stand in for an include", t)})
+			continue
+		}
+		if !strings.Contains(addr, "/") {
+			addr += map[string]string{"ip4": "/32", "ip6": "/128"}[kind]
+		}
+		pfx, err := netip.ParsePrefix(addr)
+		if err != nil || pfx.Addr().Is4() != (kind == "ip4") || pfx.Masked() != pfx {
+			errs.add(fmt.Sprintf("[%d]", i), &reasonError{kind: ErrSyntax, msg: fmt.Sprintf("%q is not a valid %s: term with a canonical range", t, kind)})
 		}
 	}
 	return errs.err()

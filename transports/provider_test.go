@@ -50,8 +50,53 @@ func TestBuiltinProviders(t *testing.T) {
 		t.Errorf("spinoffice DKIM: %+v", so.DKIM)
 	}
 	pv, _ := LoadProvider("perfectview")
-	if len(pv.RelayAllowlist) != 1 || pv.RelayAllowlist[0] != "212.61.168.0/27" || pv.Supports(Hosted) {
+	if len(pv.RelayAllowlist) != 1 || pv.Supports(Hosted) {
 		t.Errorf("perfectview: %+v", pv)
+	}
+}
+
+// What each built-in profile says must be what the service's own manual
+// says (../shared/seeds): an admin compares the two.
+func TestBuiltinProfilesStateTheManuals(t *testing.T) {
+	load := func(id string) *Provider {
+		t.Helper()
+		p, err := LoadProvider(id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	cw := load("clockwise")
+	// The sample DKIM record in ClockWise's manual is RSA; nothing says it
+	// verifies Ed25519.
+	if !cw.DKIM.AllowsAlgorithm("rsa2048") || cw.DKIM.AllowsAlgorithm("ed25519") {
+		t.Errorf("clockwise DKIM algorithms %v, want RSA only", cw.DKIM.Algorithms)
+	}
+	if !strings.Contains(cw.SubsystemsNote, "not be available yet") {
+		t.Errorf("clockwise subsystems note %q", cw.SubsystemsNote)
+	}
+	if len(cw.SPFFallback) != 1 || cw.SPFFallback[0] != "ip4:217.115.198.76" {
+		t.Errorf("clockwise single sending address: %v", cw.SPFFallback)
+	}
+	sw := load("spacewell")
+	if !sw.DKIM.AllowsAlgorithm("rsa2048") || sw.DKIM.AllowsAlgorithm("rsa3072") || sw.DKIM.AllowsAlgorithm("rsa1024") || sw.DKIM.AllowsAlgorithm("ed25519") || !sw.DKIM.Import {
+		t.Errorf("spacewell DKIM %+v, want RSA-2048 only, import allowed", sw.DKIM)
+	}
+	if !sw.Supports(NoReply) || sw.Transports[0] != NoReply {
+		t.Errorf("spacewell sends from its own servers by default: transports %v", sw.Transports)
+	}
+	so := load("spinoffice")
+	if !strings.Contains(so.DKIM.Requires, "Pro") {
+		t.Errorf("spinoffice DKIM requires %q, want the Pro edition", so.DKIM.Requires)
+	}
+	pv := load("perfectview")
+	r := pv.AllowlistRanges()
+	if len(r) != 1 || r[0].String() != "212.61.168.0/27" || r[0].AsWritten != "212.61.168.1/27" ||
+		!strings.Contains(r[0].Display(), "212.61.168.1/27") || !strings.Contains(r[0].Display(), "212.61.168.31") {
+		t.Errorf("perfectview allow-list %+v (%s)", r, r[0].Display())
+	}
+	if pv.Support.Phone == "" {
+		t.Errorf("perfectview's manual names a support phone number")
 	}
 }
 
