@@ -27,12 +27,22 @@ func (s Severity) rank() int {
 // Finding is one result of a check. Code is a stable identifier that
 // scripts may rely on ("spf.multiple-records"); Message is for people and
 // may be translated; Fix is the exact action, such as the record to paste.
+//
+// Temporary is decided where the finding is made, once: it marks an error
+// that says nothing definite (a timeout, a DNS server failure, a 4xx
+// reply), so that asking again may give another answer. Front ends turn it
+// into "try again" (exit 3 on the command line), never into advice.
+//
+// Detail keeps the underlying error text (a Go error, a library's words)
+// for --json and bug reports; Message never carries it.
 type Finding struct {
-	Check    string   `json:"check"`
-	Severity Severity `json:"severity"`
-	Code     string   `json:"code"`
-	Message  string   `json:"message"`
-	Fix      string   `json:"fix,omitempty"`
+	Check     string   `json:"check"`
+	Severity  Severity `json:"severity"`
+	Code      string   `json:"code"`
+	Message   string   `json:"message"`
+	Fix       string   `json:"fix,omitempty"`
+	Temporary bool     `json:"temporary,omitempty"`
+	Detail    string   `json:"detail,omitempty"`
 }
 
 // Worst returns the most severe level among findings, or "" for none.
@@ -44,4 +54,41 @@ func Worst(findings []Finding) Severity {
 		}
 	}
 	return worst
+}
+
+// Status is the one-word state of a check as reports show it: "error" or
+// "warning" after the worst finding, else "ok" (info findings only explain).
+func Status(findings []Finding) Severity {
+	if w := Worst(findings); w == Error || w == Warning {
+		return w
+	}
+	return "ok"
+}
+
+// Outcome sums findings up for a caller that must act on them.
+type Outcome int
+
+const (
+	// Passed: no error.
+	Passed Outcome = iota
+	// Failed: at least one error is a definite answer (a missing record,
+	// a refused login); retrying the same thing gives the same result.
+	Failed
+	// Unknown: the only errors are temporary; nothing definite is known.
+	Unknown
+)
+
+// OutcomeOf classifies findings: a definite error outweighs a temporary one.
+func OutcomeOf(findings []Finding) Outcome {
+	out := Passed
+	for _, f := range findings {
+		if f.Severity != Error {
+			continue
+		}
+		if !f.Temporary {
+			return Failed
+		}
+		out = Unknown
+	}
+	return out
 }

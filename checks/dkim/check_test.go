@@ -94,7 +94,7 @@ func TestCheck(t *testing.T) {
 	test(w("other"), checks.Error, CodeKeyMismatch, "different key")
 	test(w("broken"), checks.Error, CodeSyntax, "not tag=value")
 	test(w("badhash"), checks.Error, CodeSyntax, "sha256")
-	test(w("slow"), checks.Error, dnsq.CodeTimeout, "unknown whether")
+	test(w("slow"), checks.Error, dnsq.CodeTimeout, "whether they exist is unknown")
 	cname := func(sel, target string) Expect { return Expect{Selector: sel, CNAME: target} }
 	test(cname("mrsel1", "mrsel1._domainkey.provider.test"), "ok", "", "")
 	test(cname("mrsel2", "mrsel2._domainkey.provider.test"), checks.Error, CodeCNAMETarget, "points to mrsel1._domainkey.provider.test, not to mrsel2")

@@ -84,13 +84,8 @@ func (c *Client) FindZone(ctx context.Context, name string) (*Zone, error) {
 				}
 				mu.Lock()
 				defer mu.Unlock()
-				for _, rr := range r.Records {
-					switch a := rr.(type) {
-					case *dns.A:
-						z.Nameservers[i].Addrs = append(z.Nameservers[i].Addrs, a.A.String())
-					case *dns.AAAA:
-						z.Nameservers[i].Addrs = append(z.Nameservers[i].Addrs, a.AAAA.String())
-					}
+				for _, ip := range r.Addrs() {
+					z.Nameservers[i].Addrs = append(z.Nameservers[i].Addrs, ip.String())
 				}
 			}()
 		}
@@ -114,6 +109,12 @@ type ServerAnswer struct {
 // once, recursion off: the servers know a record the moment it is
 // published, while resolvers may still hold an older answer.
 func (c *Client) AskAuthoritative(ctx context.Context, z *Zone, name string, qtype uint16) []ServerAnswer {
+	if c.Pinned != "" {
+		// Every query goes to the pinned server: report that one server,
+		// not name servers that were never asked.
+		res, err := c.LookupAt(ctx, c.Pinned, name, qtype)
+		return []ServerAnswer{{Addr: c.Pinned, Result: res, Err: err}}
+	}
 	port := c.AuthPort
 	if port == "" {
 		port = "53"

@@ -180,15 +180,17 @@ func TestPinnedServerTakesAuthoritativeQueries(t *testing.T) {
 	if z.Name != "example.nl." || len(z.Nameservers) != 2 || z.NegativeTTL() != 300 {
 		t.Fatalf("zone %+v", z)
 	}
+	// Every query goes to the pinned server, so it gives the one answer,
+	// reported as its own: naming the zone's name servers would claim
+	// they were asked.
 	answers := pinned.AskAuthoritative(ctx, z, "s1._domainkey.example.nl", dns.TypeTXT)
-	if len(answers) != 2 {
-		t.Fatalf("%d answers", len(answers))
+	if len(answers) != 1 || answers[0].Addr != srv.Addr || answers[0].Nameserver != "" {
+		t.Fatalf("answers %+v", answers)
 	}
-	for _, a := range answers {
-		if a.Err != nil || a.Result.Outcome != Answer || !a.Result.Authoritative {
-			t.Errorf("%s: %+v %v", a.Nameserver, a.Result, a.Err)
-		}
+	if a := answers[0]; a.Err != nil || a.Result.Outcome != Answer || !a.Result.Authoritative {
+		t.Errorf("%+v %v", a.Result, a.Err)
 	}
+	answers = append(answers, answers[0])
 	if !Agree(answers) {
 		t.Error("identical answers do not agree")
 	}

@@ -2,6 +2,7 @@ package dnsq
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -20,28 +21,39 @@ const (
 )
 
 // FailureFinding words a lookup that got no answer. A timeout and a server
-// failure say that nothing is known yet, never that a record is missing.
+// failure say that nothing is known yet, never that a record is missing:
+// the finding is temporary and carries no record to publish.
 func FailureFinding(check string, err error) checks.Finding {
-	f := checks.Finding{Check: check, Severity: checks.Error, Message: err.Error()}
+	f := checks.Finding{Check: check, Severity: checks.Error, Temporary: true, Detail: err.Error()}
+	what := "a DNS question"
+	var e *Error
+	if errors.As(err, &e) && e.Name != "" {
+		what = fmt.Sprintf("the %s records of %s", dns.TypeToString[e.Type], strings.TrimSuffix(e.Name, "."))
+	}
 	switch OutcomeOf(err) {
 	case Timeout:
 		f.Code = CodeTimeout
-		f.Fix = "No DNS server answered in time, so it is unknown whether the record exists. Check the network, or give another resolver with --resolver, and try again."
+		f.Message = fmt.Sprintf("no DNS server answered in time about %s, so whether they exist is unknown", what)
+		f.Fix = "Check the network, or give another resolver with --resolver, and try again."
 	case ServFail, Refused:
 		f.Code = CodeServFail
-		f.Fix = "The DNS server failed or refused to answer. This is often a broken DNSSEC signature or a misconfigured name server at the DNS host: ask them, or try again later."
+		f.Message = fmt.Sprintf("the DNS server failed or refused to answer about %s, so whether they exist is unknown", what)
+		f.Fix = "This is often a broken DNSSEC signature or a misconfigured name server at the DNS host: ask them, or try again later."
 	default:
 		f.Code = CodeTimeout
-		f.Fix = "The DNS server could not be reached. Check the network and try again."
+		f.Message = fmt.Sprintf("no DNS server could be reached to ask about %s", what)
+		f.Fix = "Check the network connection and try again."
 	}
 	return f
 }
 
-// NXDomainFinding says that a name does not exist at all, which for a
-// record the admin just created usually means a typing error in the name.
+// NXDomainFinding says that a name does not exist at all: for the domain
+// itself a typing error, so nothing is suggested for it.
 func NXDomainFinding(check, name string) checks.Finding {
+	name = strings.TrimSuffix(name, ".")
 	return checks.Finding{Check: check, Severity: checks.Error, Code: CodeNXDomain,
-		Message: fmt.Sprintf("%s does not exist in DNS", strings.TrimSuffix(name, "."))}
+		Message: fmt.Sprintf("%s does not exist in DNS (NXDOMAIN)", name),
+		Fix:     fmt.Sprintf("Check the spelling of %s. A domain that was registered minutes ago may take a while to appear.", name)}
 }
 
 // OrgDomain is the organisational domain (RFC 7489 section 3.2) from the

@@ -14,6 +14,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/netip"
 
 	"github.com/miekg/dns"
 )
@@ -75,6 +76,24 @@ func (r *Result) TXT() []string {
 	return out
 }
 
+// Addrs returns the addresses of the A and AAAA records in the answer.
+func (r *Result) Addrs() []netip.Addr {
+	var out []netip.Addr
+	for _, rr := range r.Records {
+		switch a := rr.(type) {
+		case *dns.A:
+			if ip, ok := netip.AddrFromSlice(a.A.To4()); ok {
+				out = append(out, ip)
+			}
+		case *dns.AAAA:
+			if ip, ok := netip.AddrFromSlice(a.AAAA.To16()); ok {
+				out = append(out, ip)
+			}
+		}
+	}
+	return out
+}
+
 // joinTXT joins a record's strings into the raw bytes DNS carried.
 // miekg/dns hands TXT strings over in presentation form (\" for a quote,
 // \DDD for a byte outside printable ASCII); the checks compare the bytes
@@ -124,13 +143,24 @@ type Error struct {
 	Err     error
 }
 
+var failureWords = map[Outcome]string{
+	ServFail: "the DNS server failed (SERVFAIL)",
+	Refused:  "the DNS server refused the question",
+	Timeout:  "no answer in time",
+	NetError: "the DNS server could not be reached",
+}
+
+// Describe words a failed lookup for people, without the network
+// library's own text (which Error keeps for logs and --json).
+func Describe(err error) string {
+	if w, ok := failureWords[OutcomeOf(err)]; ok {
+		return w
+	}
+	return "the DNS server could not be reached"
+}
+
 func (e *Error) Error() string {
-	what := map[Outcome]string{
-		ServFail: "the DNS server failed (SERVFAIL)",
-		Refused:  "the DNS server refused the question",
-		Timeout:  "no answer in time",
-		NetError: "the DNS server could not be reached",
-	}[e.Outcome]
+	what := failureWords[e.Outcome]
 	msg := fmt.Sprintf("looking up %s %s: %s", e.Name, dns.TypeToString[e.Type], what)
 	if e.Server != "" {
 		msg += " from " + e.Server

@@ -6,6 +6,8 @@ import (
 	"strings"
 
 	"github.com/miekg/dns"
+
+	"mailwizard/checks/dnsq"
 )
 
 // mechanism evaluates one directive (RFC 7208 section 5).
@@ -114,14 +116,7 @@ func (ev *evaluation) addressMatches(name string, m *Mechanism, countVoid bool) 
 	if err != nil {
 		return false, err
 	}
-	for _, rr := range rrs {
-		var addr netip.Addr
-		switch a := rr.(type) {
-		case *dns.A:
-			addr, _ = netip.AddrFromSlice(a.A.To4())
-		case *dns.AAAA:
-			addr, _ = netip.AddrFromSlice(a.AAAA)
-		}
+	for _, addr := range (&dnsq.Result{Records: rrs}).Addrs() {
 		if p, err := addr.Prefix(bits); err == nil && p.Contains(ev.ip) {
 			return true, nil
 		}
@@ -151,14 +146,7 @@ func (ev *evaluation) validatedNames() []string {
 		if err != nil {
 			continue
 		}
-		for _, a := range fwd.Records {
-			var addr netip.Addr
-			switch a := a.(type) {
-			case *dns.A:
-				addr, _ = netip.AddrFromSlice(a.A.To4())
-			case *dns.AAAA:
-				addr, _ = netip.AddrFromSlice(a.AAAA)
-			}
+		for _, addr := range fwd.Addrs() {
 			if addr == ev.ip {
 				out = append(out, name)
 				break
