@@ -92,8 +92,11 @@ type TLSInfo struct {
 	NotAfter    time.Time `json:"not_after,omitzero"`
 	MatchesHost bool      `json:"matches_host"`
 	Verified    bool      `json:"verified"`
-	VerifyError string    `json:"verify_error,omitempty"`
-	verifyErr   error
+	// VerifyProblem says in words why the certificate did not verify;
+	// VerifyError is Go's own text of it, for --json and bug reports.
+	VerifyProblem string `json:"verify_problem,omitempty"`
+	VerifyError   string `json:"verify_error,omitempty"`
+	verifyErr     error
 }
 
 // Session is an open, greeted (and, as configured, encrypted) connection.
@@ -334,6 +337,7 @@ func (sess *Session) handshake(ctx context.Context, conn net.Conn, s Settings, t
 func describeCert(info *TLSInfo, cs tls.ConnectionState, host string, roots *x509.CertPool) {
 	if len(cs.PeerCertificates) == 0 {
 		info.verifyErr = errors.New("the server sent no certificate")
+		info.VerifyError, info.VerifyProblem = info.verifyErr.Error(), info.verifyErr.Error()
 		return
 	}
 	leaf := cs.PeerCertificates[0]
@@ -355,6 +359,7 @@ func describeCert(info *TLSInfo, cs tls.ConnectionState, host string, roots *x50
 	info.Verified, info.verifyErr = err == nil, err
 	if err != nil {
 		info.VerifyError = err.Error()
+		info.VerifyProblem = certProblem(err, info, host)
 	}
 }
 

@@ -5,6 +5,7 @@ import (
 	"crypto/x509"
 	"fmt"
 	"net"
+	"net/netip"
 	"sort"
 	"strconv"
 	"strings"
@@ -62,6 +63,10 @@ func (p Probe) rank() int {
 	return r
 }
 
+// maxSRVTargets bounds the SRV targets tried per service; real domains
+// publish one or two.
+const maxSRVTargets = 4
+
 // mailboxSMTP are the submission servers of the big mailbox providers.
 var mailboxSMTP = map[string][]Candidate{
 	"microsoft365": {{Host: "smtp.office365.com", Port: 587, Encryption: transports.EncryptSTARTTLS}},
@@ -95,8 +100,10 @@ func Candidates(ctx context.Context, r dnsq.Resolver, domain string) []Candidate
 		if err != nil {
 			continue
 		}
-		sort.Slice(res.Records, func(i, j int) bool { return res.Records[i].(*dns.SRV).Priority < res.Records[j].(*dns.SRV).Priority })
-		for _, rr := range res.Records {
+		sort.SliceStable(res.Records, func(i, j int) bool { return res.Records[i].(*dns.SRV).Priority < res.Records[j].(*dns.SRV).Priority })
+		// Each candidate costs a goroutine and a connection: a zone with
+		// hundreds of SRV records must not open hundreds of them.
+		for _, rr := range res.Records[:min(len(res.Records), maxSRVTargets)] {
 			s := rr.(*dns.SRV)
 			if s.Target == "." { // RFC 6186 section 3.4: service not offered
 				continue
@@ -172,7 +179,7 @@ func probe(ctx context.Context, d Dialer, c Candidate, timeout time.Duration, ro
 	p.CertValid = sess.TLS != nil && sess.TLS.Verified
 	p.Mechanisms = sess.Mechanisms()
 	if sess.TLS != nil && !sess.TLS.Verified {
-		p.Problem = "certificate: " + sess.TLS.VerifyError
+		p.Problem = sess.TLS.VerifyProblem
 	}
 	return p
 }
@@ -215,8 +222,15 @@ type ResolvingDialer struct {
 	Dialer   net.Dialer
 }
 
+// errNoAddress is the DNSError text for a name that exists without A or
+// AAAA records, told apart from one that does not exist.
+const errNoAddress = "no address"
+
 // DialContext resolves host (A, then AAAA) and dials the first address
-// that answers.
+// that answers. A name that does not exist, or has no address, is a
+// *net.DNSError with IsNotFound; a lookup that got no answer is the
+// *dnsq.Error itself, so that nobody is told a name is missing when only
+// the DNS server failed.
 func (rd *ResolvingDialer) DialContext(ctx context.Context, network, addr string) (net.Conn, error) {
 	host, port, err := net.SplitHostPort(addr)
 	if err != nil {
@@ -225,27 +239,29 @@ func (rd *ResolvingDialer) DialContext(ctx context.Context, network, addr string
 	if net.ParseIP(host) != nil {
 		return rd.Dialer.DialContext(ctx, network, addr)
 	}
-	var ips []string
+	var ips []netip.Addr
+	var failed error
+	exists := false
 	for _, qt := range []uint16{dns.TypeA, dns.TypeAAAA} {
 		res, err := rd.Resolver.Lookup(ctx, host, qt)
 		if err != nil {
+			failed = err
 			continue
 		}
-		for _, r := range res.Records {
-			switch a := r.(type) {
-			case *dns.A:
-				ips = append(ips, a.A.String())
-			case *dns.AAAA:
-				ips = append(ips, a.AAAA.String())
-			}
-		}
+		exists = exists || res.Outcome != dnsq.NXDomain
+		ips = append(ips, res.Addrs()...)
 	}
-	if len(ips) == 0 {
+	switch {
+	case len(ips) == 0 && failed != nil:
+		return nil, &net.OpError{Op: "dial", Net: network, Err: failed}
+	case len(ips) == 0 && exists:
+		return nil, &net.OpError{Op: "dial", Net: network, Err: &net.DNSError{Err: errNoAddress, Name: host, IsNotFound: true}}
+	case len(ips) == 0:
 		return nil, &net.OpError{Op: "dial", Net: network, Err: &net.DNSError{Err: "no such host", Name: host, IsNotFound: true}}
 	}
 	var last error
 	for _, ip := range ips {
-		c, err := rd.Dialer.DialContext(ctx, network, net.JoinHostPort(ip, port))
+		c, err := rd.Dialer.DialContext(ctx, network, net.JoinHostPort(ip.String(), port))
 		if err == nil {
 			return c, nil
 		}

@@ -44,10 +44,15 @@ type AuthResult struct {
 	OK        bool   `json:"ok"`
 }
 
-// MailFromResult is whether the server accepts a sender of the domain.
+// MailFromResult is whether the server accepts a sender of the domain at
+// MAIL FROM. It is not proof of a send-as right: Exchange and Microsoft 365
+// check that only once the message is sent (5.7.60 after DATA).
 type MailFromResult struct {
 	Address string `json:"address"`
 	OK      bool   `json:"ok"`
+	// SendAsProven is always false here; only a delivered message
+	// (Verify) proves that the login may send as this address.
+	SendAsProven bool `json:"send_as_proven"`
 }
 
 // OK reports whether nothing failed.
@@ -58,9 +63,10 @@ func (r *Report) add(sev checks.Severity, code, msg, fix string) {
 }
 
 // Test connects, checks TLS and the certificate, logs in (only over TLS),
-// and tries a sender address, reporting each step. It is a test from the
-// admin's desk: it proves the credentials, TLS and send-as rights, not that
-// the service's servers can reach the host, and it says so.
+// and tries a sender address at MAIL FROM, reporting each step. It is a
+// test from the admin's desk: it proves the server, its TLS and the login;
+// it does not prove that the service's servers can reach the host, nor a
+// send-as right (only a delivered message does, see Verify), and it says so.
 func Test(ctx context.Context, d Dialer, s Settings, to Timeouts, opts TestOptions) *Report {
 	r := &Report{Server: fmt.Sprintf("%s:%d", s.Host, s.Port), Findings: []checks.Finding{}}
 	r.checkReachable(ctx, s, opts)
@@ -81,7 +87,7 @@ func Test(ctx context.Context, d Dialer, s Settings, to Timeouts, opts TestOptio
 			r.Findings = append(r.Findings, Explain(&Failure{PhaseAuth, errAuthWithoutTLS}, s, sess.TLS))
 		} else if mech, err := sess.Authenticate(s.Username, s.Password); err != nil {
 			r.Auth.Mechanism = mech
-			r.Findings = append(r.Findings, Explain(err, s, sess.TLS))
+			r.Findings = append(r.Findings, Explain(stopped(ctx, err), s, sess.TLS))
 		} else {
 			r.Auth.Mechanism, r.Auth.OK = mech, true
 		}
@@ -89,16 +95,31 @@ func Test(ctx context.Context, d Dialer, s Settings, to Timeouts, opts TestOptio
 	if opts.From != "" && (r.Auth == nil || r.Auth.OK) {
 		r.MailFrom = &MailFromResult{Address: opts.From}
 		if err := sess.TryMailFrom(opts.From); err != nil {
-			r.Findings = append(r.Findings, Explain(err, s, sess.TLS))
+			r.Findings = append(r.Findings, Explain(stopped(ctx, err), s, sess.TLS))
 		} else {
 			r.MailFrom.OK = true
+			if !strings.EqualFold(opts.From, s.Username) {
+				r.add(checks.Info, "smtp.send-as-unproven",
+					fmt.Sprintf("the server accepted %s as the sender at MAIL FROM, which does not prove that the login may send as that address: Microsoft 365 and Exchange check the send-as right only after the message itself", opts.From),
+					fmt.Sprintf("Prove it by sending a verification code as %s (smtp verify) to a mailbox you can read.", opts.From))
+			}
 		}
 	}
-	r.add(checks.Info, "smtp.desk-test", "this test ran from your computer: it proves the credentials, TLS and send-as rights, not that the service's servers can reach the host (their network and firewall rules differ)",
+	r.add(checks.Info, "smtp.desk-test", "this test ran from your computer: it proves the server, its TLS and the login, not that the service's servers can reach the host (their network and firewall rules differ)",
 		allowListFix(opts))
 	sess.Close() // before reading the transcript, so it ends with QUIT
 	r.Transcript = sess.Transcript.Lines()
 	return r
+}
+
+// stopped says why a step failed when the whole test was cancelled or ran
+// out of time meanwhile: the closed connection is our doing, not the
+// server's.
+func stopped(ctx context.Context, err error) error {
+	if ctx.Err() == nil {
+		return err
+	}
+	return &Failure{failedPhase(err), fmt.Errorf("%w (%v)", context.Cause(ctx), err)}
 }
 
 // judgeTransport adds what the settings themselves call for.
@@ -108,7 +129,7 @@ func (r *Report) judgeTransport(s Settings, opts TestOptions) {
 		r.add(checks.Warning, "smtp.unencrypted", "the connection is not encrypted: mail crosses the network readable by anyone on the path",
 			"Choose 'starttls' or 'tls' if the server offers them.")
 	case s.CertCheck == transports.CertSkip && !r.TLS.Verified:
-		r.add(checks.Warning, "smtp.cert-not-checked", "the certificate does not verify ("+r.TLS.VerifyError+"), and checking is switched off: the service cannot tell this server from an impostor",
+		r.add(checks.Warning, "smtp.cert-not-checked", "the certificate does not verify ("+r.TLS.VerifyProblem+"), and checking is switched off: the service cannot tell this server from an impostor",
 			"Fix the certificate and set certificate checking to 'strict'.")
 	}
 	if isMicrosoft365(s.Host) && opts.Auth == transports.AuthPassword {
@@ -157,19 +178,8 @@ func (r *Report) checkReachable(ctx context.Context, s Settings, opts TestOption
 		addrs = append(addrs, ip)
 	} else if opts.Resolver != nil {
 		for _, qt := range []uint16{dns.TypeA, dns.TypeAAAA} {
-			res, err := opts.Resolver.Lookup(ctx, s.Host, qt)
-			if err != nil {
-				continue
-			}
-			for _, rr := range res.Records {
-				switch a := rr.(type) {
-				case *dns.A:
-					ip, _ := netip.AddrFromSlice(a.A.To4())
-					addrs = append(addrs, ip)
-				case *dns.AAAA:
-					ip, _ := netip.AddrFromSlice(a.AAAA)
-					addrs = append(addrs, ip)
-				}
+			if res, err := opts.Resolver.Lookup(ctx, s.Host, qt); err == nil {
+				addrs = append(addrs, res.Addrs()...)
 			}
 		}
 	}

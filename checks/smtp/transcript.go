@@ -2,6 +2,7 @@ package smtp
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -64,8 +65,21 @@ func (t *Transcript) String() string {
 	return b.String()
 }
 
+// Line limits of RFC 5321 section 4.5.3.1: a reply line is at most 512
+// octets with its CRLF (4.5.3.1.5), a text line at most 1000 (4.5.3.1.6).
+// A server line past the limit ends the session, so a hostile or broken
+// peer cannot grow a buffer until the deadline; our own lines are only cut
+// in the transcript.
+const (
+	maxReplyLine = 512
+	maxTextLine  = 1000
+)
+
+var errReplyTooLong = errors.New("the server sent a reply line longer than RFC 5321 allows")
+
 // record splits data into lines for dir, keeping a partial line buffered.
-func (t *Transcript) record(dir string, data []byte) {
+// It fails when the server's partial line passes maxReplyLine.
+func (t *Transcript) record(dir string, data []byte) error {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	buf := t.partial[dir]
@@ -73,11 +87,35 @@ func (t *Transcript) record(dir string, data []byte) {
 	for {
 		i := bytes.IndexByte(buf.Bytes(), '\n')
 		if i < 0 {
-			return
+			break
 		}
-		line := strings.TrimRight(string(buf.Next(i+1)), "\r\n")
-		t.addLocked(dir, line)
+		line := buf.Next(i + 1)
+		if dir == "S" && len(line) > maxReplyLine {
+			t.addLocked(dir, cut(line, maxReplyLine))
+			return errReplyTooLong
+		}
+		t.addLocked(dir, cut(line, maxTextLine))
 	}
+	switch {
+	case dir == "S" && buf.Len() > maxReplyLine:
+		t.addLocked(dir, cut(buf.Bytes(), maxReplyLine))
+		buf.Reset()
+		return errReplyTooLong
+	case buf.Len() > maxTextLine:
+		// Keep the start for the transcript; the rest of the line is dropped.
+		t.addLocked(dir, cut(buf.Bytes(), maxTextLine))
+		buf.Reset()
+	}
+	return nil
+}
+
+// cut renders a line without its line ending, shortened to max bytes.
+func cut(line []byte, max int) string {
+	s := strings.TrimRight(string(line), "\r\n")
+	if len(s) > max {
+		return s[:max] + fmt.Sprintf(" [... %d more bytes]", len(s)-max)
+	}
+	return s
 }
 
 // addLocked applies the redaction rules and appends the line.
@@ -92,9 +130,13 @@ func (t *Transcript) addLocked(dir, line string) {
 		}
 		t.dataN++
 		return
-	case dir == "C" && strings.HasPrefix(upper, "AUTH "):
+	case dir == "C" && (upper == "AUTH" || strings.HasPrefix(upper, "AUTH ")):
+		// Keep the mechanism, mask the initial response that may follow.
 		fields := strings.Fields(line)
-		line = strings.Join(fields[:2], " ")
+		line = fields[0]
+		if len(fields) > 1 {
+			line += " " + fields[1]
+		}
 		if len(fields) > 2 {
 			line += " ***"
 		}
@@ -129,7 +171,9 @@ func (c *recordingConn) Read(p []byte) (int, error) {
 	}
 	n, err := c.Conn.Read(p)
 	if n > 0 {
-		c.t.record("S", p[:n])
+		if lerr := c.t.record("S", p[:n]); lerr != nil {
+			return 0, lerr
+		}
 	}
 	return n, err
 }

@@ -95,3 +95,15 @@ func (ca *CA) Valid(t testing.TB, names ...string) tls.Certificate {
 func (ca *CA) Expired(t testing.TB, names ...string) tls.Certificate {
 	return Issue(t, ca, names, time.Now().Add(-48*time.Hour), time.Now().Add(-24*time.Hour))
 }
+
+// NotACA treats a server certificate as an issuer, which it may not be:
+// certificates it issues make the chain fault Go reports as "parent
+// certificate cannot sign this kind of certificate".
+func NotACA(t testing.TB, server tls.Certificate) *CA {
+	t.Helper()
+	leaf, err := x509.ParseCertificate(server.Certificate[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &CA{cert: leaf, key: server.PrivateKey.(*ecdsa.PrivateKey)}
+}
