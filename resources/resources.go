@@ -17,6 +17,12 @@ var ConfigSchema []byte
 //go:embed schema/provider.schema.json
 var ProviderSchema []byte
 
+// CheckReportSchema describes what `check --json` prints, for scripts
+// and for the tests that hold the output to it.
+//
+//go:embed schema/check-report.schema.json
+var CheckReportSchema []byte
+
 //go:embed providers/*.json
 var providers embed.FS
 

@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"time"
 
+	"mailwizard/transports"
 	"mailwizard/transports/atomicfile"
 )
 
@@ -30,6 +31,9 @@ func DefaultDraftPath() (string, error) {
 	return filepath.Join(dir, "mailwizard", "draft.json"), nil
 }
 
+// maxDraftSize bounds what Load reads: a draft is a few KiB of answers.
+const maxDraftSize = 1 << 20
+
 // ErrDraftUnreadable means the draft could not be used; the file was moved
 // aside (never deleted) and the wizard starts fresh.
 var ErrDraftUnreadable = errors.New("wizard: draft unreadable")
@@ -38,20 +42,22 @@ var ErrDraftUnreadable = errors.New("wizard: draft unreadable")
 // or one from a newer mailwizard, is renamed to draft.json.unreadable-<time>
 // so nothing typed is destroyed, and Load says where it went.
 func (d Drafts) Load() (*State, error) {
-	raw, err := os.ReadFile(d.Path)
+	raw, err := transports.ReadSmallFile(d.Path, maxDraftSize)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, nil
 	}
-	if err != nil {
+	if err != nil && !errors.Is(err, transports.ErrFileTooLarge) {
 		return nil, fmt.Errorf("reading the draft: %w", err)
 	}
 	var s State
 	dec := json.NewDecoder(bytes.NewReader(raw))
 	dec.DisallowUnknownFields()
 	why := ""
-	switch err := dec.Decode(&s); {
+	switch derr := dec.Decode(&s); {
 	case err != nil:
-		why = "it is damaged (" + err.Error() + ")"
+		why = fmt.Sprintf("it is larger than %d KiB, far more than a draft holds", maxDraftSize>>10)
+	case derr != nil:
+		why = "it is damaged (" + derr.Error() + ")"
 	case s.Version > DraftVersion:
 		why = fmt.Sprintf("it was saved by a newer mailwizard (draft version %d)", s.Version)
 	case s.Version < 1:

@@ -8,6 +8,7 @@ import (
 	"runtime"
 	"strings"
 	"testing"
+	"time"
 
 	"mailwizard/wizard/i18n"
 )
@@ -46,6 +47,8 @@ func TestUnreadableDraftIsKeptAside(t *testing.T) {
 		"corrupt": `{"version": 1, "domain": "exam`,
 		"future":  `{"version": 7, "domain": "example.nl"}`,
 		"unknown": `{"version": 1, "hovercraft": "full of eels"}`,
+		// Larger than any draft: kept aside unread, not read into memory.
+		"huge": `{"version": 1, "domain": "` + strings.Repeat("x", 3<<20) + `"}`,
 	} {
 		t.Run(name, func(t *testing.T) {
 			dir := t.TempDir()
@@ -145,5 +148,31 @@ func TestCrashMidWizardLosesNothing(t *testing.T) {
 	st := sess.Flow.State
 	if !sess.Resumed || st.Provider != "clockwise" || st.Domain != "bücher.de" || st.Lang != i18n.Dutch || sess.Flow.Current().ID != StepDomain {
 		t.Errorf("after the crash: resumed=%v step=%s state=%+v", sess.Resumed, sess.Flow.Current().ID, st)
+	}
+}
+
+// A preset or draft path that is a named pipe fails at once instead of
+// waiting for a writer that never comes.
+func TestFilesThatAreNotFilesDoNotHang(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("no named pipes in the file system on Windows")
+	}
+	dir := t.TempDir()
+	fifo := filepath.Join(dir, "preset.mwpreset")
+	if err := exec.Command("mkfifo", fifo).Run(); err != nil {
+		t.Fatalf("mkfifo: %v", err)
+	}
+	done := make(chan error, 2)
+	go func() { _, err := LoadPreset(fifo); done <- err }()
+	go func() { _, err := (Drafts{Path: fifo}).Load(); done <- err }()
+	for range 2 {
+		select {
+		case err := <-done:
+			if err == nil || !strings.Contains(err.Error(), "not a regular file") {
+				t.Errorf("a named pipe: %v", err)
+			}
+		case <-time.After(5 * time.Second):
+			t.Fatal("reading a named pipe hangs")
+		}
 	}
 }

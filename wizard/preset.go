@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"os"
 	"path/filepath"
 
 	"mailwizard/transports"
@@ -19,9 +18,12 @@ type Preset struct {
 	Lang     string `json:"lang,omitempty"`
 }
 
+// maxPresetSize bounds a preset file: a support desk's few answers.
+const maxPresetSize = 64 << 10
+
 // LoadPreset reads and checks a preset file; errors name the field.
 func LoadPreset(path string) (*Preset, error) {
-	raw, err := os.ReadFile(path)
+	raw, err := transports.ReadSmallFile(path, maxPresetSize)
 	if err != nil {
 		return nil, fmt.Errorf("reading preset: %w", err)
 	}

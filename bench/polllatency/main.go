@@ -27,6 +27,7 @@ import (
 
 	"github.com/miekg/dns"
 
+	"mailwizard/checks/dkim"
 	"mailwizard/checks/dnsq"
 	"mailwizard/checks/dnsq/dnstest"
 	"mailwizard/checks/poll"
@@ -89,7 +90,7 @@ ns1 3600 IN A 127.0.0.8
 		}
 	}
 	var pollLatency time.Duration
-	want := []poll.Want{{Label: "DKIM", Name: name, Type: dns.TypeTXT, Judge: poll.TXTEquals(value)}}
+	want := []poll.Want{{Label: "DKIM", Name: name, Type: dns.TypeTXT, Judge: poll.DKIMKey(dkim.Expect{Selector: "bench", Value: value})}}
 	pctx, cancel := context.WithTimeout(ctx, time.Duration(negTTL)*time.Second+time.Minute)
 	defer cancel()
 	for ev := range poll.Poll(pctx, c, zoneInfo, want, poll.Options{Interval: interval}) {

@@ -44,9 +44,9 @@ type Expect struct {
 type Result struct {
 	Name     string           `json:"name"`
 	Status   checks.Severity  `json:"status"` // "ok" when no finding
-	Record   string           `json:"record,omitempty"`
-	CNAMEs   []string         `json:"cnames,omitempty"`
-	KeyType  string           `json:"key_type,omitempty"`
+	Record   string           `json:"record"`
+	CNAMEs   []string         `json:"cnames"`
+	KeyType  string           `json:"key_type"`
 	Findings []checks.Finding `json:"-"`
 }
 
@@ -59,11 +59,21 @@ func Check(ctx context.Context, r dnsq.Resolver, domain, zone string, exp Expect
 	} else {
 		res.checkTXT(ctx, r, zone, exp)
 	}
-	res.Status = "ok"
-	if w := checks.Worst(res.Findings); w != "" && w != checks.Info {
-		res.Status = w
+	res.Status = checks.Status(res.Findings)
+	if res.CNAMEs == nil {
+		res.CNAMEs = []string{}
 	}
 	return res
+}
+
+// Matches judges TXT values found at a selector the way Check does, for
+// callers that read DNS themselves (polling every authoritative server):
+// one truth for "is the right key published". It returns, when not, the
+// values found.
+func Matches(values []string, exp Expect) (bool, string) {
+	res := &Result{}
+	res.judgeValues(values, exp, "")
+	return len(values) > 0 && checks.OutcomeOf(res.Findings) == checks.Passed, strings.Join(values, " | ")
 }
 
 func (res *Result) add(sev checks.Severity, code, msg, fix string) {
@@ -114,13 +124,24 @@ func (res *Result) checkTXT(ctx context.Context, r dnsq.Resolver, zone string, e
 		return
 	}
 	res.CNAMEs = got.CNAMEs
-	var keys []string
-	for _, txt := range got.TXT() {
-		keys = append(keys, txt)
+	keys := got.TXT()
+	if len(keys) == 0 {
+		if fix == "" {
+			domain := strings.TrimPrefix(res.Name, exp.Selector+"._domainkey.")
+			fix = fmt.Sprintf("Generate a key for selector %s (the wizard's DKIM step, or: mailwizard dkim gen --domain %s --selector %s) and publish the TXT record it shows at %s.",
+				exp.Selector, domain, exp.Selector, dnsq.Relative(res.Name, zone))
+		}
+		res.missing(ctx, r, zone, dns.TypeTXT, fix)
+		return
 	}
+	res.judgeValues(keys, exp, fix)
+}
+
+// judgeValues checks the TXT values published at the selector.
+func (res *Result) judgeValues(keys []string, exp Expect, fix string) {
 	switch len(keys) {
 	case 0:
-		res.missing(ctx, r, zone, dns.TypeTXT, fix)
+		res.add(checks.Error, CodeMissing, fmt.Sprintf("no DKIM record at %s", res.Name), fix)
 		return
 	case 1:
 	default:

@@ -1,8 +1,10 @@
 // Package dmarc reads a domain's DMARC policy (RFC 7489, and DMARCbis,
 // RFC 9989) and says what it means for mail the service sends: with
 // p=quarantine or p=reject, mail from the service's own servers passes
-// DMARC only through an aligned DKIM signature, because its SPF is checked
-// against the service's bounce domain, not the customer's.
+// DMARC only through an aligned identifier. SPF aligns only when the
+// service's bounce (Return-Path) domain is under the customer's domain and
+// published (RFC 7489 section 3.1.2, relaxed mode); otherwise SPF is
+// checked against the service's own domain and DKIM must align.
 package dmarc
 
 import (
@@ -28,29 +30,35 @@ const (
 	CodeReportUnauthorized = "dmarc.report-unauthorized"
 	CodeSPFUnaligned       = "dmarc.spf-unaligned"
 	CodeLegacyTags         = "dmarc.legacy-tags"
+	CodeSPFAligned         = "dmarc.spf-aligned"
 )
 
 // Sending describes how the service will send for the domain, for the
 // verdict: whether a hosted transport exists and signs with aligned DKIM,
-// and the provider's bounce record if it has one under the domain.
+// and the provider's bounce record if it has one under the domain, with
+// whether it is published as it should be.
 type Sending struct {
-	Provider   string
-	Hosted     bool
-	HostedDKIM bool
-	Bounce     *transports.BounceRecord
+	Provider      string
+	Hosted        bool
+	HostedDKIM    bool
+	Bounce        *transports.BounceRecord
+	BounceAligned bool
+	// Unknown says why the DKIM or bounce state is not known (a lookup got
+	// no answer); the verdict then says so instead of giving advice.
+	Unknown string
 }
 
 // Result is the DMARC policy found and its meaning.
 type Result struct {
-	Name          string          `json:"name,omitempty"` // where the record was found
-	Status        checks.Severity `json:"status"`
-	Record        string          `json:"record,omitempty"`
-	Policy        string          `json:"policy,omitempty"` // the policy that applies to the domain
-	ADKIM         string          `json:"adkim,omitempty"`
-	ASPF          string          `json:"aspf,omitempty"`
-	FromOrgDomain bool            `json:"from_org_domain,omitempty"`
-	Suggested     string          `json:"suggested,omitempty"`
-	Findings      []checks.Finding
+	Name          string           `json:"name"` // where the record was found
+	Status        checks.Severity  `json:"status"`
+	Record        string           `json:"record"`
+	Policy        string           `json:"policy"` // the policy that applies to the domain
+	ADKIM         string           `json:"adkim"`
+	ASPF          string           `json:"aspf"`
+	FromOrgDomain bool             `json:"from_org_domain"`
+	Suggested     string           `json:"suggested"`
+	Findings      []checks.Finding `json:"-"`
 }
 
 func (res *Result) add(sev checks.Severity, code, msg, fix string) {
@@ -123,12 +131,7 @@ func Check(ctx context.Context, r dnsq.Resolver, domain string, s Sending) *Resu
 	return res
 }
 
-func (res *Result) settle() {
-	res.Status = "ok"
-	if w := checks.Worst(res.Findings); w != "" && w != checks.Info {
-		res.Status = w
-	}
-}
+func (res *Result) settle() { res.Status = checks.Status(res.Findings) }
 
 // parse checks the tag list ourselves (go-msgauth keeps the last of two
 // equal tags and lets v= stand anywhere) and then reads it with go-msgauth.
@@ -194,20 +197,47 @@ func (res *Result) checkReports(ctx context.Context, r dnsq.Resolver, domain str
 
 // verdict says what the policy means for the service's mail.
 func (res *Result) verdict(s Sending) {
+	if !s.Hosted {
+		return
+	}
 	enforcing := res.Policy == "quarantine" || res.Policy == "reject"
+	who := orService(s.Provider)
+	strict := res.ASPF == "s"
+	// RFC 7489 section 3.1.2: in relaxed mode a bounce domain under the
+	// customer's domain aligns; in strict mode only the same name does.
+	spfAligned := s.Bounce != nil && s.BounceAligned && !strict
+	outcome := map[string]string{"quarantine": "put in the spam folder", "reject": "rejected"}[res.Policy]
 	switch {
-	case s.Hosted && enforcing && !s.HostedDKIM:
-		res.add(checks.Error, CodeRequiresDKIM,
-			fmt.Sprintf("p=%s: mail %s sends from its own servers passes SPF for its bounce domain, not for yours, so without an aligned DKIM signature it fails DMARC and is %s",
-				res.Policy, orService(s.Provider), map[string]string{"quarantine": "put in the spam folder", "reject": "rejected"}[res.Policy]),
-			"Turn on DKIM for the hosted transport and publish its key.")
-	case s.Hosted && s.Bounce != nil && res.ASPF == "s":
+	case enforcing && !s.HostedDKIM && !spfAligned:
+		why := fmt.Sprintf("its SPF result is for the service's own bounce domain, not for %s", res.Name[len("_dmarc."):])
+		fix := "Turn on DKIM for the hosted transport and publish its key."
+		switch {
+		case s.Bounce != nil && strict:
+			why = fmt.Sprintf("its bounce domain %s is a subdomain of yours, which strict SPF alignment (aspf=s) does not accept", s.Bounce.Name)
+			fix += " Or relax SPF alignment (remove aspf=s) so that the bounce domain aligns."
+		case s.Bounce != nil:
+			why = fmt.Sprintf("its SPF aligns only once the bounce record %s is published", s.Bounce.Name)
+			fix += fmt.Sprintf(" Or publish the bounce record: a %s named %s pointing to %s.", strings.ToUpper(s.Bounce.Type), s.Bounce.Name, s.Bounce.Target)
+		}
+		f := checks.Finding{Check: "dmarc", Severity: checks.Error, Code: CodeRequiresDKIM,
+			Message: fmt.Sprintf("p=%s: mail %s sends from its own servers passes DMARC only with an aligned identifier, and %s; without an aligned DKIM signature it is %s", res.Policy, who, why, outcome),
+			Fix:     fix}
+		if s.Unknown != "" {
+			f.Temporary, f.Fix = true, ""
+			f.Message = fmt.Sprintf("p=%s: whether mail %s sends passes DMARC is unknown until DNS answers (%s)", res.Policy, who, s.Unknown)
+		}
+		res.Findings = append(res.Findings, f)
+	case s.Bounce != nil && strict && s.HostedDKIM:
 		res.add(checks.Warning, CodeSPFUnaligned,
 			fmt.Sprintf("aspf=s (strict): the bounce domain %s is a subdomain of yours, so SPF does not align under strict mode and DMARC rests on DKIM alone", s.Bounce.Name),
 			"Use relaxed SPF alignment (remove aspf=s), or make sure DKIM signs every message.")
-	case s.Hosted && s.Bounce == nil && enforcing:
+	case enforcing && spfAligned && !s.HostedDKIM:
+		res.add(checks.Warning, CodeSPFAligned,
+			fmt.Sprintf("mail from %s passes DMARC through SPF: its bounce domain %s is under your domain. Forwarding breaks SPF, so forwarded mail then fails DMARC", who, s.Bounce.Name),
+			"Turn on DKIM for the hosted transport as well, so that forwarded mail keeps passing.")
+	case enforcing && s.Bounce == nil:
 		res.add(checks.Info, CodeSPFUnaligned,
-			fmt.Sprintf("mail from %s passes DMARC through its DKIM signature; its SPF result is for the service's own bounce domain", orService(s.Provider)), "")
+			fmt.Sprintf("mail from %s passes DMARC through its DKIM signature; its SPF result is for the service's own bounce domain", who), "")
 	}
 }
 

@@ -6,6 +6,7 @@ package domaincheck
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sort"
 	"strings"
@@ -29,74 +30,17 @@ type Options struct {
 	ExpectDKIM string // the TXT value the admin was told to publish
 }
 
-// Report is the result for one domain.
-type Report struct {
-	Domain   string           `json:"domain"`
-	Provider string           `json:"provider,omitempty"`
-	Checks   Checks           `json:"checks"`
-	Hints    Hints            `json:"hints"`
-	Findings []checks.Finding `json:"findings"`
-}
-
-// Checks holds each check's summary.
-type Checks struct {
-	SPF    *SPFSummary   `json:"spf"`
-	DKIM   *DKIMSummary  `json:"dkim,omitempty"`
-	DMARC  *dmarc.Result `json:"dmarc"`
-	MX     MXSummary     `json:"mx"`
-	Bounce *BounceResult `json:"bounce,omitempty"`
-}
-
-// SPFSummary is the SPF part of the report.
-type SPFSummary struct {
-	Status             checks.Severity  `json:"status"`
-	Record             string           `json:"record,omitempty"`
-	Lookups            int              `json:"lookups"`
-	LookupsWithInclude int              `json:"lookups_with_include"`
-	IncludesProvider   bool             `json:"includes_provider"`
-	Suggested          string           `json:"suggested,omitempty"`
-	SuggestedStrings   []string         `json:"suggested_strings,omitempty"`
-	SuggestionReason   string           `json:"suggestion_reason,omitempty"`
-	Terms              []spf.Term       `json:"terms,omitempty"`
-	Ranges             []spf.RangeCheck `json:"ranges,omitempty"`
-}
-
-// DKIMSummary is the DKIM part: the provider's selectors.
-type DKIMSummary struct {
-	Status    checks.Severity `json:"status"`
-	Selectors []*dkim.Result  `json:"selectors"`
-}
-
-// MXSummary names the mailbox provider.
-type MXSummary struct {
-	Hosts    []string `json:"hosts"`
-	Provider string   `json:"provider,omitempty"`
-	Name     string   `json:"name,omitempty"`
-}
-
-// BounceResult is the provider's Return-Path record under the domain.
-type BounceResult struct {
-	Name   string          `json:"name"`
-	Status checks.Severity `json:"status"`
-	Seen   []string        `json:"seen,omitempty"`
-}
-
-// Hints are what the domain already has.
-type Hints struct {
-	DNSHost   *hints.DNSHost   `json:"dns_host,omitempty"`
-	Selectors []hints.Selector `json:"selectors,omitempty"`
-}
-
 // Check runs all checks of domain concurrently.
 func Check(ctx context.Context, r dnsq.Resolver, domain string, opts Options) *Report {
 	p := opts.Provider
-	rep := &Report{Domain: domain}
+	rep := newReport(domain, "")
 	if p != nil {
 		rep.Provider = p.ID
 	}
 	zone := dmarc.OrgDomain(domain)
 	var spfAnalysis *spf.Analysis
 	var mailProvider *hints.MailProvider
+	mxKnown := false
 	var mxFindings, nsFindings, dkimFindings, bounceFindings []checks.Finding
 	var wg sync.WaitGroup
 	run := func(f func()) {
@@ -110,7 +54,8 @@ func Check(ctx context.Context, r dnsq.Resolver, domain string, opts Options) *R
 			mxFindings = append(mxFindings, dnsq.FailureFinding("mx", err))
 			return
 		}
-		rep.Checks.MX.Hosts = hints.Names(res.Records)
+		mxKnown = true
+		rep.Checks.MX.Hosts = orEmpty(hints.Names(res.Records))
 		if mailProvider = hints.DetectMailProvider(rep.Checks.MX.Hosts); mailProvider != nil {
 			rep.Checks.MX.Provider, rep.Checks.MX.Name = mailProvider.ID, mailProvider.Name
 		}
@@ -123,28 +68,40 @@ func Check(ctx context.Context, r dnsq.Resolver, domain string, opts Options) *R
 		}
 	})
 	run(func() {
-		rep.Checks.DKIM, dkimFindings = checkDKIM(ctx, r, domain, zone, opts)
+		var sum *DKIMSummary
+		if sum, dkimFindings = checkDKIM(ctx, r, domain, zone, opts); sum != nil {
+			rep.Checks.DKIM = sum
+		}
 	})
 	run(func() {
 		extra := ""
 		if p != nil {
 			extra = p.DKIM.DefaultSelector
 		}
-		rep.Hints.Selectors = hints.ProbeSelectors(ctx, r, domain, extra, opts.Selector)
+		rep.Hints.Selectors = orEmpty(hints.ProbeSelectors(ctx, r, domain, extra, opts.Selector))
 	})
 	if p != nil && p.Bounce != nil {
 		run(func() { rep.Checks.Bounce, bounceFindings = checkBounce(ctx, r, domain, zone, p.Bounce) })
 	}
 	wg.Wait()
 
-	// DMARC's verdict needs to know whether DKIM is in place.
-	sending := dmarc.Sending{}
-	if p != nil {
-		sending = dmarc.Sending{Provider: p.Name, Hosted: p.Supports(transports.Hosted), Bounce: p.Bounce,
-			HostedDKIM: rep.Checks.DKIM != nil && rep.Checks.DKIM.Status == "ok"}
+	if spfAnalysis.NXDomain {
+		// Nothing else is worth saying about a name that does not exist:
+		// every "publish this" would be advice for a typing error.
+		rep.Checks.SPF.Status = checks.Error
+		rep.Checks.DKIM = &DKIMSummary{Status: NotChecked, Selectors: []*dkim.Result{}}
+		rep.Checks.Bounce = nil
+		rep.Findings = append(rep.Findings, spfAnalysis.Findings...)
+		return rep
 	}
-	rep.Checks.DMARC = dmarc.Check(ctx, r, domain, sending)
-	rep.Checks.SPF = summarizeSPF(ctx, r, spfAnalysis, p, mailProvider)
+	// DMARC's verdict needs to know whether DKIM and the bounce record are
+	// in place, and says so when that is not known.
+	s := dmarc.Sending{}
+	if p != nil {
+		s = sending(p, rep, dkimFindings, bounceFindings)
+	}
+	rep.Checks.DMARC = dmarc.Check(ctx, r, domain, s)
+	rep.Checks.SPF = summarizeSPF(ctx, r, spfAnalysis, p, spf.Mailbox{Known: mxKnown, Includes: mailboxIncludes(mailProvider)})
 
 	rep.Findings = append(rep.Findings, spfAnalysis.Findings...)
 	rep.Findings = append(rep.Findings, dkimFindings...)
@@ -152,28 +109,39 @@ func Check(ctx context.Context, r dnsq.Resolver, domain string, opts Options) *R
 	rep.Findings = append(rep.Findings, bounceFindings...)
 	rep.Findings = append(rep.Findings, mxFindings...)
 	rep.Findings = append(rep.Findings, nsFindings...)
-	if rep.Findings == nil {
-		rep.Findings = []checks.Finding{}
-	}
 	return rep
 }
 
-func status(fs []checks.Finding) checks.Severity {
-	if w := checks.Worst(fs); w != "" && w != checks.Info {
-		return w
+func mailboxIncludes(mp *hints.MailProvider) []string {
+	if mp == nil {
+		return nil
 	}
-	return "ok"
+	return mp.SPFIncludes
 }
 
-func summarizeSPF(ctx context.Context, r dnsq.Resolver, a *spf.Analysis, p *transports.Provider, mp *hints.MailProvider) *SPFSummary {
-	s := &SPFSummary{Status: status(a.Findings), Record: a.Record, Lookups: a.Lookups, LookupsWithInclude: a.LookupsWithInclude,
-		IncludesProvider: a.IncludesProvider, Terms: a.Terms, Ranges: a.Ranges}
-	var mxIncludes []string
-	if mp != nil {
-		mxIncludes = mp.SPFIncludes
+// sending describes the provider's mail for the DMARC verdict.
+func sending(p *transports.Provider, rep *Report, dkimFindings, bounceFindings []checks.Finding) dmarc.Sending {
+	s := dmarc.Sending{Provider: p.Name, Hosted: p.Supports(transports.Hosted), Bounce: p.Bounce,
+		HostedDKIM:    rep.Checks.DKIM.Status == "ok",
+		BounceAligned: rep.Checks.Bounce != nil && rep.Checks.Bounce.Status == "ok"}
+	for _, f := range append(append([]checks.Finding(nil), dkimFindings...), bounceFindings...) {
+		if f.Temporary {
+			s.Unknown = f.Message
+		}
 	}
-	if sug, err := spf.Suggest(ctx, r, a, p, mxIncludes); err == nil && !sug.Unchanged {
-		s.Suggested, s.SuggestedStrings, s.SuggestionReason = sug.Record, sug.Strings, sug.Reason
+	return s
+}
+
+func summarizeSPF(ctx context.Context, r dnsq.Resolver, a *spf.Analysis, p *transports.Provider, mx spf.Mailbox) *SPFSummary {
+	s := &SPFSummary{Status: checks.Status(a.Findings), Record: a.Record, Lookups: a.Lookups, LookupsWithInclude: a.LookupsWithInclude,
+		IncludesProvider: a.IncludesProvider, Terms: orEmpty(a.Terms), Ranges: orEmpty(a.Ranges), SuggestedStrings: []string{}}
+	sug, err := spf.Suggest(ctx, r, a, p, mx)
+	switch {
+	case err == nil && !sug.Unchanged:
+		s.Suggested, s.SuggestedStrings, s.SuggestionReason = sug.Record, orEmpty(sug.Strings), sug.Reason
+		a.PointFixesAt(sug)
+	case errors.Is(err, spf.ErrUnknown):
+		s.SuggestionReason = "No record is suggested: " + strings.TrimPrefix(err.Error(), spf.ErrUnknown.Error()+": ") + "."
 	}
 	return s
 }
@@ -229,7 +197,7 @@ func checkDKIM(ctx context.Context, r dnsq.Resolver, domain, zone string, opts O
 	for _, s := range sum.Selectors {
 		fs = append(fs, s.Findings...)
 	}
-	sum.Status = status(fs)
+	sum.Status = checks.Status(fs)
 	return sum, fs
 }
 
@@ -237,7 +205,7 @@ func checkDKIM(ctx context.Context, r dnsq.Resolver, domain, zone string, opts O
 // under the domain, as Amazon SES, SendGrid and Postmark ask for).
 func checkBounce(ctx context.Context, r dnsq.Resolver, domain, zone string, b *transports.BounceRecord) (*BounceResult, []checks.Finding) {
 	name := b.Name + "." + domain
-	res := &BounceResult{Name: name}
+	res := &BounceResult{Name: name, Seen: []string{}}
 	qtype := uint16(dns.TypeCNAME)
 	if b.Type == "mx" {
 		qtype = dns.TypeMX
@@ -267,7 +235,7 @@ func checkBounce(ctx context.Context, r dnsq.Resolver, domain, zone string, b *t
 				Message: fmt.Sprintf("%s points to %s, not to %s", name, strings.Join(res.Seen, ", "), want), Fix: fix})
 		}
 	}
-	res.Status = status(fs)
+	res.Status = checks.Status(fs)
 	return res, fs
 }
 

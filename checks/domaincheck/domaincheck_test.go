@@ -141,3 +141,73 @@ func BenchmarkCheckThousandDomains(b *testing.B) {
 		CheckMany(context.Background(), c, list, Options{Provider: provider}, 64)
 	}
 }
+
+// A bounce domain under the customer's domain, published, aligns SPF in
+// relaxed mode (RFC 7489 section 3.1.2): p=reject does not then require
+// DKIM, and the report must not say it does. Under aspf=s it does.
+func TestBounceRecordAlignsSPF(t *testing.T) {
+	p := *provider
+	p.Bounce = &transports.BounceRecord{Name: "bounce", Type: "cname", Target: "bounces.clockwise.test"}
+	srv := dnstest.Start(t, "127.0.0.1:0")
+	srv.MustAddZone(t, dnstest.SOA("clockwise.test", 300)+"\n_spf.clockwise.test. 300 IN TXT \"v=spf1 ip4:217.115.198.64/27 -all\"")
+	for domain, dmarc := range map[string]string{"relaxed.test": "v=DMARC1; p=reject", "strict.test": "v=DMARC1; p=reject; aspf=s", "unpublished.test": "v=DMARC1; p=reject"} {
+		zone := dnstest.SOA(domain, 300) + fmt.Sprintf(`
+$ORIGIN %s.
+@ 300 IN TXT "v=spf1 include:_spf.clockwise.test -all"
+_dmarc 300 IN TXT %q
+`, domain, dmarc)
+		if domain != "unpublished.test" {
+			zone += "bounce 300 IN CNAME bounces.clockwise.test.\n"
+		}
+		srv.MustAddZone(t, zone)
+	}
+	c := &dnsq.Client{Servers: []string{srv.Addr}, Timeout: time.Second}
+	test := func(domain, code string, sev checks.Severity, says string) {
+		t.Helper()
+		rep := Check(context.Background(), c, domain, Options{Provider: &p})
+		for _, f := range rep.Findings {
+			if f.Check == "dmarc" && f.Code == code && f.Severity == sev && strings.Contains(f.Message+" "+f.Fix, says) {
+				return
+			}
+		}
+		t.Errorf("%s: no %s %s saying %q in %+v", domain, sev, code, says, rep.Findings)
+	}
+	test("relaxed.test", "dmarc.spf-aligned", checks.Warning, "passes DMARC through SPF")
+	test("strict.test", "dmarc.requires-dkim", checks.Error, "aspf=s")
+	test("unpublished.test", "dmarc.requires-dkim", checks.Error, "publish the bounce record")
+	rep := Check(context.Background(), c, "relaxed.test", Options{Provider: &p})
+	for _, f := range rep.Findings {
+		if f.Code == "dmarc.requires-dkim" {
+			t.Errorf("relaxed.test: %+v", f)
+		}
+	}
+}
+
+// A domain that does not exist gets one finding saying so: every "publish
+// this" for it would be advice for a typing error.
+func TestDomainThatDoesNotExist(t *testing.T) {
+	c := server(t, map[string]string{"done.test": "done"})
+	rep := Check(context.Background(), c, "nosuch.done.test", Options{Provider: provider})
+	if len(rep.Findings) != 1 || rep.Findings[0].Code != dnsq.CodeNXDomain || rep.Checks.SPF.Suggested != "" || rep.Checks.DMARC.Suggested != "" {
+		t.Errorf("findings %+v, spf %+v", rep.Findings, rep.Checks.SPF)
+	}
+}
+
+// When the DKIM record cannot be looked up, DMARC's verdict is unknown,
+// not an instruction to turn DKIM on.
+func TestDMARCVerdictWaitsForDKIM(t *testing.T) {
+	srv := dnstest.Start(t, "127.0.0.1:0")
+	srv.MustAddZone(t, zoneFor("half.test", "half"))
+	srv.MustAddZone(t, dnstest.SOA("clockwise.test", 300)+"\n_spf.clockwise.test. 300 IN TXT \"v=spf1 ip4:217.115.198.64/27 -all\"")
+	srv.Drop("clockwise._domainkey.half.test")
+	c := &dnsq.Client{Servers: []string{srv.Addr}, Timeout: 200 * time.Millisecond}
+	rep := Check(context.Background(), c, "half.test", Options{Provider: provider})
+	for _, f := range rep.Findings {
+		if f.Code == "dmarc.requires-dkim" && (!f.Temporary || f.Fix != "" || !strings.Contains(f.Message, "unknown")) {
+			t.Errorf("a verdict on an unknown DKIM state: %+v", f)
+		}
+	}
+	if checks.OutcomeOf(rep.Findings) != checks.Failed { // the SPF include is definitely missing
+		t.Errorf("outcome %v", checks.OutcomeOf(rep.Findings))
+	}
+}

@@ -2,6 +2,7 @@ package poll
 
 import (
 	"context"
+	"encoding/json"
 	"sync"
 	"time"
 
@@ -23,8 +24,9 @@ type ServerStatus struct {
 	Server     string `json:"server"`               // host:port asked
 	Nameserver string `json:"nameserver,omitempty"` // NS name, for authoritative servers
 	State      State  `json:"state"`
-	Value      string `json:"value,omitempty"` // the wrong value, when Wrong
-	Error      string `json:"error,omitempty"`
+	Value      string `json:"value,omitempty"`  // the wrong value, when Wrong
+	Error      string `json:"error,omitempty"`  // why it failed, in words
+	Detail     string `json:"detail,omitempty"` // the network error itself
 	// VisibleBy is when a resolver that cached "no such record" will ask
 	// again: now plus the remaining negative TTL it reported (RFC 2308).
 	VisibleBy time.Time `json:"visible_by,omitzero"`
@@ -39,17 +41,41 @@ type RecordStatus struct {
 	// Done: right on every authoritative server.
 	Done bool `json:"done"`
 	// SeenAfter is how long after the start it was first right everywhere.
-	SeenAfter time.Duration `json:"seen_after,omitempty"`
+	SeenAfter time.Duration `json:"-"`
 }
 
 // Event is the state after one round.
 type Event struct {
 	Round   int            `json:"round"`
-	Elapsed time.Duration  `json:"elapsed"`
+	Elapsed time.Duration  `json:"-"`
 	Records []RecordStatus `json:"records"`
 	Done    bool           `json:"done"`
 	// Next is the wait before the next round.
-	Next time.Duration `json:"next,omitempty"`
+	Next time.Duration `json:"-"`
+}
+
+// In JSON, durations are seconds ("elapsed": 12.5): what scripts and
+// people read, where Go's default is nanoseconds.
+
+func seconds(d time.Duration) float64 { return d.Round(time.Millisecond).Seconds() }
+
+// MarshalJSON writes the durations in seconds.
+func (e Event) MarshalJSON() ([]byte, error) {
+	type plain Event
+	return json.Marshal(struct {
+		plain
+		Elapsed float64 `json:"elapsed"`
+		Next    float64 `json:"next,omitempty"`
+	}{plain(e), seconds(e.Elapsed), seconds(e.Next)})
+}
+
+// MarshalJSON writes SeenAfter in seconds.
+func (r RecordStatus) MarshalJSON() ([]byte, error) {
+	type plain RecordStatus
+	return json.Marshal(struct {
+		plain
+		SeenAfter float64 `json:"seen_after,omitempty"`
+	}{plain(r), seconds(r.SeenAfter)})
 }
 
 // Options tune the rhythm: every Interval (5 s), and every MaxInterval
@@ -141,7 +167,7 @@ func Poll(ctx context.Context, c *dnsq.Client, zone *dnsq.Zone, wants []Want, op
 func check(ctx context.Context, c *dnsq.Client, zone *dnsq.Zone, w Want) RecordStatus {
 	rs := RecordStatus{Label: w.Label, Name: w.Name}
 	for _, a := range c.AskAuthoritative(ctx, zone, w.Name, w.Type) {
-		st := judge(w, a.Result, a.Err)
+		st := judge(ctx, w, a.Result, a.Err)
 		st.Server, st.Nameserver = a.Addr, a.Nameserver
 		rs.Authoritative = append(rs.Authoritative, st)
 	}
@@ -157,7 +183,7 @@ func check(ctx context.Context, c *dnsq.Client, zone *dnsq.Zone, w Want) RecordS
 		go func() {
 			defer wg.Done()
 			res, err := c.LookupVia(ctx, server, w.Name, w.Type)
-			st := judge(w, res, err)
+			st := judge(ctx, w, res, err)
 			st.Server = server
 			if st.State == NotYet && res != nil && res.NegativeTTL > 0 {
 				st.VisibleBy = time.Now().Add(time.Duration(res.NegativeTTL) * time.Second)
@@ -169,14 +195,14 @@ func check(ctx context.Context, c *dnsq.Client, zone *dnsq.Zone, w Want) RecordS
 	return rs
 }
 
-func judge(w Want, res *dnsq.Result, err error) ServerStatus {
+func judge(ctx context.Context, w Want, res *dnsq.Result, err error) ServerStatus {
 	switch {
 	case err != nil:
-		return ServerStatus{State: Failed, Error: err.Error()}
+		return ServerStatus{State: Failed, Error: dnsq.Describe(err), Detail: err.Error()}
 	case res.Outcome != dnsq.Answer:
 		return ServerStatus{State: NotYet}
 	}
-	ok, wrong := w.Judge(values(res))
+	ok, wrong := w.Judge(ctx, values(res))
 	if ok {
 		return ServerStatus{State: Seen}
 	}

@@ -2,11 +2,14 @@ package poll
 
 import (
 	"context"
+	"encoding/json"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/miekg/dns"
 
+	"mailwizard/checks/dkim"
 	"mailwizard/checks/dnsq"
 	"mailwizard/checks/dnsq/dnstest"
 )
@@ -42,8 +45,8 @@ func setup(t *testing.T) (*dnsq.Client, *dnsq.Zone, *dnstest.Server, *dnstest.Se
 func TestPollUntilEveryServerHasIt(t *testing.T) {
 	c, z, ns1, ns2 := setup(t)
 	wants := []Want{
-		{Label: "DKIM clockwise", Name: "clockwise._domainkey.example.nl", Type: dns.TypeTXT, Judge: TXTEquals(key)},
-		{Label: "SPF", Name: "example.nl", Type: dns.TypeTXT, Judge: SPFIncludes("_spf.clockwise.info")},
+		{Label: "DKIM clockwise", Name: "clockwise._domainkey.example.nl", Type: dns.TypeTXT, Judge: DKIMKey(dkim.Expect{Selector: "clockwise", Value: key})},
+		{Label: "SPF", Name: "example.nl", Type: dns.TypeTXT, Judge: SPFIncludes(c, "_spf.clockwise.info")},
 	}
 	ns1.Add(`example.nl. 300 IN TXT "v=spf1 include:_spf.clockwise.info -all"`)
 	ns2.Add(`example.nl. 300 IN TXT "v=spf1 include:_spf.clockwise.info -all"`)
@@ -99,5 +102,67 @@ func TestPollStopsWhenCancelledAndSlowsDown(t *testing.T) {
 	}
 	if rounds[0].Next != 20*time.Millisecond || rounds[4].Next != 40*time.Millisecond {
 		t.Errorf("intervals %v then %v, want 20ms then 40ms after the slow-down", rounds[0].Next, rounds[4].Next)
+	}
+}
+
+// Poll and check answer "is it published?" with one rule: a DKIM key
+// that check accepts (the panel broke it into spaced pieces) is seen; an
+// SPF record check rejects (v=spf10) is not; an include inside another
+// include counts.
+func TestPollJudgesAsTheChecksDo(t *testing.T) {
+	srv := dnstest.Start(t, "127.0.0.1:0")
+	srv.MustAddZone(t, zone)
+	srv.Add(`relay.example.nl. 300 IN TXT "v=spf1 include:_spf.clockwise.info -all"`)
+	c := &dnsq.Client{Servers: []string{srv.Addr}, Timeout: time.Second}
+	ctx := context.Background()
+	spaced := strings.Replace(key, "p=11qYAYKx", "p=11qY AYKx", 1)
+	if ok, _ := DKIMKey(dkim.Expect{Selector: "s", Value: key})(ctx, []string{spaced}); !ok {
+		t.Errorf("a key check accepts (spaces inside p=) is not seen by poll")
+	}
+	if ok, _ := DKIMKey(dkim.Expect{Selector: "s", Value: key})(ctx, []string{"v=DKIM1; k=ed25519; p=OTHER"}); ok {
+		t.Errorf("another key is seen as the right one")
+	}
+	if ok, _ := DKIMKey(dkim.Expect{Selector: "s"})(ctx, []string{key}); !ok {
+		t.Errorf("any valid key is not accepted when no value is expected")
+	}
+	spfJudge := SPFIncludes(c, "_spf.clockwise.info")
+	for record, want := range map[string]bool{
+		"v=spf1 include:_spf.clockwise.info -all":  true,
+		"v=spf10 include:_spf.clockwise.info -all": false,
+		"v=spf1 include:relay.example.nl -all":     true,
+		"v=spf1 include:_spf.clockwise.infox -all": false,
+	} {
+		if ok, _ := spfJudge(ctx, []string{record}); ok != want {
+			t.Errorf("%q: seen %v, want %v", record, ok, want)
+		}
+	}
+}
+
+// With --dns-server every query goes to one server: the report names that
+// server, not name servers that were never asked; durations are seconds.
+func TestPinnedPollReportsThePinnedServer(t *testing.T) {
+	srv := dnstest.Start(t, "127.0.0.1:0")
+	srv.MustAddZone(t, zone)
+	srv.Add(`example.nl. 300 IN TXT "v=spf1 include:_spf.clockwise.info -all"`)
+	c := &dnsq.Client{Pinned: srv.Addr, Timeout: time.Second}
+	z, err := c.FindZone(context.Background(), "example.nl")
+	if err != nil {
+		t.Fatal(err)
+	}
+	wants := []Want{{Label: "SPF", Name: "example.nl", Type: dns.TypeTXT, Judge: SPFIncludes(c, "_spf.clockwise.info")}}
+	var last Event
+	for ev := range Poll(context.Background(), c, z, wants, Options{Interval: 50 * time.Millisecond}) {
+		last = ev
+	}
+	a := last.Records[0].Authoritative
+	if len(a) != 1 || a[0].Server != srv.Addr || a[0].Nameserver != "" || a[0].State != Seen {
+		t.Errorf("authoritative answers with a pinned server: %+v", a)
+	}
+	last.Elapsed = 1500 * time.Millisecond
+	raw, _ := json.Marshal(last)
+	var m map[string]any
+	json.Unmarshal(raw, &m)
+	if m["elapsed"] != 1.5 {
+		t.Errorf("elapsed in JSON is %v, want seconds (1.5): %s", m["elapsed"], raw)
 	}
 }

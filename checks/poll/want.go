@@ -6,12 +6,15 @@
 package poll
 
 import (
+	"context"
 	"fmt"
 	"strings"
 
 	"github.com/miekg/dns"
 
+	"mailwizard/checks/dkim"
 	"mailwizard/checks/dnsq"
+	"mailwizard/checks/spf"
 )
 
 // Want is a record that must be published, and how to tell it is right.
@@ -21,8 +24,9 @@ type Want struct {
 	Type  uint16
 	// Judge looks at the values found (TXT strings joined, CNAME or MX
 	// targets) and says whether the record is right, and if not, which
-	// published value is wrong ("" when there is none at all).
-	Judge func(values []string) (ok bool, wrong string)
+	// published value is wrong ("" when there is none at all). It is the
+	// same rule the checks use, never a second copy of it.
+	Judge func(ctx context.Context, values []string) (ok bool, wrong string)
 }
 
 // values renders a result's records the way Judge sees them.
@@ -44,43 +48,34 @@ func values(r *dnsq.Result) []string {
 	return out
 }
 
-// TXTEquals wants a TXT record with exactly value (a DKIM key).
-func TXTEquals(value string) func([]string) (bool, string) {
-	return func(vs []string) (bool, string) {
-		for _, v := range vs {
-			if v == value {
-				return true, ""
-			}
-		}
-		return false, strings.Join(vs, " | ")
-	}
+// DKIMKey wants the key record checks/dkim accepts for exp: the same key
+// however the panel spaced it, or any valid key when exp.Value is empty.
+func DKIMKey(exp dkim.Expect) func(context.Context, []string) (bool, string) {
+	return func(_ context.Context, vs []string) (bool, string) { return dkim.Matches(vs, exp) }
 }
 
-// SPFIncludes wants the one SPF record to contain include:target.
-func SPFIncludes(target string) func([]string) (bool, string) {
-	want := "include:" + strings.ToLower(strings.TrimSuffix(target, "."))
-	return func(vs []string) (bool, string) {
-		var spf []string
+// SPFIncludes wants the domain's one SPF record to include target,
+// directly or through another include, as checks/spf decides it. r looks
+// up the includes, which live in other zones.
+func SPFIncludes(r dnsq.Resolver, target string) func(context.Context, []string) (bool, string) {
+	return func(ctx context.Context, vs []string) (bool, string) {
+		var records []string
 		for _, v := range vs {
-			if strings.HasPrefix(strings.ToLower(v), "v=spf1") {
-				spf = append(spf, v)
+			if spf.IsSPF(v) {
+				records = append(records, v)
 			}
 		}
-		if len(spf) == 1 {
-			for _, term := range strings.Fields(strings.ToLower(spf[0])) {
-				if strings.TrimLeft(term, "+") == want {
-					return true, ""
-				}
-			}
+		if len(records) == 1 && spf.IncludesTarget(ctx, r, records[0], target) {
+			return true, ""
 		}
-		return false, strings.Join(spf, " | ")
+		return false, strings.Join(records, " | ")
 	}
 }
 
 // TargetIs wants a CNAME or MX pointing to target.
-func TargetIs(target string) func([]string) (bool, string) {
+func TargetIs(target string) func(context.Context, []string) (bool, string) {
 	want := strings.ToLower(strings.TrimSuffix(target, "."))
-	return func(vs []string) (bool, string) {
+	return func(_ context.Context, vs []string) (bool, string) {
 		for _, v := range vs {
 			if v == want {
 				return true, ""

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/netip"
+	"sort"
 	"strings"
 
 	"github.com/miekg/dns"
@@ -25,6 +26,7 @@ const (
 	CodePTR             = "spf.ptr"
 	CodeRangeNotPassing = "spf.range-not-pass"
 	CodeIncludeBroken   = "spf.include-broken"
+	CodeIncomplete      = "spf.lookups-unknown"
 )
 
 // Term describes one term of a record for people.
@@ -54,7 +56,14 @@ type Analysis struct {
 	IncludesProvider   bool         `json:"includes_provider"`
 	LookupsWithInclude int          `json:"lookups_with_include"`
 	Ranges             []RangeCheck `json:"ranges,omitempty"`
-	Findings           []checks.Finding
+	// NXDomain: the domain itself does not exist. Unknown: a lookup got
+	// no answer, so the record, its cost or its verdict is not known.
+	// Neither gives a record to publish.
+	NXDomain bool   `json:"nxdomain,omitempty"`
+	Unknown  string `json:"unknown,omitempty"`
+	// Broken are include and redirect targets that lead nowhere, by name.
+	Broken   map[string]string `json:"-"`
+	Findings []checks.Finding  `json:"-"`
 }
 
 // Analyze reads the domain's SPF record and explains it against the
@@ -64,7 +73,9 @@ func Analyze(ctx context.Context, r dnsq.Resolver, domain string, p *transports.
 	a := &Analysis{Domain: domain}
 	res, err := r.Lookup(ctx, domain, dns.TypeTXT)
 	if err != nil {
-		a.add(dnsq.FailureFinding("spf", err))
+		f := dnsq.FailureFinding("spf", err)
+		a.Unknown = f.Message
+		a.add(f)
 		return a
 	}
 	for _, txt := range res.TXT() {
@@ -83,13 +94,14 @@ func Analyze(ctx context.Context, r dnsq.Resolver, domain string, p *transports.
 			}
 			return a
 		}
-		f := checks.Finding{Check: "spf", Severity: checks.Error, Code: CodeMissing,
-			Message: fmt.Sprintf("%s has no SPF record: receivers cannot tell which servers may send its mail, and many treat such mail as suspect", domain)}
 		if res.Outcome == dnsq.NXDomain {
-			f.Message = fmt.Sprintf("%s does not exist in DNS (NXDOMAIN): check the spelling of the domain", domain)
-			f.Code = dnsq.CodeNXDomain
+			a.NXDomain = true
+			a.add(dnsq.NXDomainFinding("spf", domain))
+			return a
 		}
-		a.add(f)
+		a.add(checks.Finding{Check: "spf", Severity: checks.Error, Code: CodeMissing,
+			Message: fmt.Sprintf("%s has no SPF record: receivers cannot tell which servers may send its mail, and many treat such mail as suspect", domain),
+			Fix:     fmt.Sprintf("Create one TXT record at %s (the name @ in most DNS panels) that starts with v=spf1 and lists every server that sends mail for the domain.", domain)})
 		return a
 	case len(a.Records) > 1:
 		a.add(checks.Finding{Check: "spf", Severity: checks.Error, Code: CodeMultiple,
@@ -106,17 +118,34 @@ func Analyze(ctx context.Context, r dnsq.Resolver, domain string, p *transports.
 	}
 	w := newWalker(ctx, r)
 	a.Terms = w.terms(rec, domain)
-	a.Lookups, a.VoidLookups = w.lookups, w.voids
-	for _, broken := range w.broken {
+	a.Lookups, a.VoidLookups, a.Broken = w.lookups, w.voids, w.broken
+	for _, broken := range w.brokenNames() {
 		a.add(checks.Finding{Check: "spf", Severity: checks.Error, Code: CodeIncludeBroken,
 			Message: broken + ": receivers return permerror for the whole record (RFC 7208 section 5.2)",
 			Fix:     "Remove that include, or ask its owner what to include instead."})
 	}
 	providerCost := 0
 	if p != nil && p.SPFInclude != "" {
-		providerCost = 1 + w.fresh().recordCost(p.SPFInclude, 1)
+		pw := w.fresh()
+		providerCost = 1 + pw.recordCost(p.SPFInclude, 1)
+		for k, err := range pw.failed {
+			w.failed[k] = err
+		}
 	}
-	a.judge(rec, p, providerCost)
+	if len(w.failed) > 0 {
+		a.Unknown = unknownLookups(w.failed)
+		a.add(checks.Finding{Check: "spf", Severity: checks.Error, Code: CodeIncomplete, Temporary: true,
+			Message: a.Unknown + ", so how many DNS lookups the record needs, and whether it passes, is unknown",
+			Fix:     "Try again in a few minutes, or with another resolver (--resolver)."})
+	}
+	// With several records (an error of its own), the include in any of
+	// them counts: the merged record keeps it.
+	for _, other := range a.Records[1:] {
+		if orec, err := Parse(other); err == nil && p != nil && p.SPFInclude != "" && includes(orec, p.SPFInclude) {
+			w.reached[strings.ToLower(strings.TrimSuffix(p.SPFInclude, "."))] = true
+		}
+	}
+	a.judge(rec, p, providerCost, w.reached)
 	if p != nil {
 		a.checkRanges(ctx, r, p)
 	}
@@ -134,8 +163,19 @@ func hasSPF(r *dnsq.Result) bool {
 
 func (a *Analysis) add(f checks.Finding) { a.Findings = append(a.Findings, f) }
 
+// unknownLookups words the lookups that got no answer.
+func unknownLookups(failed map[string]error) string {
+	names := make([]string, 0, len(failed))
+	for key := range failed {
+		name, qtype, _ := strings.Cut(key, "/")
+		names = append(names, qtype+" of "+name)
+	}
+	sort.Strings(names)
+	return "no DNS answer came for " + strings.Join(names, ", ")
+}
+
 // judge adds the findings about the record's terms and limits.
-func (a *Analysis) judge(rec *Record, p *transports.Provider, providerCost int) {
+func (a *Analysis) judge(rec *Record, p *transports.Provider, providerCost int, reached map[string]bool) {
 	for _, m := range rec.Mechanisms {
 		switch {
 		case m.Name == "all" && m.Qualifier == '+':
@@ -148,7 +188,7 @@ func (a *Analysis) judge(rec *Record, p *transports.Provider, providerCost int) 
 				Fix:     "Replace ?all with ~all once the record lists every server that sends for " + a.Domain + "."})
 		case m.Name == "ptr":
 			a.add(checks.Finding{Check: "spf", Severity: checks.Warning, Code: CodePTR,
-				Message: fmt.Sprintf("%s uses ptr, which RFC 7208 section 5.5 says not to use: it is slow, and large receivers ignore it", m.Raw),
+				Message: fmt.Sprintf("the record uses the ptr mechanism (%s), which RFC 7208 section 5.5 says not to use: it is slow, and large receivers ignore it", m.Raw),
 				Fix:     "Replace it with ip4:/ip6: ranges or a: names of the servers it was meant for."})
 		}
 	}
@@ -162,7 +202,8 @@ func (a *Analysis) judge(rec *Record, p *transports.Provider, providerCost int) 
 		a.flagLookups(false)
 		return
 	}
-	a.IncludesProvider = includes(rec, p.SPFInclude)
+	// An include inside another include authorises the provider as well.
+	a.IncludesProvider = includes(rec, p.SPFInclude) || reached[strings.ToLower(strings.TrimSuffix(p.SPFInclude, "."))]
 	if !a.IncludesProvider {
 		a.LookupsWithInclude = a.Lookups + providerCost
 		a.add(checks.Finding{Check: "spf", Severity: checks.Error, Code: CodeIncludeMissing,

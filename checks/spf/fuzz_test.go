@@ -10,6 +10,7 @@ import (
 
 	"mailwizard/checks/dnsq"
 	"mailwizard/checks/dnsq/dnstest"
+	"mailwizard/checks/spf/spftest"
 )
 
 // FuzzParse: any TXT text gives a record or a syntax error, never a panic;
@@ -56,13 +57,27 @@ func FuzzAnalyze(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, record string) {
 		srv.Remove("fuzz.test", dns.TypeTXT)
-		rr := &dns.TXT{Hdr: dns.RR_Header{Name: "fuzz.test.", Rrtype: dns.TypeTXT, Class: dns.ClassINET, Ttl: 60}, Txt: txtStrings([]string{record})}
+		rr := &dns.TXT{Hdr: dns.RR_Header{Name: "fuzz.test.", Rrtype: dns.TypeTXT, Class: dns.ClassINET, Ttl: 60}, Txt: spftest.TXTStrings([]string{record})}
 		srv.AddRR(rr)
 		a := Analyze(context.Background(), c, "fuzz.test", clockwise)
-		s, err := Suggest(context.Background(), c, a, clockwise, nil)
-		if err == nil {
-			if _, perr := Parse(s.Record); perr != nil {
-				t.Fatalf("suggested an invalid record %q for %q: %v", s.Record, record, perr)
+		s, err := Suggest(context.Background(), c, a, clockwise, Mailbox{Known: true})
+		if err != nil {
+			return
+		}
+		rec, perr := Parse(s.Record)
+		if perr != nil {
+			t.Fatalf("suggested an invalid record %q for %q: %v", s.Record, record, perr)
+		}
+		// A record one would publish oneself: no term twice, no +all.
+		seen := map[string]bool{}
+		for _, m := range rec.Mechanisms {
+			key := strings.ToLower(strings.TrimPrefix(m.Raw, "+"))
+			if seen[key] && !s.Unchanged {
+				t.Fatalf("suggestion %q names %s twice (record %q)", s.Record, m.Raw, record)
+			}
+			seen[key] = true
+			if m.Name == "all" && m.Qualifier == '+' && !s.Unchanged {
+				t.Fatalf("suggestion %q passes everyone (record %q)", s.Record, record)
 			}
 		}
 	})

@@ -7,6 +7,7 @@ import (
 	"net/netip"
 	"strings"
 
+	"mailwizard/checks"
 	"mailwizard/checks/dnsq"
 	"mailwizard/transports"
 	"mailwizard/transports/dkimkey"
@@ -22,24 +23,49 @@ type Suggestion struct {
 	Unchanged  bool     `json:"unchanged,omitempty"`   // the published record already does it
 }
 
-// ErrNothingToSuggest means the provider needs no SPF change (it sends
-// through the customer's own server, or publishes neither an include nor
-// ranges).
-var ErrNothingToSuggest = errors.New("spf: the provider asks for no SPF change")
+// Errors of Suggest. A suggestion is a record the admin will publish over
+// the one they have, so it is made only from definite answers.
+var (
+	// ErrNothingToSuggest means the provider needs no SPF change (it sends
+	// through the customer's own server, or publishes neither an include
+	// nor ranges).
+	ErrNothingToSuggest = errors.New("spf: the provider asks for no SPF change")
+	// ErrUnknown means a lookup got no answer: the current record, or what
+	// it costs, is not known, and a suggestion might overwrite a real record.
+	ErrUnknown = errors.New("spf: no suggestion without an answer from DNS")
+	// ErrNoSuchDomain means the domain does not exist in DNS.
+	ErrNoSuchDomain = errors.New("spf: the domain does not exist")
+)
+
+// Mailbox says what is known of the domain's mailbox provider, for a
+// domain without an SPF record: its includes keep the domain's own mail
+// passing (spf.protection.outlook.com for Microsoft 365). Known is false
+// when the MX lookup got no answer.
+type Mailbox struct {
+	Known    bool
+	Includes []string
+}
 
 // Suggest builds the record to publish from the analysis of the current
-// one. mxIncludes are the SPF includes of the domain's mailbox provider
-// (spf.protection.outlook.com for Microsoft 365), used when there is no
-// record yet so that the domain's own mail keeps passing.
-func Suggest(ctx context.Context, r dnsq.Resolver, a *Analysis, p *transports.Provider, mxIncludes []string) (*Suggestion, error) {
-	if p == nil || p.SPFInclude == "" && len(p.SendingRanges) == 0 {
+// one, or says why it cannot.
+func Suggest(ctx context.Context, r dnsq.Resolver, a *Analysis, p *transports.Provider, mx Mailbox) (*Suggestion, error) {
+	if p == nil || p.SPFInclude == "" && len(p.SendingRanges) == 0 && len(p.SPFFallback) == 0 {
 		return nil, ErrNothingToSuggest
+	}
+	switch {
+	case a.NXDomain:
+		return nil, fmt.Errorf("%w: %s does not exist in DNS; check its spelling", ErrNoSuchDomain, a.Domain)
+	case a.Unknown != "":
+		return nil, fmt.Errorf("%w: %s", ErrUnknown, a.Unknown)
+	case len(a.Records) == 0 && a.Misplaced == "" && !mx.Known:
+		return nil, fmt.Errorf("%w: the MX records of %s could not be looked up, so which mail servers the new record must keep is unknown", ErrUnknown, a.Domain)
 	}
 	providerTerms := []string{"include:" + p.SPFInclude}
 	if p.SPFInclude == "" {
-		providerTerms = rangeTerms(p.SendingRanges)
+		providerTerms = fallbackTerms(p)
 	}
 	var s Suggestion
+	var dropped []string
 	var terms []string
 	allTerm := "~all"
 	switch {
@@ -48,20 +74,18 @@ func Suggest(ctx context.Context, r dnsq.Resolver, a *Analysis, p *transports.Pr
 		if err != nil {
 			return nil, fmt.Errorf("the misplaced record has an error; fix it when you move it: %w", err)
 		}
-		terms, allTerm = mergeTerms([]*Record{rec})
-		if p.SPFInclude != "" && includes(rec, p.SPFInclude) {
-			providerTerms = nil
-		}
+		terms, allTerm, dropped = mergeTerms([]*Record{rec}, a.Broken)
+		providerTerms = missingTerms(terms, providerTerms)
 		s.Reason = fmt.Sprintf("This is the record now published under the doubled name, to be created at %s itself (the name @ or empty in most DNS panels)%s.",
 			a.Domain, map[bool]string{true: "", false: ", with " + strings.Join(providerTerms, " ") + " added"}[len(providerTerms) == 0])
 	case len(a.Records) == 0:
-		if len(mxIncludes) > 0 {
-			for _, inc := range mxIncludes {
+		if len(mx.Includes) > 0 {
+			for _, inc := range mx.Includes {
 				terms = append(terms, "include:"+inc)
 			}
 			s.Reason = fmt.Sprintf("%s has no SPF record yet. This one keeps the mail your mailbox provider sends passing (%s), adds %s, "+
 				"and ends in ~all: receivers treat other senders with suspicion without rejecting them. Change it to -all once you are sure every sender is listed.",
-				a.Domain, strings.Join(mxIncludes, ", "), p.Name)
+				a.Domain, strings.Join(mx.Includes, ", "), p.Name)
 		} else {
 			terms = append(terms, "mx")
 			s.Reason = fmt.Sprintf("%s has no SPF record yet. This one allows the servers in its MX records (usually your own mail servers also send), adds %s, "+
@@ -77,24 +101,41 @@ func Suggest(ctx context.Context, r dnsq.Resolver, a *Analysis, p *transports.Pr
 			}
 			recs = append(recs, rec)
 		}
-		if len(recs) == 1 && (p.SPFInclude != "" && includes(recs[0], p.SPFInclude) || p.SPFInclude == "" && coversRanges(recs[0], p.SendingRanges)) {
+		allowed := p.SPFInclude != "" && a.IncludesProvider || p.SPFInclude == "" && coversRanges(recs[0], p.SendingRanges)
+		if len(recs) == 1 && allowed && len(a.Broken) == 0 && !allowsAll(recs[0]) {
 			return &Suggestion{Record: recs[0].String(), Lookups: a.Lookups, Unchanged: true,
 				Reason: fmt.Sprintf("the published record already allows %s; nothing to change", p.Name)}, nil
 		}
-		terms, allTerm = mergeTerms(recs)
-		s.Reason = fmt.Sprintf("%s added before the final %s, the rest of the record unchanged.", strings.Join(providerTerms, " "), allTerm)
-		if len(recs) > 1 {
-			s.Reason = fmt.Sprintf("The %d SPF records are merged into one (delete the others), and %s is added before the final %s.", len(recs), strings.Join(providerTerms, " "), allTerm)
+		terms, allTerm, dropped = mergeTerms(recs, a.Broken)
+		if allowed {
+			providerTerms = nil
 		}
+		providerTerms = missingTerms(terms, providerTerms)
+		switch {
+		case len(recs) > 1:
+			s.Reason = fmt.Sprintf("The %d SPF records are merged into one (delete the others).", len(recs))
+		default:
+			s.Reason = "The rest of the record is unchanged."
+		}
+		if len(providerTerms) > 0 {
+			s.Reason = fmt.Sprintf("%s is added before the final %s. %s", strings.Join(providerTerms, " "), allTerm, s.Reason)
+		}
+	}
+	s.Reason += explainChanges(dropped)
+	// The admin's strictness is kept, except an all that passes everyone:
+	// nobody would publish that on purpose.
+	if strings.EqualFold(allTerm, "all") || strings.EqualFold(allTerm, "+all") {
+		s.Reason += fmt.Sprintf(" The record ended in %s, which lets every server on the internet send as %s: the suggestion ends in ~all instead.", allTerm, a.Domain)
+		allTerm = "~all"
 	}
 	record := buildRecord(terms, providerTerms, allTerm)
 	lookups := costOf(ctx, r, record, a.Domain)
-	if lookups > MaxLookups && p.SPFInclude != "" && len(p.SendingRanges) > 0 {
+	if fallback := fallbackTerms(p); lookups > MaxLookups && p.SPFInclude != "" && len(fallback) > 0 && len(providerTerms) > 0 {
 		before := lookups
-		record = buildRecord(terms, rangeTerms(p.SendingRanges), allTerm)
+		record = buildRecord(terms, missingTerms(terms, fallback), allTerm)
 		lookups = costOf(ctx, r, record, a.Domain)
 		s.UsesRanges = true
-		s.Reason += fmt.Sprintf(" With include:%s the record would need %d DNS lookups, more than the %d receivers allow, so %s's IP ranges are listed instead (%d lookups). "+
+		s.Reason += fmt.Sprintf(" With include:%s the record would need %d DNS lookups, more than the %d receivers allow, so %s's addresses are listed instead (%d lookups). "+
 			"If %s adds servers, this record must be updated.", p.SPFInclude, before, MaxLookups, p.Name, lookups, p.Name)
 	}
 	if lookups > MaxLookups {
@@ -105,6 +146,49 @@ func Suggest(ctx context.Context, r dnsq.Resolver, a *Analysis, p *transports.Pr
 		s.Strings = dkimkey.SplitTXT(record)
 	}
 	return &s, nil
+}
+
+// fallbackTerms are what a record lists instead of the provider's include:
+// the terms its own manual gives (ClockWise: ip4:217.115.198.76), else its
+// sending ranges.
+func fallbackTerms(p *transports.Provider) []string {
+	if len(p.SPFFallback) > 0 {
+		return append([]string(nil), p.SPFFallback...)
+	}
+	return rangeTerms(p.SendingRanges)
+}
+
+// missingTerms are the terms of want that terms lacks (any qualifier
+// spelled, any case): a suggestion never names the same term twice.
+func missingTerms(terms, want []string) []string {
+	have := map[string]bool{}
+	for _, t := range terms {
+		have[strings.ToLower(strings.TrimPrefix(t, "+"))] = true
+	}
+	var out []string
+	for _, w := range want {
+		if !have[strings.ToLower(w)] {
+			out = append(out, w)
+		}
+	}
+	return out
+}
+
+func allowsAll(rec *Record) bool {
+	for _, m := range rec.Mechanisms {
+		if m.Name == "all" && m.Qualifier == '+' {
+			return true
+		}
+	}
+	return false
+}
+
+// explainChanges says which terms the suggestion left out and why.
+func explainChanges(dropped []string) string {
+	if len(dropped) == 0 {
+		return ""
+	}
+	return " Left out, because they make receivers reject the whole record (permerror): " + strings.Join(dropped, "; ") + "."
 }
 
 func rangeTerms(ranges []string) []string {
@@ -141,12 +225,14 @@ func coversRanges(rec *Record, ranges []string) bool {
 }
 
 // mergeTerms joins the terms of one or more records in order, dropping
-// duplicates and every "all"; it returns the all term of the first record
-// that has one (the admin's chosen strictness), else ~all. A redirect= is
-// kept as the last term only when no record has an all.
-func mergeTerms(recs []*Record) ([]string, string) {
+// duplicates, every "all", and includes of targets that lead nowhere
+// (broken, by lower-case name: definite answers, never failed lookups);
+// it returns the all term of the first record that has one (the admin's
+// chosen strictness), else ~all, and the terms dropped with the reason. A
+// redirect= is kept as the last term only when no record has an all.
+func mergeTerms(recs []*Record, broken map[string]string) ([]string, string, []string) {
 	seen := map[string]bool{}
-	var terms []string
+	var terms, dropped []string
 	allTerm, redirect := "", ""
 	for _, rec := range recs {
 		for _, m := range rec.Mechanisms {
@@ -156,7 +242,14 @@ func mergeTerms(recs []*Record) ([]string, string) {
 				}
 				continue
 			}
-			if key := strings.ToLower(m.Raw); !seen[key] {
+			if why, ok := broken[strings.ToLower(strings.TrimSuffix(m.Domain, "."))]; ok && m.Name == "include" {
+				if !seen["dropped:"+why] {
+					seen["dropped:"+why] = true
+					dropped = append(dropped, m.Raw+" ("+why+")")
+				}
+				continue
+			}
+			if key := strings.ToLower(strings.TrimPrefix(m.Raw, "+")); !seen[key] {
 				seen[key] = true
 				terms = append(terms, m.Raw)
 			}
@@ -172,12 +265,12 @@ func mergeTerms(recs []*Record) ([]string, string) {
 		}
 	}
 	if allTerm == "" && redirect != "" {
-		return terms, redirect
+		return terms, redirect, dropped
 	}
 	if allTerm == "" {
 		allTerm = "~all"
 	}
-	return terms, allTerm
+	return terms, allTerm, dropped
 }
 
 func buildRecord(terms, provider []string, final string) string {
@@ -195,4 +288,26 @@ func costOf(ctx context.Context, r dnsq.Resolver, record, domain string) int {
 	w := newWalker(ctx, r)
 	w.terms(rec, domain)
 	return w.lookups
+}
+
+// PointFixesAt makes the fixes of the findings the suggestion resolves
+// name the exact record to publish, so that every way of reading the
+// report (text, JSON, the window) leads to the same record.
+func (a *Analysis) PointFixesAt(s *Suggestion) {
+	if s == nil || s.Unchanged {
+		return
+	}
+	for i, f := range a.Findings {
+		switch f.Code {
+		case CodeMissing:
+			a.Findings[i].Fix = fmt.Sprintf("Create a TXT record at %s (the name @ in most DNS panels) with the value: %s", a.Domain, s.Record)
+		case CodeAllowAll, CodeTooManyLookups:
+			if f.Severity != checks.Error || s.Lookups > MaxLookups {
+				continue // ?all is kept; a record still past the limit fixes nothing
+			}
+			a.Findings[i].Fix = fmt.Sprintf("%s Publish at %s, in place of the current SPF record: %s", f.Fix, a.Domain, s.Record)
+		case CodeIncludeMissing, CodeMultiple, CodeIncludeBroken:
+			a.Findings[i].Fix = fmt.Sprintf("%s Publish at %s, in place of the current SPF record: %s", f.Fix, a.Domain, s.Record)
+		}
+	}
 }

@@ -3,6 +3,7 @@ package spf
 import (
 	"context"
 	"fmt"
+	"sort"
 	"strings"
 
 	"github.com/miekg/dns"
@@ -17,30 +18,60 @@ import (
 type walker struct {
 	ctx     context.Context
 	r       dnsq.Resolver
-	cache   map[string]*dnsq.Result
+	cache   map[string]lookupResult
 	lookups int
 	voids   int
-	broken  []string // includes that lead nowhere
+	// broken are include and redirect targets that lead nowhere, by name:
+	// a definite answer (no SPF record, several, or an invalid one).
+	broken map[string]string
+	// failed are lookups that got no answer: until they do, the counts
+	// and the verdicts are unknown.
+	failed map[string]error
+	// reached is every include target walked, nested ones too.
+	reached map[string]bool
+}
+
+// lookupResult is one cached answer: a result, or the error of a lookup
+// that got none.
+type lookupResult struct {
+	res *dnsq.Result
+	err error
 }
 
 func newWalker(ctx context.Context, r dnsq.Resolver) *walker {
-	return &walker{ctx: ctx, r: r, cache: map[string]*dnsq.Result{}}
+	return &walker{ctx: ctx, r: r, cache: map[string]lookupResult{},
+		broken: map[string]string{}, failed: map[string]error{}, reached: map[string]bool{}}
 }
 
 // fresh is a walker with zero counts sharing the lookup cache.
-func (w *walker) fresh() *walker { return &walker{ctx: w.ctx, r: w.r, cache: w.cache} }
+func (w *walker) fresh() *walker {
+	f := newWalker(w.ctx, w.r)
+	f.cache = w.cache
+	return f
+}
 
 func (w *walker) lookup(name string, qtype uint16) *dnsq.Result {
 	key := strings.ToLower(name) + "/" + dns.TypeToString[qtype]
-	if r, ok := w.cache[key]; ok {
-		return r
+	c, ok := w.cache[key]
+	if !ok {
+		c.res, c.err = w.r.Lookup(w.ctx, name, qtype)
+		w.cache[key] = c
 	}
-	r, err := w.r.Lookup(w.ctx, name, qtype)
-	if err != nil {
-		r = nil
+	if c.err != nil {
+		w.failed[key] = c.err // also for a walker that shares the cache
+		return nil
 	}
-	w.cache[key] = r
-	return r
+	return c.res
+}
+
+// brokenNames lists the broken targets' reasons in a stable order.
+func (w *walker) brokenNames() []string {
+	out := make([]string, 0, len(w.broken))
+	for _, why := range w.broken {
+		out = append(out, why)
+	}
+	sort.Strings(out)
+	return out
 }
 
 func static(spec string) bool { return spec != "" && !strings.Contains(spec, "%") }
@@ -84,8 +115,9 @@ func (w *walker) mechanism(m *Mechanism, domain string, depth int) string {
 	}
 	switch m.Name {
 	case "include":
+		w.reached[strings.ToLower(target)] = true
 		cost := w.recordCost(target, depth)
-		return fmt.Sprintf("%d lookup(s) inside %s", cost, target)
+		return fmt.Sprintf("%s inside %s", lookupsWord(cost), target)
 	case "a":
 		if r := w.lookup(target, dns.TypeA); r != nil && r.Outcome == dnsq.NXDomain {
 			w.voids++
@@ -110,7 +142,7 @@ func (w *walker) recordCost(domain string, depth int) int {
 	}
 	r := w.lookup(domain, dns.TypeTXT)
 	if r == nil {
-		return 0 // a DNS failure: reported where it matters, not here
+		return 0 // no answer: w.failed says the count is unknown
 	}
 	var recs []string
 	for _, txt := range r.TXT() {
@@ -118,20 +150,24 @@ func (w *walker) recordCost(domain string, depth int) int {
 			recs = append(recs, txt)
 		}
 	}
+	key := strings.ToLower(domain)
 	if len(recs) != 1 {
 		if r.Outcome != dnsq.Answer {
 			w.voids++
 		}
-		if len(recs) == 0 {
-			w.broken = append(w.broken, fmt.Sprintf("%s, reached by include or redirect, has no SPF record", domain))
-		} else {
-			w.broken = append(w.broken, fmt.Sprintf("%s, reached by include or redirect, has %d SPF records", domain, len(recs)))
+		switch {
+		case r.Outcome == dnsq.NXDomain:
+			w.broken[key] = fmt.Sprintf("%s, reached by include or redirect, does not exist", domain)
+		case len(recs) == 0:
+			w.broken[key] = fmt.Sprintf("%s, reached by include or redirect, has no SPF record", domain)
+		default:
+			w.broken[key] = fmt.Sprintf("%s, reached by include or redirect, has %d SPF records", domain, len(recs))
 		}
 		return 0
 	}
 	rec, err := Parse(recs[0])
 	if err != nil {
-		w.broken = append(w.broken, fmt.Sprintf("the SPF record of %s is invalid (%v)", domain, err))
+		w.broken[key] = fmt.Sprintf("the SPF record of %s, reached by include or redirect, is invalid (%s)", domain, strings.TrimPrefix(err.Error(), "spf: "))
 		return 0
 	}
 	before := w.lookups
@@ -145,4 +181,30 @@ func (w *walker) recordCost(domain string, depth int) int {
 		}
 	}
 	return w.lookups - before
+}
+
+// lookupsWord writes a count of DNS lookups for people.
+func lookupsWord(n int) string {
+	if n == 1 {
+		return "1 DNS lookup"
+	}
+	return fmt.Sprintf("%d DNS lookups", n)
+}
+
+// IncludesTarget reports whether an SPF record names include:target,
+// directly or inside the records its includes lead to (RFC 7208 section
+// 5.2), as Analyze decides it; false for a record that does not parse.
+// Lookups that fail count as "not found here", never as found.
+func IncludesTarget(ctx context.Context, r dnsq.Resolver, record, target string) bool {
+	rec, err := Parse(record)
+	if err != nil {
+		return false
+	}
+	want := strings.ToLower(strings.TrimSuffix(target, "."))
+	if includes(rec, want) {
+		return true
+	}
+	w := newWalker(ctx, r)
+	w.terms(rec, "")
+	return w.reached[want]
 }

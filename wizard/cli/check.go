@@ -77,37 +77,50 @@ func buildCheck(fs *flag.FlagSet, e *env) func([]string) int {
 		reports := domaincheck.CheckMany(ctx, c, domains, opts, checkWorkers)
 		switch {
 		case *asJSON && *domainsFile == "":
-			writeJSON(e.Out, reports[0])
+			e.writeJSON(reports[0])
 		case *asJSON:
-			writeJSON(e.Out, reports)
+			e.writeJSON(reports)
 		default:
 			for _, r := range reports {
 				printReport(e.Out, r)
 			}
 		}
-		return exitFor(reports)
+		var all []checks.Finding
+		for _, r := range reports {
+			all = append(all, r.Findings...)
+		}
+		return exitFor(all)
 	}
 }
 
-// exitFor: 1 when a check found an error, 3 when the only errors are DNS
-// failures (nothing is known), 0 otherwise.
-func exitFor(reports []*domaincheck.Report) int {
-	code := ExitOK
-	for _, r := range reports {
-		for _, f := range r.Findings {
-			if f.Severity != checks.Error {
-				continue
-			}
-			if f.Code == dnsq.CodeTimeout || f.Code == dnsq.CodeServFail {
-				if code == ExitOK {
-					code = ExitTemporary
-				}
-				continue
-			}
-			code = ExitFindings
-		}
+// exitFor turns findings into the contract's exit code: 1 when an error
+// is definite, 3 when the only errors may go away on a retry, 0 otherwise.
+// Which is which is decided where each finding is made
+// (checks.Finding.Temporary), for every command alike.
+func exitFor(findings []checks.Finding) int {
+	switch checks.OutcomeOf(findings) {
+	case checks.Failed:
+		return ExitFindings
+	case checks.Unknown:
+		return ExitTemporary
 	}
-	return code
+	return ExitOK
+}
+
+// orNone is an empty list rather than null in JSON.
+func orNone(fs []checks.Finding) []checks.Finding {
+	if fs == nil {
+		return []checks.Finding{}
+	}
+	return fs
+}
+
+// lookupsWord writes a count of DNS lookups for people.
+func lookupsWord(n int) string {
+	if n == 1 {
+		return "1 DNS lookup"
+	}
+	return fmt.Sprintf("%d DNS lookups", n)
 }
 
 // readDomains reads one domain a line; blank lines and # comments are
@@ -155,7 +168,11 @@ func printReport(w io.Writer, r *domaincheck.Report) {
 		fmt.Fprintf(w, "  dns      hosted at %s; adding a record: %s\n", h.Name, h.HelpURL)
 	}
 	if s := r.Checks.SPF; s != nil {
-		fmt.Fprintf(w, "  spf      %-7s %s (%d lookups)\n", s.Status, orDash(s.Record), s.Lookups)
+		if s.Record == "" {
+			fmt.Fprintf(w, "  spf      %-7s -\n", s.Status)
+		} else {
+			fmt.Fprintf(w, "  spf      %-7s %s (%s)\n", s.Status, s.Record, lookupsWord(s.Lookups))
+		}
 	}
 	if d := r.Checks.DKIM; d != nil {
 		for _, sel := range d.Selectors {
@@ -176,11 +193,14 @@ func printReport(w io.Writer, r *domaincheck.Report) {
 		fmt.Fprintf(w, "  signing  DKIM selectors in use: %s\n", strings.Join(sels, ", "))
 	}
 	printFindings(w, r.Findings)
-	if s := r.Checks.SPF; s != nil && s.Suggested != "" {
+	switch s := r.Checks.SPF; {
+	case s.Suggested != "":
 		fmt.Fprintf(w, "\n  SPF record to publish (TXT at %s):\n    %s\n", r.Domain, s.Suggested)
 		if s.SuggestionReason != "" {
 			fmt.Fprintf(w, "    %s\n", s.SuggestionReason)
 		}
+	case s.SuggestionReason != "":
+		fmt.Fprintf(w, "\n  %s\n", s.SuggestionReason)
 	}
 	fmt.Fprintln(w)
 }

@@ -14,6 +14,7 @@ import (
 	"os/signal"
 	"strings"
 
+	"mailwizard/checks"
 	"mailwizard/transports/secrets"
 	"mailwizard/wizard"
 	"mailwizard/wizard/i18n"
@@ -49,7 +50,12 @@ func Main(args []string, stdio Stdio, openWindow OpenWindow) int {
 }
 
 func run(ctx context.Context, args []string, stdio Stdio, openWindow OpenWindow) int {
-	e := &env{ctx: ctx, Stdio: stdio, openStore: openKeychain}
+	// Everything printed for people passes through a filter that makes
+	// text from servers harmless to a terminal (escape sequences, control
+	// characters); JSON goes out as it is, since the encoder escapes.
+	e := &env{ctx: ctx, Stdio: Stdio{In: stdio.In, Out: printableWriter{stdio.Out}, Err: printableWriter{stdio.Err}},
+		json: stdio.Out, openStore: openKeychain, lines: newLineReader(stdio.In)}
+	defer e.lines.Close()
 	top := flag.NewFlagSet("mailwizard", flag.ContinueOnError)
 	top.SetOutput(io.Discard)
 	e.globals.register(top)
@@ -80,7 +86,18 @@ func run(ctx context.Context, args []string, stdio Stdio, openWindow OpenWindow)
 		return e.usage("", errors.New("--preset: only the window and setup take a preset"))
 	}
 	if rest[0] == "help" {
-		return e.help(rest[1:])
+		// Global flags may follow help too ("help --lang nl").
+		hfs := flag.NewFlagSet("mailwizard help", flag.ContinueOnError)
+		hfs.SetOutput(io.Discard)
+		e.globals.register(hfs)
+		words, err := parseInterspersed(hfs, rest[1:])
+		if err == nil {
+			err = e.globals.validate()
+		}
+		if err != nil {
+			return e.usage("help", flagError(err))
+		}
+		return e.help(words)
 	}
 	cmd, cmdArgs, err := findCommand(rest)
 	if err != nil {
@@ -112,11 +129,24 @@ func run(ctx context.Context, args []string, stdio Stdio, openWindow OpenWindow)
 // env is what every command runs with.
 type env struct {
 	Stdio
+	json      io.Writer // the raw standard output, for JSON
 	ctx       context.Context
 	globals   globals
 	preset    string
 	tr        *i18n.Translator
 	openStore func() (secrets.Store, error)
+	lines     *lineReader // standard input, one line at a time, shared by every prompt
+}
+
+// printableWriter writes text for people with control characters and
+// escape sequences made visible (checks.PrintableText).
+type printableWriter struct{ w io.Writer }
+
+func (p printableWriter) Write(b []byte) (int, error) {
+	if _, err := io.WriteString(p.w, checks.PrintableText(string(b))); err != nil {
+		return 0, err
+	}
+	return len(b), nil
 }
 
 // openKeychain is how commands reach the secret store; tests replace it.

@@ -3,7 +3,6 @@ package cli
 import (
 	"flag"
 	"fmt"
-	"sort"
 	"strings"
 
 	"mailwizard/transports"
@@ -23,8 +22,8 @@ var commands = []command{
 	{"check", "DOMAIN | --domains FILE [--provider P] [--selector S] [--expect-dkim V] [--json]", "check SPF, DKIM, DMARC and MX of a domain", buildCheck},
 	{"spf eval", "--ip IP --sender ADDR --helo NAME [--json]", "evaluate SPF as a receiver would (RFC 7208)", buildSPFEval},
 	{"spf suggest", "DOMAIN --provider P [--json]", "the SPF record to publish with the provider's include", buildSPFSuggest},
-	{"dkim gen", "--domain D --selector S [--algo rsa2048|rsa3072|rsa4096|ed25519] [--out FILE] [--json]", "generate a DKIM key and print its DNS record", buildDKIMGen},
-	{"dkim import", "FILE --domain D --selector S [--json]", "import an existing DKIM private key (PEM) into the keychain", buildDKIMImport},
+	{"dkim gen", "--domain D --selector S [--algo rsa2048|rsa3072|rsa4096|ed25519] [--provider P] [--out FILE] [--json]", "generate a DKIM key and print its DNS record", buildDKIMGen},
+	{"dkim import", "FILE --domain D --selector S [--provider P] [--json]", "import an existing DKIM private key (PEM) into the keychain", buildDKIMImport},
 	{"secrets forget", "DOMAIN", "delete every keychain entry of a domain", buildSecretsForget},
 	{"smtp test", "--host H --port N --encryption none|tls|starttls|starttls-optional [--cert-check strict|skip] [--user U] [--password-env VAR] [--timeout D] [--json]", "test an SMTP server: TLS, certificate, authentication", buildSMTPTest},
 	{"smtp detect", "DOMAIN [--timeout D] [--json]", "find the SMTP settings of a domain", buildSMTPDetect},
@@ -62,21 +61,6 @@ func findCommand(args []string) (command, []string, error) {
 	return command{}, nil, fmt.Errorf("unknown command %q", args[0])
 }
 
-// commandNames lists the first words, for the overview.
-func commandNames() []string {
-	seen := map[string]bool{}
-	var out []string
-	for _, c := range commands {
-		w, _, _ := strings.Cut(c.name, " ")
-		if !seen[w] {
-			seen[w] = true
-			out = append(out, w)
-		}
-	}
-	sort.Strings(out)
-	return out
-}
-
 func buildSetup(fs *flag.FlagSet, e *env) func([]string) int {
 	out := fs.String("out", "", "write the configuration document to `FILE`")
 	fs.Bool("include-secrets-plaintext", false, "put the secrets in the export unsealed when the service has no sealing key (the file is then a secret)")
@@ -96,14 +80,6 @@ func buildVersion(fs *flag.FlagSet, e *env) func([]string) int {
 		fmt.Fprintln(e.Out, "mailwizard", Version())
 		return ExitOK
 	}
-}
-
-func domainArg(name string, args []string) error {
-	if len(args) == 0 {
-		return nil
-	}
-	_, err := transports.NormalizeDomain(args[0])
-	return named(name, err)
 }
 
 func optionalSelector(flagName, v string) error {

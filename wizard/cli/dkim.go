@@ -1,13 +1,11 @@
 package cli
 
 import (
-	"bufio"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"os"
-	"strings"
 	"time"
 
 	"golang.org/x/term"
@@ -35,12 +33,13 @@ func buildDKIMGen(fs *flag.FlagSet, e *env) func([]string) int {
 	selector := fs.String("selector", "", "the DKIM `selector`")
 	algo := fs.String("algo", "rsa2048", "key `algorithm`: rsa2048, rsa3072, rsa4096 or ed25519")
 	out := fs.String("out", "", "write the private key to `FILE` (0600) instead of the keychain")
+	providerFlag := fs.String("provider", "", "the service `P` that will sign: the key must be of a kind it takes")
 	asJSON := fs.Bool("json", false, "print JSON")
 	return func(args []string) int {
 		err := firstError(argCount(args, 0, ""), required("domain", *domain), required("selector", *selector),
 			checkEnum("algo", *algo, "rsa2048", "rsa3072", "rsa4096", "ed25519"), outPath(*out))
 		d, s, nerr := domainAndSelector(*domain, *selector)
-		if err = firstError(err, nerr); err != nil {
+		if err = firstError(err, nerr, keyFitsProvider("--algo", *providerFlag, *algo)); err != nil {
 			return e.usage("dkim gen", err)
 		}
 		if *out != "" {
@@ -70,7 +69,7 @@ func buildDKIMGen(fs *flag.FlagSet, e *env) func([]string) int {
 			res.Stored, res.SecretRef = "keychain", ref
 		}
 		if *asJSON {
-			return writeJSON(e.Out, res)
+			return e.writeJSON(res)
 		}
 		printRecord(e.Out, res, "generated")
 		return ExitOK
@@ -80,9 +79,11 @@ func buildDKIMGen(fs *flag.FlagSet, e *env) func([]string) int {
 func buildDKIMImport(fs *flag.FlagSet, e *env) func([]string) int {
 	domain := fs.String("domain", "", "the signing `domain`")
 	selector := fs.String("selector", "", "the DKIM `selector`")
+	providerFlag := fs.String("provider", "", "the service `P` that will sign: the key must be of a kind it takes")
 	asJSON := fs.Bool("json", false, "print JSON")
 	return func(args []string) int {
-		err := firstError(argCount(args, 1, "FILE (the private key in PEM)"), required("domain", *domain), required("selector", *selector))
+		err := firstError(argCount(args, 1, "FILE (the private key in PEM)"), required("domain", *domain), required("selector", *selector),
+			optionalProvider(*providerFlag))
 		d, s, nerr := domainAndSelector(*domain, *selector)
 		if err = firstError(err, nerr); err != nil {
 			return e.usage("dkim import", err)
@@ -96,6 +97,9 @@ func buildDKIMImport(fs *flag.FlagSet, e *env) func([]string) int {
 		if err != nil {
 			return e.usage("dkim import", fmt.Errorf("%s: %w", args[0], err))
 		}
+		if err := keyFitsProvider("FILE", *providerFlag, string(key.Algorithm())); err != nil {
+			return e.usage("dkim import", err)
+		}
 		rec, err := dkimkey.NewRecord(key, d, s)
 		if err != nil {
 			return e.usage("dkim import", err)
@@ -106,11 +110,24 @@ func buildDKIMImport(fs *flag.FlagSet, e *env) func([]string) int {
 		}
 		res := dkimOutput{Record: rec, Stored: "keychain", SecretRef: ref, Warnings: warns}
 		if *asJSON {
-			return writeJSON(e.Out, res)
+			return e.writeJSON(res)
 		}
 		printRecord(e.Out, res, "imported")
 		return ExitOK
 	}
+}
+
+// keyFitsProvider checks a key kind against the service's profile (the
+// same rule the window applies); no provider, no rule.
+func keyFitsProvider(what, providerID, algo string) error {
+	if providerID == "" {
+		return nil
+	}
+	p, err := transports.LoadProvider(providerID)
+	if err != nil {
+		return named("--provider", err)
+	}
+	return named(what, p.DKIM.CheckKey(p.Name, algo))
 }
 
 func domainAndSelector(domain, selector string) (string, string, error) {
@@ -215,14 +232,17 @@ func printRecord(w io.Writer, res dkimOutput, verb string) {
 // standard input when it is not a terminal (scripts).
 func (e *env) readPassword(prompt string) ([]byte, error) {
 	if f, ok := e.In.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+		if e.lines.Busy() {
+			return nil, errors.New("standard input is still being read for an earlier prompt")
+		}
 		fmt.Fprint(e.Err, prompt)
 		pw, err := term.ReadPassword(int(f.Fd()))
 		fmt.Fprintln(e.Err)
 		return pw, err
 	}
-	line, err := bufio.NewReader(e.In).ReadString('\n')
-	if err != nil && !(errors.Is(err, io.EOF) && line != "") {
+	line, err := e.lines.ReadLine(e.ctx)
+	if err != nil {
 		return nil, fmt.Errorf("no password on standard input")
 	}
-	return []byte(strings.TrimRight(line, "\r\n")), nil
+	return []byte(line), nil
 }

@@ -123,6 +123,7 @@ func TestDKIMImport(t *testing.T) {
 		return p
 	}
 	plain := write("plain.pem", pem.EncodeToMemory(&pem.Block{Type: "RSA PRIVATE KEY", Bytes: x509.MarshalPKCS1PrivateKey(key)}))
+	//lint:ignore SA1019 a key in the legacy format older tools write, to test reading it
 	block, _ := x509.EncryptPEMBlock(rand.Reader, "RSA PRIVATE KEY", x509.MarshalPKCS1PrivateKey(key), []byte("s3cret"), x509.PEMCipherAES256)
 	encrypted := write("enc.pem", pem.EncodeToMemory(block))
 	ec, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)

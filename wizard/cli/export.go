@@ -33,6 +33,11 @@ func buildExportValidate(fs *flag.FlagSet, e *env) func([]string) int {
 		}
 		rep := validationReport{File: args[0]}
 		doc, err := transports.ReadFile(args[0])
+		if unreadable(err) && !*asJSON {
+			// Not a document at all (missing, not JSON, a newer version):
+			// bad input, exit 2, with the reason.
+			return e.usage("export validate", fmt.Errorf("%s: %w", args[0], err))
+		}
 		if err != nil {
 			rep.Errors = fieldReports(err)
 		} else {
@@ -42,7 +47,7 @@ func buildExportValidate(fs *flag.FlagSet, e *env) func([]string) int {
 			}
 		}
 		if *asJSON {
-			writeJSON(e.Out, rep)
+			e.writeJSON(rep)
 		} else if rep.Valid {
 			fmt.Fprintf(e.Out, "%s: valid mailwizard configuration (version %d) for %s, provider %s, %d transport(s)\n",
 				rep.File, rep.Version, rep.Domain, rep.Provider, rep.Transports)
@@ -58,11 +63,29 @@ func buildExportValidate(fs *flag.FlagSet, e *env) func([]string) int {
 				}
 			}
 		}
-		if !rep.Valid {
+		switch {
+		case unreadable(err):
 			return ExitUsage
+		case !rep.Valid:
+			return ExitFindings // read, and found invalid: what the command checks for
 		}
 		return ExitOK
 	}
+}
+
+// unreadable reports whether err means the file is not a document that
+// could be checked: it could not be read, is not JSON, or is from a newer
+// mailwizard. A document that was read and broke rules is not unreadable.
+func unreadable(err error) bool {
+	var list transports.FieldErrors
+	var one *transports.FieldError
+	switch {
+	case err == nil:
+		return false
+	case errors.Is(err, transports.ErrFutureVersion), errors.Is(err, transports.ErrNotJSON), errors.Is(err, transports.ErrNotConfig):
+		return true
+	}
+	return !errors.As(err, &list) && !errors.As(err, &one)
 }
 
 // fieldReports splits an error into one entry per field.

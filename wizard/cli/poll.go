@@ -11,6 +11,8 @@ import (
 
 	"github.com/miekg/dns"
 
+	"mailwizard/checks/dkim"
+	"mailwizard/checks/dnsq"
 	"mailwizard/checks/poll"
 	"mailwizard/transports"
 )
@@ -42,13 +44,13 @@ func buildPoll(fs *flag.FlagSet, e *env) func([]string) int {
 		if err != nil {
 			return e.usage("poll", err)
 		}
-		wants := wantsFor(provider, domain, sel, *expect)
-		if len(wants) == 0 {
-			return e.usage("poll", fmt.Errorf("%s asks for no DNS records; give --selector for a DKIM key", provider.Name))
-		}
 		c, err := e.resolver()
 		if err != nil {
 			return e.fail("poll", ExitTemporary, err)
+		}
+		wants := wantsFor(c, provider, domain, sel, *expect)
+		if len(wants) == 0 {
+			return e.usage("poll", fmt.Errorf("%s asks for no DNS records; give --selector for a DKIM key", provider.Name))
 		}
 		ctx, cancel := context.WithTimeout(e.ctx, *timeout)
 		defer cancel()
@@ -57,15 +59,18 @@ func buildPoll(fs *flag.FlagSet, e *env) func([]string) int {
 			return e.fail("poll", ExitTemporary, err)
 		}
 		if !*asJSON {
-			fmt.Fprintf(e.Out, "Waiting for %d record(s) on the %d name server(s) of %s (every %s; Ctrl+C stops):\n",
-				len(wants), len(zone.Nameservers), strings.TrimSuffix(zone.Name, "."), *interval)
+			where := fmt.Sprintf("the %d name server(s) of %s", len(zone.Nameservers), strings.TrimSuffix(zone.Name, "."))
+			if c.Pinned != "" {
+				where = "the server given with --dns-server, " + c.Pinned
+			}
+			fmt.Fprintf(e.Out, "Waiting for %d record(s) on %s (every %s; Ctrl+C stops):\n", len(wants), where, *interval)
 		}
 		var last poll.Event
 		for ev := range poll.Poll(ctx, c, zone, wants, poll.Options{Interval: *interval}) {
 			last = ev
 			if *asJSON {
 				line, _ := json.Marshal(ev)
-				fmt.Fprintln(e.Out, string(line))
+				fmt.Fprintln(e.json, string(line))
 			} else {
 				printRound(e.Out, ev)
 			}
@@ -81,11 +86,12 @@ func buildPoll(fs *flag.FlagSet, e *env) func([]string) int {
 	}
 }
 
-// wantsFor lists the records the provider needs under domain.
-func wantsFor(p *transports.Provider, domain, selector, expect string) []poll.Want {
+// wantsFor lists the records the provider needs under domain; r looks up
+// the includes an SPF record names.
+func wantsFor(r dnsq.Resolver, p *transports.Provider, domain, selector, expect string) []poll.Want {
 	var out []poll.Want
 	if p.SPFInclude != "" {
-		out = append(out, poll.Want{Label: "SPF", Name: domain, Type: dns.TypeTXT, Judge: poll.SPFIncludes(p.SPFInclude)})
+		out = append(out, poll.Want{Label: "SPF", Name: domain, Type: dns.TypeTXT, Judge: poll.SPFIncludes(r, p.SPFInclude)})
 	}
 	switch p.DKIM.Mode {
 	case "generate":
@@ -93,10 +99,7 @@ func wantsFor(p *transports.Provider, domain, selector, expect string) []poll.Wa
 			selector = p.DKIM.DefaultSelector
 		}
 		if selector != "" {
-			judge := poll.TXTEquals(expect)
-			if expect == "" {
-				judge = dkimPresent
-			}
+			judge := poll.DKIMKey(dkim.Expect{Selector: selector, Value: expect})
 			out = append(out, poll.Want{Label: "DKIM " + selector, Name: selector + "._domainkey." + domain, Type: dns.TypeTXT, Judge: judge})
 		}
 	case "cname":
@@ -114,17 +117,6 @@ func wantsFor(p *transports.Provider, domain, selector, expect string) []poll.Wa
 	return out
 }
 
-// dkimPresent accepts any DKIM key record with a key, when the exact value
-// is not known.
-func dkimPresent(vs []string) (bool, string) {
-	for _, v := range vs {
-		if strings.HasPrefix(v, "v=DKIM1") && strings.Contains(v, "p=") && !strings.HasSuffix(strings.TrimSpace(v), "p=") {
-			return true, ""
-		}
-	}
-	return false, strings.Join(vs, " | ")
-}
-
 func printRound(w io.Writer, ev poll.Event) {
 	fmt.Fprintf(w, "[%s] round %d\n", ev.Elapsed.Round(time.Second), ev.Round)
 	for _, r := range ev.Records {
@@ -136,11 +128,15 @@ func printRound(w io.Writer, ev poll.Event) {
 		}
 		fmt.Fprintf(w, "  %-16s %d/%d name servers  %s\n", r.Label, seen, len(r.Authoritative), r.Name)
 		for _, s := range r.Authoritative {
+			who := s.Nameserver
+			if who == "" {
+				who = s.Server
+			}
 			switch s.State {
 			case poll.Wrong:
-				fmt.Fprintf(w, "      %s has a different value: %s\n", s.Nameserver, s.Value)
+				fmt.Fprintf(w, "      %s has a different value: %s\n", who, s.Value)
 			case poll.Failed:
-				fmt.Fprintf(w, "      %s did not answer: %s\n", s.Nameserver, s.Error)
+				fmt.Fprintf(w, "      %s did not answer: %s\n", who, s.Error)
 			}
 		}
 		for _, s := range r.Resolvers {

@@ -4,11 +4,9 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
-	"io"
-	"strings"
-	"text/tabwriter"
 
 	"mailwizard/transports"
+	"mailwizard/wizard"
 )
 
 func buildProviders(fs *flag.FlagSet, e *env) func([]string) int {
@@ -23,46 +21,24 @@ func buildProviders(fs *flag.FlagSet, e *env) func([]string) int {
 			return ExitFindings
 		}
 		if *asJSON {
-			return writeJSON(e.Out, ps)
+			return e.writeJSON(ps)
 		}
-		printProviders(e.Out, ps)
+		e.printProviders(ps)
 		return ExitOK
 	}
 }
 
-func printProviders(w io.Writer, ps []*transports.Provider) {
-	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "ID\tNAME\tTRANSPORTS\tSPF INCLUDE\tDKIM")
+// printProviders prints each profile with the facts the window shows
+// for it (wizard.ProviderFacts), in the run's language.
+func (e *env) printProviders(ps []*transports.Provider) {
 	for _, p := range ps {
-		types := make([]string, len(p.Transports))
-		for i, t := range p.Transports {
-			types[i] = string(t)
+		fmt.Fprintf(e.Out, "%s  %s\n", p.ID, p.Name)
+		for _, line := range wizard.ProviderFacts(e.tr, p) {
+			fmt.Fprintf(e.Out, "    %s\n", line)
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", p.ID, p.Name, strings.Join(types, ", "), orDash(p.SPFInclude), describeDKIM(p.DKIM))
+		fmt.Fprintln(e.Out)
 	}
-	tw.Flush()
-	fmt.Fprintln(w, "\nUse an ID with --provider, or the path of a profile file from your service's support desk.")
-}
-
-func describeDKIM(d transports.ProviderDKIM) string {
-	switch d.Mode {
-	case "generate":
-		s := "generated here"
-		if d.DefaultSelector != "" {
-			s += ", selector " + d.DefaultSelector
-		}
-		if d.Import {
-			s += " (or import a key)"
-		}
-		return s
-	case "cname":
-		names := make([]string, len(d.CNAMEs))
-		for i, c := range d.CNAMEs {
-			names[i] = c.Name
-		}
-		return "CNAME " + strings.Join(names, ", ")
-	}
-	return "-"
+	fmt.Fprintln(e.Out, "Use an ID with --provider, or the path of a profile file from your service's support desk.")
 }
 
 func orDash(s string) string {
@@ -72,12 +48,13 @@ func orDash(s string) string {
 	return s
 }
 
-// writeJSON prints v indented; a failure to encode is a defect, exit 1.
-func writeJSON(w io.Writer, v any) int {
-	enc := json.NewEncoder(w)
+// writeJSON prints v indented on standard output; a failure to encode is
+// a defect, exit 1.
+func (e *env) writeJSON(v any) int {
+	enc := json.NewEncoder(e.json)
 	enc.SetIndent("", "  ")
 	if err := enc.Encode(v); err != nil {
-		fmt.Fprintln(w, err)
+		fmt.Fprintln(e.Err, err)
 		return ExitFindings
 	}
 	return ExitOK

@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"bufio"
 	"context"
 	"crypto/x509"
 	"errors"
@@ -48,6 +47,9 @@ func (s *smtpFlags) validate() error {
 	}
 	if s.port == 0 {
 		return fmt.Errorf("--port is required (587 for STARTTLS, 465 for implicit TLS)")
+	}
+	if strings.EqualFold(s.encryption, "ssl") || strings.EqualFold(s.encryption, "ssl/tls") {
+		return fmt.Errorf(`--encryption: %q is not one of none, tls, starttls, starttls-optional: what most manuals call SSL is implicit TLS, --encryption tls (usually port 465)`, s.encryption)
 	}
 	return firstError(named("--port", transports.CheckPort(s.port)),
 		checkEnum("encryption", s.encryption, "none", "tls", "starttls", "starttls-optional"),
@@ -109,7 +111,10 @@ func buildSMTPTest(fs *flag.FlagSet, e *env) func([]string) int {
 		opts := smtp.TestOptions{}
 		if *providerFlag != "" {
 			p, _ := transports.LoadProvider(*providerFlag)
-			opts.Provider, opts.AllowList = p.Name, p.RelayAllowlist
+			opts.Provider = p.Name
+			for _, r := range p.AllowlistRanges() {
+				opts.AllowList = append(opts.AllowList, r.Display())
+			}
 		}
 		sender := *from
 		if sender == "" && strings.Contains(f.user, "@") {
@@ -133,18 +138,31 @@ func buildSMTPTest(fs *flag.FlagSet, e *env) func([]string) int {
 		opts.Auth, opts.From, opts.Resolver = auth, sender, r
 		rep := smtp.Test(ctx, &smtp.ResolvingDialer{Resolver: r}, st, smtp.DefaultTimeouts, opts)
 		if f.asJSON {
-			writeJSON(e.Out, rep)
+			e.writeJSON(rep)
 		} else {
 			printSMTPReport(e.Out, rep)
+			if rep.MailFrom != nil && rep.MailFrom.OK && !strings.EqualFold(rep.MailFrom.Address, f.user) {
+				fmt.Fprintf(e.Out, "\nTo prove that %s may send as %s, send a verification code to a mailbox you read:\n  %s\n",
+					orDash(f.user), rep.MailFrom.Address, f.verifyCommand(rep.MailFrom.Address))
+			}
 		}
-		switch {
-		case !rep.Connected:
-			return ExitTemporary
-		case !rep.OK():
-			return ExitFindings
-		}
-		return ExitOK
+		return exitFor(rep.Findings)
 	}
+}
+
+// verifyCommand is the smtp verify command line for the same server.
+func (s *smtpFlags) verifyCommand(from string) string {
+	cmd := fmt.Sprintf("mailwizard smtp verify --host %s --port %d --encryption %s", s.host, s.port, s.encryption)
+	if s.certCheck != "strict" {
+		cmd += " --cert-check " + s.certCheck
+	}
+	if s.user != "" {
+		cmd += " --user " + s.user
+		if s.passwordEnv != "" {
+			cmd += " --password-env " + s.passwordEnv
+		}
+	}
+	return cmd + " --from " + from + " --to YOUR-MAILBOX"
 }
 
 func printSMTPReport(w io.Writer, r *smtp.Report) {
@@ -161,9 +179,13 @@ func printSMTPReport(w io.Writer, r *smtp.Report) {
 	if t := r.TLS; t != nil && t.Subject != "" {
 		state := "verified"
 		if !t.Verified {
-			state = "NOT verified: " + t.VerifyError
+			state = "NOT verified: " + t.VerifyProblem
 		}
-		fmt.Fprintf(w, "  certificate %s, issued by %s, valid until %s, for %s (%s)\n", t.Subject, t.Issuer, t.NotAfter.Format("2006-01-02"), strings.Join(t.Names, ", "), state)
+		names := "no host names"
+		if len(t.Names) > 0 {
+			names = strings.Join(t.Names, ", ")
+		}
+		fmt.Fprintf(w, "  certificate %s, issued by %s, valid until %s, for %s (%s)\n", t.Subject, t.Issuer, t.NotAfter.Format("2006-01-02"), names, state)
 	}
 	if len(r.Extensions) > 0 {
 		fmt.Fprintf(w, "  offers      %s\n", strings.Join(r.Extensions, "; "))
@@ -172,7 +194,7 @@ func printSMTPReport(w io.Writer, r *smtp.Report) {
 		fmt.Fprintf(w, "  login       %s %s\n", a.Mechanism, okWord(a.OK, "accepted", "failed"))
 	}
 	if m := r.MailFrom; m != nil {
-		fmt.Fprintf(w, "  sender      %s %s\n", m.Address, okWord(m.OK, "accepted", "refused"))
+		fmt.Fprintf(w, "  sender      %s %s\n", m.Address, okWord(m.OK, "accepted at MAIL FROM (not yet proof of a send-as right)", "refused"))
 	}
 	printFindings(w, r.Findings)
 	fmt.Fprintln(w, "\n  transcript (passwords and message bodies left out):")
@@ -209,7 +231,7 @@ func buildSMTPDetect(fs *flag.FlagSet, e *env) func([]string) int {
 		defer cancel()
 		det := smtp.Detect(ctx, &smtp.ResolvingDialer{Resolver: r}, r, domain, min(10*time.Second, *timeout), testRoots)
 		if *asJSON {
-			writeJSON(e.Out, det)
+			e.writeJSON(det)
 		} else {
 			fmt.Fprintf(e.Out, "Mail servers for %s, best first:\n", domain)
 			for _, p := range det.Probes {
@@ -286,12 +308,9 @@ func buildSMTPVerify(fs *flag.FlagSet, e *env) func([]string) int {
 			if sess != nil {
 				info = sess.TLS
 			}
-			printFindings(e.Err, []checks.Finding{smtp.Explain(err, st, info)})
-			var fl *smtp.Failure
-			if errors.As(err, &fl) && (fl.Phase == smtp.PhaseConnect || fl.Phase == smtp.PhaseGreeting) {
-				return ExitTemporary
-			}
-			return ExitFindings
+			f := []checks.Finding{smtp.Explain(err, st, info)}
+			printFindings(e.Err, f)
+			return exitFor(f)
 		}
 		return e.readCode(v, f.asJSON)
 	}
@@ -315,45 +334,41 @@ func (e *env) dkimSigner(domain, selector string) (*smtp.DKIMSigner, error) {
 }
 
 // readCode asks for the code on standard input: 5 attempts, 30 minutes.
+// Lines come from the run's one line reader, so a prompt that ends early
+// leaves nothing reading behind it.
 func (e *env) readCode(v *smtp.Verification, asJSON bool) int {
 	fmt.Fprintf(e.Err, "A mail with a verification code was sent to %s. Type the code (%d attempts, valid %s):\n", v.To, smtp.MaxAttempts, smtp.CodeLifetime)
-	lines := make(chan string)
-	go func() {
-		sc := bufio.NewScanner(e.In)
-		for sc.Scan() {
-			lines <- sc.Text()
-		}
-		close(lines)
-	}()
-	deadline := time.NewTimer(smtp.CodeLifetime)
-	defer deadline.Stop()
+	ctx, cancel := context.WithTimeout(e.ctx, smtp.CodeLifetime)
+	defer cancel()
 	for {
-		select {
-		case <-e.ctx.Done():
+		line, err := e.lines.ReadLine(ctx)
+		switch {
+		case errors.Is(err, context.DeadlineExceeded):
+			fmt.Fprintln(e.Err, strings.TrimPrefix(smtp.ErrCodeExpired.Error(), "smtp: "))
 			return ExitFindings
-		case <-deadline.C:
-			fmt.Fprintln(e.Err, smtp.ErrCodeExpired)
+		case errors.Is(err, context.Canceled):
 			return ExitFindings
-		case line, ok := <-lines:
-			if !ok {
-				fmt.Fprintln(e.Err, "no code was typed; the transport is not verified")
-				return ExitFindings
+		case errors.Is(err, errLineTooLong):
+			fmt.Fprintf(e.Err, "That line is too long to be the code; %d attempt(s) left:\n", v.AttemptsLeft())
+			continue
+		case err != nil:
+			fmt.Fprintln(e.Err, "no code was typed; the transport is not verified")
+			return ExitFindings
+		}
+		switch err := v.Check(line, time.Now()); {
+		case err == nil:
+			ev := v.Evidence("", time.Now())
+			if asJSON {
+				e.writeJSON(ev)
+			} else {
+				fmt.Fprintf(e.Out, "Verified: %s.\n", ev.Detail)
 			}
-			switch err := v.Check(line, time.Now()); {
-			case err == nil:
-				ev := v.Evidence("", time.Now())
-				if asJSON {
-					writeJSON(e.Out, ev)
-				} else {
-					fmt.Fprintf(e.Out, "Verified: %s.\n", ev.Detail)
-				}
-				return ExitOK
-			case errors.Is(err, smtp.ErrWrongCode):
-				fmt.Fprintf(e.Err, "That is not the code; %d attempt(s) left:\n", v.AttemptsLeft())
-			default:
-				fmt.Fprintln(e.Err, strings.TrimPrefix(err.Error(), "smtp: "))
-				return ExitFindings
-			}
+			return ExitOK
+		case errors.Is(err, smtp.ErrWrongCode):
+			fmt.Fprintf(e.Err, "That is not the code; %d attempt(s) left:\n", v.AttemptsLeft())
+		default:
+			fmt.Fprintln(e.Err, strings.TrimPrefix(err.Error(), "smtp: "))
+			return ExitFindings
 		}
 	}
 }

@@ -11,7 +11,6 @@ import (
 	"github.com/miekg/dns"
 
 	"mailwizard/checks"
-	"mailwizard/checks/dnsq"
 	"mailwizard/checks/hints"
 	"mailwizard/checks/spf"
 	"mailwizard/transports"
@@ -25,18 +24,18 @@ func buildSPFEval(fs *flag.FlagSet, e *env) func([]string) int {
 	helo := fs.String("helo", "", "the HELO/EHLO `name`")
 	asJSON := fs.Bool("json", false, "print JSON")
 	return func(args []string) int {
-		err := firstError(argCount(args, 0, ""), required("ip", *ip), required("helo", *helo))
+		// The sender and HELO are what a client sent: whatever a receiver
+		// evaluates (RFC 7208 sections 2.3, 2.4 and 4.3 say what a bad one
+		// gives), this command evaluates too. Only what cannot be an SMTP
+		// input at all is refused.
+		err := firstError(argCount(args, 0, ""), required("ip", *ip))
 		addr, perr := netip.ParseAddr(*ip)
 		if err == nil && perr != nil {
 			err = fmt.Errorf("--ip: %q is not an IPv4 or IPv6 address", *ip)
 		}
-		if err == nil && *sender != "" {
-			_, aerr := transports.ParseAddress(*sender)
-			err = named("--sender", aerr)
-		}
-		if err == nil {
-			_, derr := transports.NormalizeDNSName(*helo)
-			err = named("--helo", derr)
+		err = firstError(err, smtpInput("sender", *sender, maxPath), smtpInput("helo", *helo, maxDomain))
+		if local, _, ok := strings.Cut(*sender, "@"); err == nil && ok && len(local) > maxLocalPart {
+			err = fmt.Errorf("--sender: the local part is %d bytes long; SMTP allows %d (RFC 5321 section 4.5.3.1.1)", len(local), maxLocalPart)
 		}
 		if err != nil {
 			return e.usage("spf eval", err)
@@ -49,7 +48,7 @@ func buildSPFEval(fs *flag.FlagSet, e *env) func([]string) int {
 		defer cancel()
 		v := (&spf.Evaluator{Resolver: c}).CheckHost(ctx, addr, *sender, *helo)
 		if *asJSON {
-			writeJSON(e.Out, v)
+			e.writeJSON(v)
 			return ExitOK // the contract: exit 0 whatever the SPF result
 		}
 		fmt.Fprintf(e.Out, "%s: mail from %s for %s\n", v.Result, addr, v.Domain)
@@ -70,13 +69,35 @@ func buildSPFEval(fs *flag.FlagSet, e *env) func([]string) int {
 	}
 }
 
+// Length limits of RFC 5321 section 4.5.3.1.
+const (
+	maxLocalPart = 64
+	maxDomain    = 255
+	maxPath      = 256
+)
+
+// smtpInput refuses only what no SMTP client could send: control
+// characters (CR and LF end a command line, NUL ends C strings) and
+// values past the protocol's length limits.
+func smtpInput(flagName, v string, max int) error {
+	if err := transports.CheckText(v); err != nil {
+		return named("--"+flagName, err)
+	}
+	if len(v) > max {
+		return fmt.Errorf("--%s: %d bytes long; SMTP allows at most %d (RFC 5321 section 4.5.3.1)", flagName, len(v), max)
+	}
+	return nil
+}
+
 // suggestOutput is the --json form of spf suggest.
 type suggestOutput struct {
 	Domain   string `json:"domain"`
 	Provider string `json:"provider"`
 	Current  string `json:"current,omitempty"`
 	*spf.Suggestion
-	Findings []checks.Finding `json:"findings"`
+	// NoSuggestion says why there is no record to publish.
+	NoSuggestion string           `json:"no_suggestion,omitempty"`
+	Findings     []checks.Finding `json:"findings"`
 }
 
 func buildSPFSuggest(fs *flag.FlagSet, e *env) func([]string) int {
@@ -104,39 +125,43 @@ func buildSPFSuggest(fs *flag.FlagSet, e *env) func([]string) int {
 		ctx, cancel := context.WithTimeout(e.ctx, spfTimeout)
 		defer cancel()
 		a := spf.Analyze(ctx, c, domain, provider)
-		for _, f := range a.Findings {
-			if f.Code == dnsq.CodeTimeout || f.Code == dnsq.CodeServFail {
-				return e.fail("spf suggest", ExitTemporary, fmt.Errorf("%s (%s)", f.Message, f.Fix))
+		mx := spf.Mailbox{}
+		if res, err := c.Lookup(ctx, domain, dns.TypeMX); err == nil {
+			mx.Known = true
+			if mp := hints.DetectMailProvider(hints.Names(res.Records)); mp != nil {
+				mx.Includes = mp.SPFIncludes
 			}
 		}
-		var mxIncludes []string
-		if mx, err := c.Lookup(ctx, domain, dns.TypeMX); err == nil {
-			if mp := hints.DetectMailProvider(hints.Names(mx.Records)); mp != nil {
-				mxIncludes = mp.SPFIncludes
-			}
-		}
-		sug, err := spf.Suggest(ctx, c, a, provider, mxIncludes)
-		if err != nil {
-			return e.fail("spf suggest", ExitFindings, err)
-		}
+		sug, serr := spf.Suggest(ctx, c, a, provider, mx)
+		a.PointFixesAt(sug)
+		findings := orNone(a.Findings)
 		if *asJSON {
-			return writeJSON(e.Out, suggestOutput{Domain: domain, Provider: provider.ID, Current: a.Record, Suggestion: sug, Findings: a.Findings})
+			out := suggestOutput{Domain: domain, Provider: provider.ID, Current: a.Record, Suggestion: sug, Findings: findings}
+			if serr != nil {
+				out.NoSuggestion = strings.TrimPrefix(serr.Error(), "spf: ")
+			}
+			e.writeJSON(out)
+			return exitFor(findings)
 		}
 		if a.Record != "" {
-			fmt.Fprintf(e.Out, "Published now (%d lookups):\n  %s\n", a.Lookups, a.Record)
+			fmt.Fprintf(e.Out, "Published now (%s):\n  %s\n", lookupsWord(a.Lookups), a.Record)
 		}
-		if sug.Unchanged {
+		printFindings(e.Out, findings)
+		switch {
+		case serr != nil:
+			fmt.Fprintf(e.Out, "No record to publish: %s\n", strings.TrimPrefix(serr.Error(), "spf: "))
+		case sug.Unchanged:
 			fmt.Fprintf(e.Out, "Nothing to change: %s\n", sug.Reason)
-			return ExitOK
-		}
-		fmt.Fprintf(e.Out, "Publish this TXT record at %s (%d lookups):\n  %s\n", domain, sug.Lookups, sug.Record)
-		if len(sug.Strings) > 0 {
-			fmt.Fprintln(e.Out, "If your DNS panel takes at most 255 characters per value, enter these strings in order:")
-			for i, s := range sug.Strings {
-				fmt.Fprintf(e.Out, "  %d: %s\n", i+1, s)
+		default:
+			fmt.Fprintf(e.Out, "Publish this TXT record at %s (%s):\n  %s\n", domain, lookupsWord(sug.Lookups), sug.Record)
+			if len(sug.Strings) > 0 {
+				fmt.Fprintln(e.Out, "If your DNS panel takes at most 255 characters per value, enter these strings in order:")
+				for i, s := range sug.Strings {
+					fmt.Fprintf(e.Out, "  %d: %s\n", i+1, s)
+				}
 			}
+			fmt.Fprintf(e.Out, "Why: %s\n", sug.Reason)
 		}
-		fmt.Fprintf(e.Out, "Why: %s\n", sug.Reason)
-		return ExitOK
+		return exitFor(findings)
 	}
 }

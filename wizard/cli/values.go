@@ -38,7 +38,7 @@ func (g *globals) validate() error {
 	g.resolvers = nil
 	if g.resolver != "" {
 		for _, r := range strings.Split(g.resolver, ",") {
-			hp, err := hostPort(r, 53)
+			hp, err := serverAddr(r, 53)
 			if err != nil {
 				return fmt.Errorf("--resolver: %w", err)
 			}
@@ -46,7 +46,7 @@ func (g *globals) validate() error {
 		}
 	}
 	if g.dnsServer != "" {
-		hp, err := hostPort(g.dnsServer, 53)
+		hp, err := serverAddr(g.dnsServer, 53)
 		if err != nil {
 			return fmt.Errorf("--dns-server: %w", err)
 		}
@@ -66,9 +66,11 @@ func (g *globals) validate() error {
 	return nil
 }
 
-// hostPort checks "HOST:PORT" (HOST an IP or a name; IPv6 in brackets)
-// and adds defaultPort when the port is left out.
-func hostPort(s string, defaultPort int) (string, error) {
+// serverAddr checks "IP:PORT" for a DNS server (IPv6 in brackets) and
+// adds defaultPort when the port is left out. A name is refused: looking
+// it up would need a resolver, the very thing being given, and a typing
+// error would otherwise show up later as DNS failures (exit 3).
+func serverAddr(s string, defaultPort int) (string, error) {
 	s = strings.TrimSpace(s)
 	if err := transports.CheckText(s); err != nil {
 		return "", err
@@ -78,12 +80,11 @@ func hostPort(s string, defaultPort int) (string, error) {
 		host, port = strings.Trim(s, "[]"), strconv.Itoa(defaultPort)
 	}
 	if host == "" {
-		return "", fmt.Errorf("%q has no host: use HOST:PORT, such as 127.0.0.1:53", s)
+		return "", fmt.Errorf("%q has no address: use IP:PORT, such as 192.0.2.53:53", s)
 	}
-	if _, err := netip.ParseAddr(host); err != nil {
-		if _, err := transports.NormalizeDNSName(host); err != nil {
-			return "", fmt.Errorf("%q: host %v", s, err)
-		}
+	ip, err := netip.ParseAddr(host)
+	if err != nil || ip.Zone() != "" {
+		return "", fmt.Errorf("%q is not an IP address: give the DNS server's address, such as 192.0.2.53 or [2001:db8::53]:53", host)
 	}
 	p, err := strconv.Atoi(port)
 	if err != nil {
@@ -92,7 +93,7 @@ func hostPort(s string, defaultPort int) (string, error) {
 	if err := transports.CheckPort(p); err != nil {
 		return "", fmt.Errorf("%q: port %w", s, err)
 	}
-	return net.JoinHostPort(host, port), nil
+	return net.JoinHostPort(ip.String(), port), nil
 }
 
 // checkEnum checks a flag value against its allowed values.

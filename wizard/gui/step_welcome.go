@@ -9,6 +9,7 @@ import (
 	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/widget"
 
+	"mailwizard/checks"
 	"mailwizard/transports"
 	"mailwizard/wizard"
 	"mailwizard/wizard/i18n"
@@ -184,24 +185,13 @@ func (s *welcomeStep) refreshDetails() {
 	setNote(s.details, describeProvider(s.u.tr, p))
 }
 
+// describeProvider shows the profile's facts; a profile file comes from
+// outside, so its text is made harmless to show (checks.Printable).
 func describeProvider(tr *i18n.Translator, p *transports.Provider) string {
-	var lines []string
-	if p.Description != "" {
-		lines = append(lines, p.Description)
+	lines := wizard.ProviderFacts(tr, p)
+	for i, l := range lines {
+		lines[i] = checks.Printable(l)
 	}
-	if p.SPFInclude != "" {
-		lines = append(lines, tr.X("provider.spf", "SPF: add include:%s to your domain's SPF record.", p.SPFInclude))
-	}
-	switch p.DKIM.Mode {
-	case "generate":
-		lines = append(lines, tr.X("provider.dkim.generate", "DKIM: this wizard makes a key pair; you publish the public key as a TXT record."))
-	case "cname":
-		lines = append(lines, tr.X("provider.dkim.cname", "DKIM: you publish %d CNAME records that point to the service's keys.", len(p.DKIM.CNAMEs)))
-	}
-	if len(p.RelayAllowlist) > 0 {
-		lines = append(lines, tr.X("provider.allowlist", "Own mail server: allow the service's addresses %s.", strings.Join(p.RelayAllowlist, ", ")))
-	}
-	lines = append(lines, p.Notes...)
 	return strings.Join(lines, "\n")
 }
 
