@@ -2,10 +2,11 @@
 # scripts/deps.sh, Go modules via the go command), then does its work.
 GO ?= go
 BIN := mailwizard
-# Fyne reads the locale at start-up; LANG=C makes it log an error.
-export LANG := en_US.UTF-8
 
-.PHONY: run build test vet unit smoke windows clean
+# staticcheck, at a pinned version; `go run` fetches and caches it.
+STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
+
+.PHONY: run build test vet lint unit smoke windows clean
 
 ## run: build the app and open the wizard window
 run: build
@@ -21,13 +22,16 @@ build:
 test:
 	scripts/deps.sh test
 	$(GO) vet ./...
+	$(GO) run $(STATICCHECK) ./...
 	dbus-run-session -- scripts/with-keyring.sh $(GO) test -race -count=1 ./...
 	$(GO) build -o $(BIN) .
 	scripts/smoke.sh ./$(BIN)
 
-## vet / unit / smoke: the parts of `make test` alone
+## vet / lint / unit / smoke: the parts of `make test` alone
 vet:
 	$(GO) vet ./...
+lint:
+	$(GO) run $(STATICCHECK) ./...
 unit:
 	dbus-run-session -- scripts/with-keyring.sh $(GO) test -race -count=1 ./...
 smoke: build

@@ -2,7 +2,6 @@ package transports
 
 import (
 	"errors"
-	"fmt"
 	"strings"
 )
 
@@ -34,11 +33,6 @@ func (e *FieldError) Error() string {
 }
 
 func (e *FieldError) Unwrap() error { return e.Err }
-
-// fieldErr builds a FieldError whose message is "<reason>" wrapping kind.
-func fieldErr(field string, kind error, format string, args ...any) *FieldError {
-	return &FieldError{Field: field, Err: &reasonError{kind: kind, msg: fmt.Sprintf(format, args...)}}
-}
 
 // reasonError carries a specific message while errors.Is still finds kind.
 type reasonError struct {
