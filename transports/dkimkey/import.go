@@ -93,13 +93,22 @@ func Import(data []byte, password PasswordFunc) (*Key, []string, error) {
 	return nil, nil, fmt.Errorf("%w: expected a PEM file starting with -----BEGIN PRIVATE KEY----- or -----BEGIN RSA PRIVATE KEY-----", ErrNoKey)
 }
 
-func decryptLegacy(block *pem.Block, password PasswordFunc) ([]byte, error) {
+// askPassword asks for the key's password; the caller clears it.
+func askPassword(password PasswordFunc) ([]byte, error) {
 	if password == nil {
 		return nil, ErrNeedPassword
 	}
 	pw, err := password()
 	if err != nil {
 		return nil, fmt.Errorf("dkimkey: reading the key's password: %w", err)
+	}
+	return pw, nil
+}
+
+func decryptLegacy(block *pem.Block, password PasswordFunc) ([]byte, error) {
+	pw, err := askPassword(password)
+	if err != nil {
+		return nil, err
 	}
 	defer clear(pw)
 	//lint:ignore SA1019 reading old keys is the point; we never write this format

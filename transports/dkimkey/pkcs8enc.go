@@ -131,12 +131,9 @@ func decryptPKCS8(der []byte, password PasswordFunc, maxIterations int) ([]byte,
 	if err != nil {
 		return nil, err
 	}
-	if password == nil {
-		return nil, ErrNeedPassword
-	}
-	pw, err := password()
+	pw, err := askPassword(password)
 	if err != nil {
-		return nil, fmt.Errorf("dkimkey: reading the key's password: %w", err)
+		return nil, err
 	}
 	defer clear(pw)
 	return p.decrypt(pw)

@@ -184,3 +184,43 @@ func Serve(t testing.TB, zone map[string][]map[string]any) *dnstest.Server {
 	}
 	return srv
 }
+
+// Verdict is what an evaluation of a case gave.
+type Verdict struct {
+	Result      string
+	Explanation string // from exp= on fail
+	Problem     string // why, for the failure message
+}
+
+// Run evaluates every case of the suite with eval, given the address of
+// the DNS server that serves the case's zone, and fails t for each case
+// whose result the suite does not allow (or whose explanation differs,
+// where the suite names one). It logs the count.
+func Run(t *testing.T, eval func(server string, c Case) Verdict) {
+	t.Helper()
+	total, passed := 0, 0
+	for _, sc := range Load(t) {
+		srv := Serve(t, sc.ZoneData)
+		for name, c := range sc.Tests {
+			total++
+			v := eval(srv.Addr, c)
+			ok := false
+			for _, want := range c.Results() {
+				ok = ok || v.Result == want
+			}
+			if ok && c.Explanation != "" && c.Explanation != "DEFAULT" && v.Result == "fail" && v.Explanation != c.Explanation {
+				ok = false
+			}
+			if !ok {
+				t.Errorf("%s / %s (spec %v): got %s (%s), explanation %q; want %v, explanation %q\n  %s",
+					sc.Description, name, c.Spec, v.Result, v.Problem, v.Explanation, c.Result, c.Explanation, strings.TrimSpace(c.Description))
+				continue
+			}
+			passed++
+		}
+	}
+	t.Logf("openspf RFC 7208 suite: %d of %d cases pass", passed, total)
+	if total != Cases {
+		t.Errorf("the suite has %d cases, want %d: the file changed", total, Cases)
+	}
+}
