@@ -27,13 +27,14 @@ func Version() string {
 }
 
 const globalHelp = `Global flags (before or after the command):
-  --resolver HOST:PORT[,...]  recursive resolvers instead of the system's
-  --dns-server HOST:PORT      send every DNS query, authoritative ones too, to this server
+  --resolver IP[:PORT][,...]  recursive resolvers instead of the system's
+  --dns-server IP[:PORT]      send every DNS query, authoritative ones too, to this server
   --dns-timeout D             per-query timeout (default 2s)
   --lang en|nl                language of messages
 
-Exit codes: 0 done; 1 a check found an error; 2 bad input or usage;
-3 a network or temporary failure.`
+Exit codes: 0 done; 1 a check found an error (also a permanent refusal, a
+bad certificate, an invalid document); 2 bad input or usage; 3 temporary:
+a retry may succeed (timeout, no connection, DNS failure, 4xx reply).`
 
 func printOverview(w io.Writer) {
 	fmt.Fprintln(w, "mailwizard: let a hosted service send mail for your domain.")
