@@ -85,6 +85,19 @@ func TestReportShape(t *testing.T) {
 	if fresh.Checks.SPF.Suggested != "v=spf1 include:spf.protection.outlook.com include:_spf.clockwise.test ~all" {
 		t.Errorf("fresh suggestion %q", fresh.Checks.SPF.Suggested)
 	}
+	// A missing record's finding says what to publish or run.
+	for _, f := range fresh.Findings {
+		switch f.Code {
+		case "spf.missing":
+			if !strings.Contains(f.Fix, fresh.Checks.SPF.Suggested) {
+				t.Errorf("spf.missing does not name the record: %q", f.Fix)
+			}
+		case "dkim.missing":
+			if !strings.Contains(f.Fix, "mailwizard dkim gen --domain fresh.test --selector clockwise") {
+				t.Errorf("dkim.missing does not say what to run: %q", f.Fix)
+			}
+		}
+	}
 
 	// The JSON contract of DESIGN.md.
 	raw, _ := json.Marshal(half)
