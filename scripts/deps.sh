@@ -3,7 +3,10 @@
 #   scripts/deps.sh build   cgo toolchain and the X11/OpenGL headers Fyne links
 #   scripts/deps.sh test    the above, plus Xvfb, xdotool, ImageMagick (window
 #                           screenshot), gnome-keyring and dbus for a real
-#                           Secret Service
+#                           Secret Service, openssl (keys made by another
+#                           tool), and Postfix (a real relay's replies; the
+#                           tests run private instances, the system's stays
+#                           unconfigured and stopped)
 #   scripts/deps.sh bench   the build packages and unbound (a caching resolver
 #                           the poll-latency benchmark races against)
 # On Debian/Ubuntu it runs apt-get (as root, or through passwordless sudo);
@@ -15,7 +18,7 @@ set -euo pipefail
 # and libxkbcommon-dev: Fyne 2.8 builds GLFW 3.4 with X11 and Wayland both.
 build_pkgs=(gcc libc6-dev pkg-config libgl1-mesa-dev libx11-dev libxcursor-dev libxrandr-dev
 	libxinerama-dev libxi-dev libxxf86vm-dev libwayland-dev libxkbcommon-dev)
-test_pkgs=(xvfb xdotool imagemagick gnome-keyring dbus dbus-x11 libsecret-tools)
+test_pkgs=(xvfb xdotool imagemagick gnome-keyring dbus dbus-x11 libsecret-tools openssl postfix)
 
 case "${1:-build}" in
 build) want=("${build_pkgs[@]}") ;;
@@ -55,5 +58,8 @@ else
 	exit 1
 fi
 export DEBIAN_FRONTEND=noninteractive
+# Postfix asks how to configure the machine's mail; the answer "No
+# configuration" installs it without a main.cf and without starting it.
+echo "postfix postfix/main_mailer_type select No configuration" | "${sudo[@]}" debconf-set-selections
 "${sudo[@]}" apt-get update -qq >/dev/null
 "${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

@@ -152,12 +152,25 @@ var rules = []rule{
 		words: func(f *failure) (string, string) {
 			return "the connection is already encrypted, so STARTTLS is refused" + f.serverSaid(), "Choose encryption 'tls' for this port."
 		}},
+	{code: "smtp.starttls-unavailable", temporary: true, match: func(f *failure) bool { return f.phase == PhaseSTARTTLS && f.code(454) },
+		words: func(f *failure) (string, string) {
+			return "the server offers STARTTLS but could not start it" + f.serverSaid(),
+				"The server is misconfigured: Postfix says this when it cannot read its certificate or key. Ask the mail administrator to check its TLS settings; the server may recover on its own, so try again later too."
+		}},
+	// Postfix's default relay restriction (defer_unauth_destination)
+	// answers 454 4.7.1 on purpose, so that a configuration mistake does
+	// not bounce mail: the words are definite and only a change on the
+	// server ends it, so it is not temporary for us.
 	{code: "smtp.relay-denied", match: func(f *failure) bool {
-		return (f.phase == PhaseRcpt || f.phase == PhaseMail) && f.code(550, 554, 551) && (f.enhanced() == "5.7.1" || f.said("relay"))
+		return (f.phase == PhaseRcpt || f.phase == PhaseMail) &&
+			(f.code(550, 554, 551) && (f.enhanced() == "5.7.1" || f.said("relay")) || f.code(454) && f.said("relay access denied"))
 	},
 		words: func(f *failure) (string, string) {
-			return "the server refuses to send this mail for this sender or recipient (no relay rights)" + f.serverSaid(),
-				"Allow the account (or the service's IP ranges) to relay for the domain on the mail server, or log in with an account that may send as this sender."
+			msg := "the server refuses to send this mail for this sender or recipient (no relay rights)" + f.serverSaid()
+			if f.code(454) {
+				msg += "; Postfix gives this as a temporary refusal so that mail is not lost while it is misconfigured, but it stays until the server's settings change"
+			}
+			return msg, "Allow the account (or the service's IP ranges) to relay for the domain on the mail server (Postfix: add them to mynetworks, or permit them in smtpd_relay_restrictions), or log in with an account that may send as this sender."
 		}},
 	{code: "smtp.no-starttls", match: func(f *failure) bool { return errors.Is(f.err, errNoSTARTTLS) },
 		words: func(f *failure) (string, string) {

@@ -92,6 +92,7 @@ func (t *Transcript) record(dir string, data []byte) error {
 		line := buf.Next(i + 1)
 		if dir == "S" && len(line) > maxReplyLine {
 			t.addLocked(dir, cut(line, maxReplyLine))
+			buf.Reset() // the session ends here; what followed is not read
 			return errReplyTooLong
 		}
 		t.addLocked(dir, cut(line, maxTextLine))
