@@ -38,6 +38,7 @@ type Probe struct {
 	Mechanisms []string      `json:"auth_mechanisms,omitempty"`
 	Problem    string        `json:"problem,omitempty"`
 	Code       string        `json:"code,omitempty"`
+	Temporary  bool          `json:"temporary,omitempty"` // the failure may go away on a retry
 	Elapsed    time.Duration `json:"elapsed"`
 }
 
@@ -80,9 +81,18 @@ var mailboxSMTP = map[string][]Candidate{
 // Candidates gathers where the domain's submission server may be: SRV
 // records (RFC 6186: _submissions._tcp for implicit TLS, _submission._tcp
 // for STARTTLS), the mailbox provider's server, and smtp./mail. + domain
-// on the usual ports, when those names exist.
-func Candidates(ctx context.Context, r dnsq.Resolver, domain string) []Candidate {
+// on the usual ports, when those names exist. The error is the first
+// lookup that got no answer: then the list may lack candidates.
+func Candidates(ctx context.Context, r dnsq.Resolver, domain string) ([]Candidate, error) {
 	var out []Candidate
+	var failed error
+	lookup := func(name string, qtype uint16) (*dnsq.Result, error) {
+		res, err := r.Lookup(ctx, name, qtype)
+		if err != nil && failed == nil {
+			failed = err
+		}
+		return res, err
+	}
 	add := func(c Candidate) {
 		c.Host = strings.TrimSuffix(strings.ToLower(c.Host), ".")
 		for _, o := range out {
@@ -96,7 +106,7 @@ func Candidates(ctx context.Context, r dnsq.Resolver, domain string) []Candidate
 		name string
 		enc  transports.Encryption
 	}{{"_submissions._tcp.", transports.EncryptTLS}, {"_submission._tcp.", transports.EncryptSTARTTLS}} {
-		res, err := r.Lookup(ctx, srv.name+domain, dns.TypeSRV)
+		res, err := lookup(srv.name+domain, dns.TypeSRV)
 		if err != nil {
 			continue
 		}
@@ -111,7 +121,7 @@ func Candidates(ctx context.Context, r dnsq.Resolver, domain string) []Candidate
 			add(Candidate{Host: s.Target, Port: int(s.Port), Encryption: srv.enc, Source: "SRV " + srv.name + domain})
 		}
 	}
-	if res, err := r.Lookup(ctx, domain, dns.TypeMX); err == nil {
+	if res, err := lookup(domain, dns.TypeMX); err == nil {
 		if mp := hints.DetectMailProvider(hints.Names(res.Records)); mp != nil {
 			for _, c := range mailboxSMTP[mp.ID] {
 				c.Source = mp.Name + " (from the MX records)"
@@ -121,9 +131,9 @@ func Candidates(ctx context.Context, r dnsq.Resolver, domain string) []Candidate
 	}
 	for _, prefix := range []string{"smtp.", "mail."} {
 		host := prefix + domain
-		res, err := r.Lookup(ctx, host, dns.TypeA)
+		res, err := lookup(host, dns.TypeA)
 		if err != nil || res.Outcome != dnsq.Answer {
-			if res6, err := r.Lookup(ctx, host, dns.TypeAAAA); err != nil || res6.Outcome != dnsq.Answer {
+			if res6, err := lookup(host, dns.TypeAAAA); err != nil || res6.Outcome != dnsq.Answer {
 				continue
 			}
 		}
@@ -134,7 +144,7 @@ func Candidates(ctx context.Context, r dnsq.Resolver, domain string) []Candidate
 			add(Candidate{Host: host, Port: p.port, Encryption: p.enc, Source: "guess: " + host})
 		}
 	}
-	return out
+	return out, failed
 }
 
 // ProbeAll tries every candidate at once, each within timeout, so the
@@ -171,7 +181,7 @@ func probe(ctx context.Context, d Dialer, c Candidate, timeout time.Duration, ro
 			info = sess.TLS
 		}
 		f := Explain(err, s, info)
-		p.Problem, p.Code = f.Message, f.Code
+		p.Problem, p.Code, p.Temporary = f.Message, f.Code, f.Temporary
 		return p
 	}
 	defer sess.Close()
@@ -196,18 +206,31 @@ type Detection struct {
 // probed at once.
 func Detect(ctx context.Context, d Dialer, r dnsq.Resolver, domain string, timeout time.Duration, roots *x509.CertPool) *Detection {
 	det := &Detection{Domain: domain, Findings: []checks.Finding{}}
-	cands := Candidates(ctx, r, domain)
+	cands, lookupErr := Candidates(ctx, r, domain)
 	if len(cands) == 0 {
-		det.Findings = append(det.Findings, checks.Finding{Check: "smtp", Severity: checks.Error, Code: "smtp.detect-nothing",
+		f := checks.Finding{Check: "smtp", Severity: checks.Error, Code: "smtp.detect-nothing",
 			Message: fmt.Sprintf("no SRV records, no known mailbox provider and no smtp.%s or mail.%s to try", domain, domain),
-			Fix:     "Ask the mail administrator for the server name and port."})
+			Fix:     "Ask the mail administrator for the server name and port."}
+		if lookupErr != nil {
+			// Nothing found because DNS did not answer: unknown, not absent.
+			f.Temporary, f.Detail = true, lookupErr.Error()
+			f.Message = fmt.Sprintf("the DNS lookups for %s's mail servers got no answer (%s), so where its server is remains unknown", domain, dnsq.Describe(lookupErr))
+			f.Fix = "Check the network, or give another resolver with --resolver, and try again."
+		}
+		det.Findings = append(det.Findings, f)
 		return det
 	}
 	det.Probes = ProbeAll(ctx, d, cands, timeout, roots)
 	if det.Probes[0].Works {
 		det.Best = &det.Probes[0]
 	} else {
-		det.Findings = append(det.Findings, checks.Finding{Check: "smtp", Severity: checks.Error, Code: "smtp.detect-none-works",
+		// Only when every candidate failed in a way a retry may change
+		// (timeouts, refused connections) is the whole result temporary.
+		temporary := true
+		for _, p := range det.Probes {
+			temporary = temporary && p.Temporary
+		}
+		det.Findings = append(det.Findings, checks.Finding{Check: "smtp", Severity: checks.Error, Code: "smtp.detect-none-works", Temporary: temporary,
 			Message: fmt.Sprintf("none of the %d candidates answered as a mail server from here", len(cands)),
 			Fix:     "Ask the mail administrator for the server name and port; port 25 is often blocked by internet providers."})
 	}

@@ -222,7 +222,7 @@ func TestSRVCandidatesAreCapped(t *testing.T) {
 	}
 	srv.MustAddZone(t, zone)
 	c := &dnsq.Client{Servers: []string{srv.Addr}, Timeout: time.Second}
-	cands := Candidates(context.Background(), c, "example.nl")
+	cands, _ := Candidates(context.Background(), c, "example.nl")
 	if len(cands) > maxSRVTargets {
 		t.Errorf("%d candidates from one SRV name", len(cands))
 	}

@@ -248,10 +248,7 @@ func buildSMTPDetect(fs *flag.FlagSet, e *env) func([]string) int {
 			}
 			printFindings(e.Out, det.Findings)
 		}
-		if det.Best == nil {
-			return ExitFindings
-		}
-		return ExitOK
+		return exitFor(det.Findings)
 	}
 }
 

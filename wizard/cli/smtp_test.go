@@ -126,4 +126,9 @@ func TestSMTPDetectNothingToTry(t *testing.T) {
 	if code != ExitFindings || !strings.Contains(out, "smtp.detect-nothing") || !strings.Contains(out, "Ask the mail administrator") {
 		t.Errorf("exit %d\n%s", code, out)
 	}
+	// When DNS does not answer, nothing found means nothing known: exit 3.
+	code, out, _ = runCLI(t, nil, "smtp", "detect", "slow.nl", "--dns-server", addr, "--dns-timeout", "200ms")
+	if code != ExitTemporary || !strings.Contains(out, "remains unknown") {
+		t.Errorf("DNS without answers: exit %d\n%s", code, out)
+	}
 }
