@@ -16,6 +16,7 @@ import (
 
 func main() {
 	os.Exit(cli.Main(os.Args[1:], cli.OSStdio(), func(opts wizard.Options) int {
+		gui.PrepareEnvironment()
 		return gui.Run(app.NewWithID(gui.AppID), opts)
 	}))
 }
