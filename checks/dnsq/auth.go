@@ -123,7 +123,7 @@ func (c *Client) AskAuthoritative(ctx context.Context, z *Zone, name string, qty
 	for _, ns := range z.Nameservers {
 		if len(ns.Addrs) == 0 {
 			out = append(out, ServerAnswer{Nameserver: ns.Host, Err: &Error{Name: ns.Host, Type: dns.TypeA, Outcome: NetError,
-				Err: fmt.Errorf("name server %s has no address", ns.Host)}})
+				Why: fmt.Sprintf("name server %s has no address", ns.Host)}})
 		}
 		for _, ip := range ns.Addrs {
 			out = append(out, ServerAnswer{Nameserver: ns.Host, Addr: net.JoinHostPort(ip, port)})

@@ -165,7 +165,7 @@ func (c *Client) lookup(ctx context.Context, servers []string, name string, qtyp
 			}
 			if seen[target] || len(res.CNAMEs) >= maxCNAME {
 				return res, &Error{Name: fqdn, Type: qtype, Outcome: ServFail, Server: server,
-					Err: fmt.Errorf("CNAME loop or chain longer than %d at %s", maxCNAME, target)}
+					Why: fmt.Sprintf("CNAME loop or chain longer than %d at %s", maxCNAME, target)}
 			}
 			seen[target] = true
 			res.CNAMEs = append(res.CNAMEs, target)
@@ -230,7 +230,7 @@ func negativeTTL(msg *dns.Msg) uint32 {
 // next server (failover), and the last failure is returned.
 func (c *Client) exchangeAny(ctx context.Context, servers []string, name string, qtype uint16, recursive bool) (*dns.Msg, string, error) {
 	if len(servers) == 0 {
-		return nil, "", &Error{Name: name, Type: qtype, Outcome: NetError, Err: errors.New("no DNS server configured")}
+		return nil, "", &Error{Name: name, Type: qtype, Outcome: NetError, Why: "no DNS server is configured"}
 	}
 	var last error
 	for _, server := range servers {

@@ -107,6 +107,14 @@ func TestLookupFailuresAreNotMissing(t *testing.T) {
 		if r != nil && r.Outcome == NXDomain || want.Failed() != true {
 			t.Errorf("Lookup(%s) looks like a missing record", name)
 		}
+		// The words are for people; the network library's own text
+		// ("read udp ...: i/o timeout") is only in the detail.
+		if strings.Contains(err.Error(), "udp") || strings.Contains(err.Error(), "i/o timeout") {
+			t.Errorf("Lookup(%s): Go's network text in the message: %v", name, err)
+		}
+		if want == Timeout && !strings.Contains(Detail(err), "i/o timeout") {
+			t.Errorf("Lookup(%s): the detail lost the network error: %s", name, Detail(err))
+		}
 	}
 	start := time.Now()
 	test("slow.example.nl", Timeout, "no answer in time")

@@ -24,7 +24,7 @@ const (
 // failure say that nothing is known yet, never that a record is missing:
 // the finding is temporary and carries no record to publish.
 func FailureFinding(check string, err error) checks.Finding {
-	f := checks.Finding{Check: check, Severity: checks.Error, Temporary: true, Detail: err.Error()}
+	f := checks.Finding{Check: check, Severity: checks.Error, Temporary: true, Detail: Detail(err)}
 	what := "a DNS question"
 	var e *Error
 	if errors.As(err, &e) && e.Name != "" {

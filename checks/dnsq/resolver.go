@@ -15,6 +15,7 @@ import (
 	"errors"
 	"fmt"
 	"net/netip"
+	"strings"
 
 	"github.com/miekg/dns"
 )
@@ -140,7 +141,8 @@ type Error struct {
 	Type    uint16
 	Outcome Outcome
 	Server  string
-	Err     error
+	Why     string // our own words on why, shown to people ("CNAME loop ...")
+	Err     error  // the network library's error, only in Detail
 }
 
 var failureWords = map[Outcome]string{
@@ -161,14 +163,24 @@ func Describe(err error) string {
 
 func (e *Error) Error() string {
 	what := failureWords[e.Outcome]
-	msg := fmt.Sprintf("looking up %s %s: %s", e.Name, dns.TypeToString[e.Type], what)
+	msg := fmt.Sprintf("looking up %s %s: %s", strings.TrimSuffix(e.Name, "."), dns.TypeToString[e.Type], what)
 	if e.Server != "" {
 		msg += " from " + e.Server
 	}
-	if e.Err != nil {
-		msg += ": " + e.Err.Error()
+	if e.Why != "" {
+		msg += ": " + e.Why
 	}
 	return msg
+}
+
+// Detail is Error with the network library's own text ("read udp ...:
+// i/o timeout"), for --json and bug reports; people read Error.
+func Detail(err error) string {
+	var e *Error
+	if errors.As(err, &e) && e.Err != nil {
+		return err.Error() + ": " + e.Err.Error()
+	}
+	return err.Error()
 }
 
 func (e *Error) Unwrap() error { return e.Err }

@@ -198,7 +198,7 @@ func check(ctx context.Context, c *dnsq.Client, zone *dnsq.Zone, w Want) RecordS
 func judge(ctx context.Context, w Want, res *dnsq.Result, err error) ServerStatus {
 	switch {
 	case err != nil:
-		return ServerStatus{State: Failed, Error: dnsq.Describe(err), Detail: err.Error()}
+		return ServerStatus{State: Failed, Error: dnsq.Describe(err), Detail: dnsq.Detail(err)}
 	case res.Outcome != dnsq.Answer:
 		return ServerStatus{State: NotYet}
 	}

@@ -213,7 +213,7 @@ func Detect(ctx context.Context, d Dialer, r dnsq.Resolver, domain string, timeo
 			Fix:     "Ask the mail administrator for the server name and port."}
 		if lookupErr != nil {
 			// Nothing found because DNS did not answer: unknown, not absent.
-			f.Temporary, f.Detail = true, lookupErr.Error()
+			f.Temporary, f.Detail = true, dnsq.Detail(lookupErr)
 			f.Message = fmt.Sprintf("the DNS lookups for %s's mail servers got no answer (%s), so where its server is remains unknown", domain, dnsq.Describe(lookupErr))
 			f.Fix = "Check the network, or give another resolver with --resolver, and try again."
 		}
