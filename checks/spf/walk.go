@@ -117,7 +117,7 @@ func (w *walker) mechanism(m *Mechanism, domain string, depth int) string {
 	case "include":
 		w.reached[strings.ToLower(target)] = true
 		cost := w.recordCost(target, depth)
-		return fmt.Sprintf("%s inside %s", lookupsWord(cost), target)
+		return fmt.Sprintf("%s inside %s", LookupCount(cost), target)
 	case "a":
 		if r := w.lookup(target, dns.TypeA); r != nil && r.Outcome == dnsq.NXDomain {
 			w.voids++
@@ -183,8 +183,9 @@ func (w *walker) recordCost(domain string, depth int) int {
 	return w.lookups - before
 }
 
-// lookupsWord writes a count of DNS lookups for people.
-func lookupsWord(n int) string {
+// LookupCount writes a count of DNS lookups for people: "1 DNS lookup",
+// "4 DNS lookups".
+func LookupCount(n int) string {
 	if n == 1 {
 		return "1 DNS lookup"
 	}

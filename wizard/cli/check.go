@@ -13,6 +13,7 @@ import (
 	"mailwizard/checks"
 	"mailwizard/checks/dnsq"
 	"mailwizard/checks/domaincheck"
+	"mailwizard/checks/spf"
 	"mailwizard/transports"
 )
 
@@ -115,14 +116,6 @@ func orNone(fs []checks.Finding) []checks.Finding {
 	return fs
 }
 
-// lookupsWord writes a count of DNS lookups for people.
-func lookupsWord(n int) string {
-	if n == 1 {
-		return "1 DNS lookup"
-	}
-	return fmt.Sprintf("%d DNS lookups", n)
-}
-
 // readDomains reads one domain a line; blank lines and # comments are
 // skipped, and a bad line is named by its number.
 func readDomains(path string) ([]string, error) {
@@ -171,7 +164,7 @@ func printReport(w io.Writer, r *domaincheck.Report) {
 		if s.Record == "" {
 			fmt.Fprintf(w, "  spf      %-7s -\n", s.Status)
 		} else {
-			fmt.Fprintf(w, "  spf      %-7s %s (%s)\n", s.Status, s.Record, lookupsWord(s.Lookups))
+			fmt.Fprintf(w, "  spf      %-7s %s (%s)\n", s.Status, s.Record, spf.LookupCount(s.Lookups))
 		}
 	}
 	if d := r.Checks.DKIM; d != nil {

@@ -144,7 +144,7 @@ func buildSPFSuggest(fs *flag.FlagSet, e *env) func([]string) int {
 			return exitFor(findings)
 		}
 		if a.Record != "" {
-			fmt.Fprintf(e.Out, "Published now (%s):\n  %s\n", lookupsWord(a.Lookups), a.Record)
+			fmt.Fprintf(e.Out, "Published now (%s):\n  %s\n", spf.LookupCount(a.Lookups), a.Record)
 		}
 		printFindings(e.Out, findings)
 		switch {
@@ -153,7 +153,7 @@ func buildSPFSuggest(fs *flag.FlagSet, e *env) func([]string) int {
 		case sug.Unchanged:
 			fmt.Fprintf(e.Out, "Nothing to change: %s\n", sug.Reason)
 		default:
-			fmt.Fprintf(e.Out, "Publish this TXT record at %s (%s):\n  %s\n", domain, lookupsWord(sug.Lookups), sug.Record)
+			fmt.Fprintf(e.Out, "Publish this TXT record at %s (%s):\n  %s\n", domain, spf.LookupCount(sug.Lookups), sug.Record)
 			if len(sug.Strings) > 0 {
 				fmt.Fprintln(e.Out, "If your DNS panel takes at most 255 characters per value, enter these strings in order:")
 				for i, s := range sug.Strings {
