@@ -98,7 +98,7 @@ func Test(ctx context.Context, d Dialer, s Settings, to Timeouts, opts TestOptio
 			r.Findings = append(r.Findings, Explain(stopped(ctx, err), s, sess.TLS))
 		} else {
 			r.MailFrom.OK = true
-			if !strings.EqualFold(opts.From, s.Username) {
+			if opts.Auth == transports.AuthPassword && !strings.EqualFold(opts.From, s.Username) {
 				r.add(checks.Info, "smtp.send-as-unproven",
 					fmt.Sprintf("the server accepted %s as the sender at MAIL FROM, which does not prove that the login may send as that address: Microsoft 365 and Exchange check the send-as right only after the message itself", opts.From),
 					fmt.Sprintf("Prove it by sending a verification code as %s (smtp verify) to a mailbox you can read.", opts.From))

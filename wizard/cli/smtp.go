@@ -141,7 +141,7 @@ func buildSMTPTest(fs *flag.FlagSet, e *env) func([]string) int {
 			e.writeJSON(rep)
 		} else {
 			printSMTPReport(e.Out, rep)
-			if rep.MailFrom != nil && rep.MailFrom.OK && !strings.EqualFold(rep.MailFrom.Address, f.user) {
+			if rep.MailFrom != nil && rep.MailFrom.OK && f.user != "" && !strings.EqualFold(rep.MailFrom.Address, f.user) {
 				fmt.Fprintf(e.Out, "\nTo prove that %s may send as %s, send a verification code to a mailbox you read:\n  %s\n",
 					orDash(f.user), rep.MailFrom.Address, f.verifyCommand(rep.MailFrom.Address))
 			}
