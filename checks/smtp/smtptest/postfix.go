@@ -61,6 +61,10 @@ func StartPostfix(t testing.TB, main map[string]string, services ...PostfixServi
 		t.Skip("Postfix runs as root; run make test as root")
 	}
 	if _, err := exec.LookPath("postfix"); err != nil {
+		if _, err := os.Stat("/usr/sbin/sendmail"); err == nil {
+			// scripts/deps.sh does not replace a machine's own mail server.
+			t.Skip("postfix is not installed because this machine has another mail server; the Postfix tests run where there is none (CI, scripts/fresh-machine.sh)")
+		}
 		t.Fatal("postfix is not installed: run scripts/deps.sh test (Debian's postfix package)")
 	}
 	pfUser, err := user.Lookup("postfix")
