@@ -101,7 +101,8 @@ func Check(ctx context.Context, r dnsq.Resolver, domain string, opts Options) *R
 		s = sending(p, rep, dkimFindings, bounceFindings)
 	}
 	rep.Checks.DMARC = dmarc.Check(ctx, r, domain, s)
-	rep.Checks.SPF = summarizeSPF(ctx, r, spfAnalysis, p, spf.Mailbox{Known: mxKnown, Includes: mailboxIncludes(mailProvider)})
+	rep.SPFPlan = planSPF(ctx, r, spfAnalysis, p, spf.Mailbox{Known: mxKnown, Includes: mailboxIncludes(mailProvider)})
+	rep.Checks.SPF = summarizeSPF(rep.SPFPlan)
 
 	rep.Findings = append(rep.Findings, spfAnalysis.Findings...)
 	rep.Findings = append(rep.Findings, dkimFindings...)
@@ -132,14 +133,13 @@ func sending(p *transports.Provider, rep *Report, dkimFindings, bounceFindings [
 	return s
 }
 
-func summarizeSPF(ctx context.Context, r dnsq.Resolver, a *spf.Analysis, p *transports.Provider, mx spf.Mailbox) *SPFSummary {
+func summarizeSPF(plan *SPFPlan) *SPFSummary {
+	a := plan.Analysis
 	s := &SPFSummary{Status: checks.Status(a.Findings), Record: a.Record, Lookups: a.Lookups, LookupsWithInclude: a.LookupsWithInclude,
 		IncludesProvider: a.IncludesProvider, Terms: orEmpty(a.Terms), Ranges: orEmpty(a.Ranges), SuggestedStrings: []string{}}
-	sug, err := spf.Suggest(ctx, r, a, p, mx)
-	switch {
+	switch sug, err := plan.Suggestion, plan.Err; {
 	case err == nil && !sug.Unchanged:
 		s.Suggested, s.SuggestedStrings, s.SuggestionReason = sug.Record, orEmpty(sug.Strings), sug.Reason
-		a.PointFixesAt(sug)
 	case errors.Is(err, spf.ErrUnknown):
 		s.SuggestionReason = "No record is suggested: " + strings.TrimPrefix(err.Error(), spf.ErrUnknown.Error()+": ") + "."
 	}
@@ -272,4 +272,32 @@ func CheckMany(ctx context.Context, r dnsq.Resolver, domains []string, opts Opti
 	close(next)
 	wg.Wait()
 	return out
+}
+
+// SPFPlan is what a domain's SPF record means for the provider and the
+// record to publish: one composition for `check`, `spf suggest` and the
+// wizard's hosted step.
+type SPFPlan struct {
+	Analysis   *spf.Analysis
+	Suggestion *spf.Suggestion // nil when there is none: see Err
+	Err        error           // spf.ErrUnknown, ErrNoSuchDomain, ErrNothingToSuggest, ...
+}
+
+// PlanSPF analyses domain's SPF record for p and suggests the record to
+// publish, looking up the MX records for a domain that has none yet. The
+// analysis's fixes name the suggested record.
+func PlanSPF(ctx context.Context, r dnsq.Resolver, domain string, p *transports.Provider) *SPFPlan {
+	a := spf.Analyze(ctx, r, domain, p)
+	mx := spf.Mailbox{}
+	if res, err := r.Lookup(ctx, domain, dns.TypeMX); err == nil {
+		mx.Known = true
+		mx.Includes = mailboxIncludes(hints.DetectMailProvider(hints.Names(res.Records)))
+	}
+	return planSPF(ctx, r, a, p, mx)
+}
+
+func planSPF(ctx context.Context, r dnsq.Resolver, a *spf.Analysis, p *transports.Provider, mx spf.Mailbox) *SPFPlan {
+	sug, err := spf.Suggest(ctx, r, a, p, mx)
+	a.PointFixesAt(sug)
+	return &SPFPlan{Analysis: a, Suggestion: sug, Err: err}
 }

@@ -24,6 +24,9 @@ type Report struct {
 	Checks   Checks           `json:"checks"`
 	Hints    Hints            `json:"hints"`
 	Findings []checks.Finding `json:"findings"`
+	// SPFPlan is the analysis and suggestion behind Checks.SPF, for the
+	// wizard's steps; JSON gives its summary.
+	SPFPlan *SPFPlan `json:"-"`
 }
 
 // Checks holds each check's summary.

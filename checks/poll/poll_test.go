@@ -12,6 +12,7 @@ import (
 	"mailwizard/checks/dkim"
 	"mailwizard/checks/dnsq"
 	"mailwizard/checks/dnsq/dnstest"
+	"mailwizard/transports"
 )
 
 const zone = `
@@ -22,6 +23,8 @@ $ORIGIN example.nl.
 ns1  3600 IN A 127.0.0.4
 ns2  3600 IN A 127.0.0.5
 `
+
+var clockwise = &transports.Provider{Name: "ClockWise", SPFInclude: "_spf.clockwise.info", SPFFallback: []string{"ip4:217.115.198.76"}}
 
 const key = `v=DKIM1; k=ed25519; p=11qYAYKxCrfVS/7TyWQHOg7hcvPapiMlrwIaaPcHURo=`
 
@@ -46,7 +49,7 @@ func TestPollUntilEveryServerHasIt(t *testing.T) {
 	c, z, ns1, ns2 := setup(t)
 	wants := []Want{
 		{Label: "DKIM clockwise", Name: "clockwise._domainkey.example.nl", Type: dns.TypeTXT, Judge: DKIMKey(dkim.Expect{Selector: "clockwise", Value: key})},
-		{Label: "SPF", Name: "example.nl", Type: dns.TypeTXT, Judge: SPFIncludes(c, "_spf.clockwise.info")},
+		{Label: "SPF", Name: "example.nl", Type: dns.TypeTXT, Judge: SPFAuthorizes(c, clockwise)},
 	}
 	ns1.Add(`example.nl. 300 IN TXT "v=spf1 include:_spf.clockwise.info -all"`)
 	ns2.Add(`example.nl. 300 IN TXT "v=spf1 include:_spf.clockwise.info -all"`)
@@ -125,8 +128,10 @@ func TestPollJudgesAsTheChecksDo(t *testing.T) {
 	if ok, _ := DKIMKey(dkim.Expect{Selector: "s"})(ctx, []string{key}); !ok {
 		t.Errorf("any valid key is not accepted when no value is expected")
 	}
-	spfJudge := SPFIncludes(c, "_spf.clockwise.info")
+	spfJudge := SPFAuthorizes(c, clockwise)
 	for record, want := range map[string]bool{
+		"v=spf1 ip4:217.115.198.76 -all":           true, // the manual's alternative to the include
+		"v=spf1 ip4:217.115.198.77 -all":           false,
 		"v=spf1 include:_spf.clockwise.info -all":  true,
 		"v=spf10 include:_spf.clockwise.info -all": false,
 		"v=spf1 include:relay.example.nl -all":     true,
@@ -149,7 +154,7 @@ func TestPinnedPollReportsThePinnedServer(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	wants := []Want{{Label: "SPF", Name: "example.nl", Type: dns.TypeTXT, Judge: SPFIncludes(c, "_spf.clockwise.info")}}
+	wants := []Want{{Label: "SPF", Name: "example.nl", Type: dns.TypeTXT, Judge: SPFAuthorizes(c, clockwise)}}
 	var last Event
 	for ev := range Poll(context.Background(), c, z, wants, Options{Interval: 50 * time.Millisecond}) {
 		last = ev

@@ -15,6 +15,7 @@ import (
 	"mailwizard/checks/dkim"
 	"mailwizard/checks/dnsq"
 	"mailwizard/checks/spf"
+	"mailwizard/transports"
 )
 
 // Want is a record that must be published, and how to tell it is right.
@@ -54,10 +55,11 @@ func DKIMKey(exp dkim.Expect) func(context.Context, []string) (bool, string) {
 	return func(_ context.Context, vs []string) (bool, string) { return dkim.Matches(vs, exp) }
 }
 
-// SPFIncludes wants the domain's one SPF record to include target,
-// directly or through another include, as checks/spf decides it. r looks
-// up the includes, which live in other zones.
-func SPFIncludes(r dnsq.Resolver, target string) func(context.Context, []string) (bool, string) {
+// SPFAuthorizes wants the domain's one SPF record to let p send: its
+// include, directly or through another include, or the addresses it gives
+// instead, as checks/spf decides it. r looks up the includes, which live
+// in other zones.
+func SPFAuthorizes(r dnsq.Resolver, p *transports.Provider) func(context.Context, []string) (bool, string) {
 	return func(ctx context.Context, vs []string) (bool, string) {
 		var records []string
 		for _, v := range vs {
@@ -65,7 +67,7 @@ func SPFIncludes(r dnsq.Resolver, target string) func(context.Context, []string)
 				records = append(records, v)
 			}
 		}
-		if len(records) == 1 && spf.IncludesTarget(ctx, r, records[0], target) {
+		if len(records) == 1 && spf.AuthorizesProvider(ctx, r, records[0], p) {
 			return true, ""
 		}
 		return false, strings.Join(records, " | ")

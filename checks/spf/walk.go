@@ -9,6 +9,7 @@ import (
 	"github.com/miekg/dns"
 
 	"mailwizard/checks/dnsq"
+	"mailwizard/transports"
 )
 
 // walker counts what a record costs a receiver in the worst case, when no
@@ -208,4 +209,31 @@ func IncludesTarget(ctx context.Context, r dnsq.Resolver, record, target string)
 	w := newWalker(ctx, r)
 	w.terms(rec, "")
 	return w.reached[want]
+}
+
+// AuthorizesProvider reports whether an SPF record lets the provider
+// send: it names the provider's include, directly or nested, or it lists
+// every address the provider gives instead of it (its SPFFallback, else
+// its sending ranges), as a suggestion past 10 lookups does.
+func AuthorizesProvider(ctx context.Context, r dnsq.Resolver, record string, p *transports.Provider) bool {
+	if p.SPFInclude != "" && IncludesTarget(ctx, r, record, p.SPFInclude) {
+		return true
+	}
+	rec, err := Parse(record)
+	if err != nil {
+		return false
+	}
+	var ranges []string
+	for _, t := range fallbackTerms(p) {
+		_, addr, _ := strings.Cut(t, ":")
+		if !strings.Contains(addr, "/") {
+			if strings.Contains(addr, ":") {
+				addr += "/128"
+			} else {
+				addr += "/32"
+			}
+		}
+		ranges = append(ranges, addr)
+	}
+	return len(ranges) > 0 && coversRanges(rec, ranges)
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 	"time"
 
 	"golang.org/x/term"
@@ -13,6 +14,7 @@ import (
 	"mailwizard/transports"
 	"mailwizard/transports/dkimkey"
 	"mailwizard/transports/secrets"
+	"mailwizard/wizard"
 )
 
 // maxKeyFile bounds what dkim import reads: a PEM key is a few KiB.
@@ -145,39 +147,22 @@ func domainAndSelector(domain, selector string) (string, string, error) {
 	return d, s, nil
 }
 
-// storeKey puts the private key in the keychain. It refuses to replace a
-// different key under the same selector: that key may be the one published
-// in DNS, and losing it breaks every signature until DNS is changed.
+// storeKey keeps the private key in the keychain through the wizard's one
+// rule (wizard.KeepKey): a different key under the same selector is never
+// replaced.
 func (e *env) storeKey(cmd, domain, selector string, key *dkimkey.Key, sameKeyOK bool) (transports.SecretRef, int) {
 	store, err := e.openStore()
 	if err != nil {
 		return "", e.fail(cmd, ExitTemporary, fmt.Errorf("%w\nTo keep the key in a file instead, use --out FILE (dkim gen)", err))
 	}
-	ref := secrets.DKIMKeyRef(domain, selector)
-	pemData, err := key.PEM()
-	if err != nil {
-		return "", e.fail(cmd, ExitFindings, err)
-	}
-	defer clear(pemData)
-	if old, err := store.Get(ref); err == nil {
-		oldKey, _, ierr := dkimkey.Import([]byte(old), nil)
-		same := ierr == nil && fingerprintOf(oldKey) == fingerprintOf(key)
-		if !(same && sameKeyOK) {
-			return "", e.usage(cmd, fmt.Errorf("--selector: the keychain already holds a key for %s of %s; use a new selector such as %s so the old key stays valid while DNS changes, or remove it first with 'mailwizard secrets forget %s'",
-				selector, domain, dkimkey.SuggestSelector(selector, time.Now()), domain))
-		}
-	} else if !errors.Is(err, secrets.ErrNotFound) {
+	kept, err := wizard.KeepKey(store, domain, selector, key, sameKeyOK, time.Now())
+	switch {
+	case errors.Is(err, wizard.ErrSelectorTaken):
+		return "", e.usage(cmd, named("--selector", errors.New(strings.TrimPrefix(err.Error(), wizard.ErrSelectorTaken.Error()+": "))))
+	case err != nil:
 		return "", e.fail(cmd, ExitTemporary, err)
 	}
-	if err := store.Set(ref, string(pemData)); err != nil {
-		return "", e.fail(cmd, ExitTemporary, err)
-	}
-	return ref, ExitOK
-}
-
-func fingerprintOf(k *dkimkey.Key) string {
-	fp, _ := k.Fingerprint()
-	return fp
+	return kept.PrivateKeyRef, ExitOK
 }
 
 // writeKeyFile creates path with mode 0600, failing if it exists (O_EXCL:

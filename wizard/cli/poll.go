@@ -9,12 +9,10 @@ import (
 	"strings"
 	"time"
 
-	"github.com/miekg/dns"
-
-	"mailwizard/checks/dkim"
 	"mailwizard/checks/dnsq"
 	"mailwizard/checks/poll"
 	"mailwizard/transports"
+	"mailwizard/wizard"
 )
 
 func buildPoll(fs *flag.FlagSet, e *env) func([]string) int {
@@ -44,14 +42,15 @@ func buildPoll(fs *flag.FlagSet, e *env) func([]string) int {
 		if err != nil {
 			return e.usage("poll", err)
 		}
+		records := wizard.Records(provider, domain, dnsq.OrgDomain(domain), wizard.SPFRecord{}, keysToPoll(provider, sel, *expect))
+		if len(records) == 0 {
+			return e.usage("poll", fmt.Errorf("%s asks for no DNS records; give --selector for a DKIM key", provider.Name))
+		}
 		c, err := e.resolver()
 		if err != nil {
 			return e.fail("poll", ExitTemporary, err)
 		}
-		wants := wantsFor(c, provider, domain, sel, *expect)
-		if len(wants) == 0 {
-			return e.usage("poll", fmt.Errorf("%s asks for no DNS records; give --selector for a DKIM key", provider.Name))
-		}
+		wants := wizard.Wants(c, records)
 		ctx, cancel := context.WithTimeout(e.ctx, *timeout)
 		defer cancel()
 		zone, err := c.FindZone(ctx, domain)
@@ -86,35 +85,16 @@ func buildPoll(fs *flag.FlagSet, e *env) func([]string) int {
 	}
 }
 
-// wantsFor lists the records the provider needs under domain; r looks up
-// the includes an SPF record names.
-func wantsFor(r dnsq.Resolver, p *transports.Provider, domain, selector, expect string) []poll.Want {
-	var out []poll.Want
-	if p.SPFInclude != "" {
-		out = append(out, poll.Want{Label: "SPF", Name: domain, Type: dns.TypeTXT, Judge: poll.SPFIncludes(r, p.SPFInclude)})
+// keysToPoll is the DKIM key to wait for in generate mode: the selector
+// (or the profile's default) with the value given, or any valid key.
+func keysToPoll(p *transports.Provider, selector, expect string) []wizard.KeyRecord {
+	if selector == "" {
+		selector = p.DKIM.DefaultSelector
 	}
-	switch p.DKIM.Mode {
-	case "generate":
-		if selector == "" {
-			selector = p.DKIM.DefaultSelector
-		}
-		if selector != "" {
-			judge := poll.DKIMKey(dkim.Expect{Selector: selector, Value: expect})
-			out = append(out, poll.Want{Label: "DKIM " + selector, Name: selector + "._domainkey." + domain, Type: dns.TypeTXT, Judge: judge})
-		}
-	case "cname":
-		for _, c := range p.DKIM.CNAMEs {
-			out = append(out, poll.Want{Label: "DKIM " + strings.TrimSuffix(c.Name, "._domainkey"), Name: c.Name + "." + domain, Type: dns.TypeCNAME, Judge: poll.TargetIs(c.Target)})
-		}
+	if p.DKIM.Mode != "generate" || selector == "" {
+		return nil
 	}
-	if b := p.Bounce; b != nil {
-		qtype := uint16(dns.TypeCNAME)
-		if b.Type == "mx" {
-			qtype = dns.TypeMX
-		}
-		out = append(out, poll.Want{Label: "bounce", Name: b.Name + "." + domain, Type: qtype, Judge: poll.TargetIs(b.Target)})
-	}
-	return out
+	return []wizard.KeyRecord{{Selector: selector, Value: expect}}
 }
 
 func printRound(w io.Writer, ev poll.Event) {

@@ -14,8 +14,7 @@ import (
 	"mailwizard/checks"
 	"mailwizard/checks/smtp"
 	"mailwizard/transports"
-	"mailwizard/transports/dkimkey"
-	"mailwizard/transports/secrets"
+	"mailwizard/wizard"
 )
 
 // smtpFlags are shared by smtp test and smtp verify.
@@ -64,30 +63,32 @@ var testRoots *x509.CertPool
 // terminal) and returns the settings and the auth mode.
 func (s *smtpFlags) settings(e *env) (smtp.Settings, transports.AuthMode, error) {
 	host, _ := transports.NormalizeHost(s.host)
-	st := smtp.Settings{Host: host, Port: s.port, Encryption: transports.Encryption(s.encryption),
-		CertCheck: transports.CertCheck(s.certCheck), Username: s.user, RootCAs: testRoots}
+	t := transports.SMTPSettings{Host: host, Port: s.port, Encryption: transports.Encryption(s.encryption),
+		CertCheck: transports.CertCheck(s.certCheck), Auth: transports.AuthIPAllowlist}
 	if s.user == "" {
 		if s.passwordEnv != "" {
-			return st, "", errors.New("--password-env: a password needs --user")
+			return smtp.Settings{}, "", errors.New("--password-env: a password needs --user")
 		}
-		return st, transports.AuthIPAllowlist, nil
+		return wizard.ServerSettings(&t, "", testRoots), t.Auth, nil
 	}
+	t.Auth, t.Username = transports.AuthPassword, s.user
+	var password string
 	switch {
 	case s.passwordEnv != "":
-		st.Password = os.Getenv(s.passwordEnv)
-		if st.Password == "" {
-			return st, "", fmt.Errorf("--password-env: the environment variable %s is empty or not set", s.passwordEnv)
+		password = os.Getenv(s.passwordEnv)
+		if password == "" {
+			return smtp.Settings{}, "", fmt.Errorf("--password-env: the environment variable %s is empty or not set", s.passwordEnv)
 		}
 	case isTerminal(e.In):
 		pw, err := e.readPassword(fmt.Sprintf("Password for %s: ", s.user))
 		if err != nil {
-			return st, "", err
+			return smtp.Settings{}, "", err
 		}
-		st.Password = string(pw)
+		password = string(pw)
 	default:
-		return st, "", errors.New("--password-env VAR is required with --user when standard input is not a terminal")
+		return smtp.Settings{}, "", errors.New("--password-env VAR is required with --user when standard input is not a terminal")
 	}
-	return st, transports.AuthPassword, nil
+	return wizard.ServerSettings(&t, password, testRoots), t.Auth, nil
 }
 
 func isTerminal(r io.Reader) bool {
@@ -276,65 +277,39 @@ func buildSMTPVerify(fs *flag.FlagSet, e *env) func([]string) int {
 		}
 		var signer *smtp.DKIMSigner
 		if *selector != "" {
-			if signer, err = e.dkimSigner(fromAddr.Domain, strings.ToLower(*selector)); err != nil {
-				return e.fail("smtp verify", ExitUsage, err)
+			store, err := e.openStore()
+			if err == nil {
+				signer, err = wizard.Signer(store, fromAddr.Domain, strings.ToLower(*selector))
+			}
+			if err != nil {
+				return e.fail("smtp verify", ExitUsage, named("--dkim-selector", err))
 			}
 		}
 		r, err := e.resolver()
 		if err != nil {
 			return e.fail("smtp verify", ExitTemporary, err)
 		}
-		v, err := smtp.NewVerification()
-		if err != nil {
-			return e.fail("smtp verify", ExitTemporary, err)
-		}
-		v.From, v.To = fromAddr.String(), *to
-		msg, err := v.Message(smtp.MessageText{
-			Subject: e.tr.X("verify.subject", "Verification code for sending mail as %s", fromAddr.Domain),
-			Body: e.tr.X("verify.body", "This message was sent through %s to prove that mail for %s can be sent this way. "+
-				"Type the code below where mailwizard asks for it. If you did not expect this message, you can delete it.", st.Host, fromAddr.Domain),
-		}, signer, time.Now())
-		if err != nil {
+		env := &wizard.Env{DNS: r}
+		ctx, cancel := context.WithTimeout(e.ctx, f.timeout)
+		pending, err := wizard.SendCode(ctx, env, wizard.CodeRequest{Settings: st, Auth: auth, From: fromAddr.String(), To: *to, Signer: signer, Lang: e.tr.Lang()})
+		cancel()
+		var sendErr *wizard.SendError
+		switch {
+		case errors.As(err, &sendErr):
+			printFindings(e.Err, []checks.Finding{sendErr.Finding})
+			return exitFor([]checks.Finding{sendErr.Finding})
+		case err != nil:
 			return e.fail("smtp verify", ExitFindings, err)
 		}
-		ctx, cancel := context.WithTimeout(e.ctx, f.timeout)
-		sess, err := smtp.SendVerification(ctx, &smtp.ResolvingDialer{Resolver: r}, st, smtp.DefaultTimeouts, auth, v, msg)
-		cancel()
-		if err != nil {
-			var info *smtp.TLSInfo
-			if sess != nil {
-				info = sess.TLS
-			}
-			f := []checks.Finding{smtp.Explain(err, st, info)}
-			printFindings(e.Err, f)
-			return exitFor(f)
-		}
-		return e.readCode(v, f.asJSON)
+		return e.readCode(env, pending, f.asJSON)
 	}
-}
-
-// dkimSigner reads the selector's private key from the keychain.
-func (e *env) dkimSigner(domain, selector string) (*smtp.DKIMSigner, error) {
-	store, err := e.openStore()
-	if err != nil {
-		return nil, err
-	}
-	pemData, err := store.Get(secrets.DKIMKeyRef(domain, selector))
-	if err != nil {
-		return nil, fmt.Errorf("--dkim-selector: no key for %s of %s in the keychain (%w); make one with mailwizard dkim gen", selector, domain, err)
-	}
-	key, _, err := dkimkey.Import([]byte(pemData), nil)
-	if err != nil {
-		return nil, fmt.Errorf("--dkim-selector: the key in the keychain: %w", err)
-	}
-	return &smtp.DKIMSigner{Key: key, Domain: domain, Selector: selector}, nil
 }
 
 // readCode asks for the code on standard input: 5 attempts, 30 minutes.
 // Lines come from the run's one line reader, so a prompt that ends early
 // leaves nothing reading behind it.
-func (e *env) readCode(v *smtp.Verification, asJSON bool) int {
-	fmt.Fprintf(e.Err, "A mail with a verification code was sent to %s. Type the code (%d attempts, valid %s):\n", v.To, smtp.MaxAttempts, smtp.CodeLifetime)
+func (e *env) readCode(env *wizard.Env, p *wizard.PendingCode, asJSON bool) int {
+	fmt.Fprintf(e.Err, "A mail with a verification code was sent to %s. Type the code (%d attempts, valid %s):\n", p.To(), p.AttemptsLeft(), smtp.CodeLifetime)
 	ctx, cancel := context.WithTimeout(e.ctx, smtp.CodeLifetime)
 	defer cancel()
 	for {
@@ -346,23 +321,22 @@ func (e *env) readCode(v *smtp.Verification, asJSON bool) int {
 		case errors.Is(err, context.Canceled):
 			return ExitFindings
 		case errors.Is(err, errLineTooLong):
-			fmt.Fprintf(e.Err, "That line is too long to be the code; %d attempt(s) left:\n", v.AttemptsLeft())
+			fmt.Fprintf(e.Err, "That line is too long to be the code; %d attempt(s) left:\n", p.AttemptsLeft())
 			continue
 		case err != nil:
 			fmt.Fprintln(e.Err, "no code was typed; the transport is not verified")
 			return ExitFindings
 		}
-		switch err := v.Check(line, time.Now()); {
+		switch ev, err := p.Confirm(env, line); {
 		case err == nil:
-			ev := v.Evidence("", time.Now())
 			if asJSON {
 				e.writeJSON(ev)
 			} else {
 				fmt.Fprintf(e.Out, "Verified: %s.\n", ev.Detail)
 			}
 			return ExitOK
-		case errors.Is(err, smtp.ErrWrongCode):
-			fmt.Fprintf(e.Err, "That is not the code; %d attempt(s) left:\n", v.AttemptsLeft())
+		case errors.Is(err, wizard.ErrWrongCode):
+			fmt.Fprintf(e.Err, "That is not the code; %d attempt(s) left:\n", p.AttemptsLeft())
 		default:
 			fmt.Fprintln(e.Err, strings.TrimPrefix(err.Error(), "smtp: "))
 			return ExitFindings

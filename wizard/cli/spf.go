@@ -8,10 +8,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/miekg/dns"
-
 	"mailwizard/checks"
-	"mailwizard/checks/hints"
+	"mailwizard/checks/domaincheck"
 	"mailwizard/checks/spf"
 	"mailwizard/transports"
 )
@@ -124,16 +122,8 @@ func buildSPFSuggest(fs *flag.FlagSet, e *env) func([]string) int {
 		}
 		ctx, cancel := context.WithTimeout(e.ctx, spfTimeout)
 		defer cancel()
-		a := spf.Analyze(ctx, c, domain, provider)
-		mx := spf.Mailbox{}
-		if res, err := c.Lookup(ctx, domain, dns.TypeMX); err == nil {
-			mx.Known = true
-			if mp := hints.DetectMailProvider(hints.Names(res.Records)); mp != nil {
-				mx.Includes = mp.SPFIncludes
-			}
-		}
-		sug, serr := spf.Suggest(ctx, c, a, provider, mx)
-		a.PointFixesAt(sug)
+		plan := domaincheck.PlanSPF(ctx, c, domain, provider)
+		a, sug, serr := plan.Analysis, plan.Suggestion, plan.Err
 		findings := orNone(a.Findings)
 		if *asJSON {
 			out := suggestOutput{Domain: domain, Provider: provider.ID, Current: a.Record, Suggestion: sug, Findings: findings}
