@@ -12,26 +12,54 @@ import (
 type StepID string
 
 const (
-	StepWelcome StepID = "welcome" // choose the service and the language
-	StepDomain  StepID = "domain"  // the domain the service will send for
-	StepSummary StepID = "summary" // what was chosen and what comes next
+	StepWelcome       StepID = "welcome"        // the service and the language
+	StepDomain        StepID = "domain"         // the domain and its senders; discovery starts
+	StepTransportType StepID = "transport-type" // hosted, no-reply or own server, with a recommendation
+	StepHosted        StepID = "hosted"         // SPF, DKIM and DMARC for the service's servers
+	StepNoReply       StepID = "noreply"        // Reply-To, with its DMARC caveat
+	StepSMTP          StepID = "smtp"           // the own server: detect, settings, test
+	StepVerify        StepID = "verify"         // a code sent through the server and typed back
+	StepDNS           StepID = "dns"            // the records to publish, polled until seen
+	StepTransports    StepID = "transports"     // the ordered list and its rules
+	StepReview        StepID = "review"         // the evidence, and the export
 )
 
-// Step is one page of the wizard: its texts and what it checks before the
-// admin may go on. Check may normalise the state (IDN to ASCII) and
-// returns FieldErrors naming the state's fields, which the front ends mark.
+// Step is one page of the wizard: its title, when it applies, and what it
+// checks before the admin may go on. Check may normalise the state (IDN
+// to ASCII) and returns FieldErrors naming the state's fields, which the
+// faces mark. A step whose Applies says no is skipped both ways.
 type Step struct {
-	ID    StepID
-	Title func(*i18n.Translator) string
-	Check func(*State) error
+	ID      StepID
+	Title   func(*i18n.Translator) string
+	Applies func(*State) bool // nil: always
+	Check   func(*State) error
 }
 
-// Steps is the wizard in order. Later steps (transports, DKIM, DNS, SMTP
-// verification, export) are inserted before the summary as they land.
+func (st Step) applies(s *State) bool { return st.Applies == nil || st.Applies(s) }
+
+// Steps is the wizard in order. The settings steps apply to the type of
+// the transport being edited; the transports step sends the admin back to
+// the type step to add another.
 var Steps = []Step{
 	{ID: StepWelcome, Title: func(t *i18n.Translator) string { return t.X("step.welcome.title", "Welcome") }, Check: checkWelcome},
 	{ID: StepDomain, Title: func(t *i18n.Translator) string { return t.X("step.domain.title", "Your domain") }, Check: checkDomain},
-	{ID: StepSummary, Title: func(t *i18n.Translator) string { return t.X("step.summary.title", "Summary") }, Check: func(*State) error { return nil }},
+	{ID: StepTransportType, Title: func(t *i18n.Translator) string { return t.X("step.type.title", "How the service sends") }, Check: checkTransportType},
+	{ID: StepHosted, Title: func(t *i18n.Translator) string { return t.X("step.hosted.title", "Sending from the service's servers") },
+		Applies: editing(transports.Hosted), Check: checkHosted},
+	{ID: StepNoReply, Title: func(t *i18n.Translator) string { return t.X("step.noreply.title", "The service's own address") },
+		Applies: editing(transports.NoReply), Check: func(*State) error { return nil }},
+	{ID: StepSMTP, Title: func(t *i18n.Translator) string { return t.X("step.smtp.title", "Your own mail server") },
+		Applies: editing(transports.SMTP), Check: checkSMTP},
+	{ID: StepVerify, Title: func(t *i18n.Translator) string { return t.X("step.verify.title", "Prove it with a code") },
+		Applies: editing(transports.SMTP), Check: checkVerify},
+	{ID: StepDNS, Title: func(t *i18n.Translator) string { return t.X("step.dns.title", "Publish the DNS records") },
+		Applies: func(s *State) bool { return s.hasType(transports.Hosted) }, Check: checkDNS},
+	{ID: StepTransports, Title: func(t *i18n.Translator) string { return t.X("step.transports.title", "Transports and rules") }, Check: checkTransports},
+	{ID: StepReview, Title: func(t *i18n.Translator) string { return t.X("step.review.title", "Review and export") }, Check: checkReview},
+}
+
+func editing(typ transports.Type) func(*State) bool {
+	return func(s *State) bool { return s.CurrentType() == typ }
 }
 
 func checkWelcome(s *State) error {
@@ -49,15 +77,6 @@ func checkWelcome(s *State) error {
 }
 
 var errChooseProvider = &reason{msg: "no service chosen: choose the service that will send your mail", kind: transports.ErrEmpty}
-
-func checkDomain(s *State) error {
-	d, err := transports.NormalizeDomain(s.Domain)
-	if err != nil {
-		return transports.FieldErrors{{Field: "domain", Err: err}}
-	}
-	s.Domain = d
-	return nil
-}
 
 // reason is an error with its own message that errors.Is still matches
 // against a transports sentinel.
@@ -78,31 +97,88 @@ type Flow struct {
 // NewFlow starts at the step the draft was saved on, or earlier if an
 // answer before it no longer passes its check (a profile file that moved).
 func NewFlow(s *State) *Flow {
-	target := 0
-	for i, st := range Steps {
-		if st.ID == s.Step {
-			target = i
-		}
+	if s.Step == "summary" { // the last step of version 1 drafts
+		s.Step = StepTransportType
 	}
 	f := &Flow{State: s}
+	target := f.find(s.Step)
 	for f.index < target && Steps[f.index].Check(s) == nil {
-		f.index++
+		next := f.following(f.index)
+		if next < 0 || next > target {
+			break
+		}
+		f.index = next
+	}
+	if !Steps[f.index].applies(s) {
+		f.index = 0
 	}
 	f.State.Step = Steps[f.index].ID
 	return f
 }
 
+func (f *Flow) find(id StepID) int {
+	for i, st := range Steps {
+		if st.ID == id {
+			return i
+		}
+	}
+	return 0
+}
+
+// following is the next step after i that applies, or -1.
+func (f *Flow) following(i int) int {
+	for j := i + 1; j < len(Steps); j++ {
+		if Steps[j].applies(f.State) {
+			return j
+		}
+	}
+	return -1
+}
+
+// preceding is the step before i that applies, or -1.
+func (f *Flow) preceding(i int) int {
+	for j := i - 1; j >= 0; j-- {
+		if Steps[j].applies(f.State) {
+			return j
+		}
+	}
+	return -1
+}
+
 // Current is the step shown now.
 func (f *Flow) Current() Step { return Steps[f.index] }
 
-// Position returns the 1-based number of the current step and the total.
-func (f *Flow) Position() (int, int) { return f.index + 1, len(Steps) }
+// Position returns the 1-based number of the current step among those
+// that apply now, and their count.
+func (f *Flow) Position() (int, int) {
+	n, total := 0, 0
+	for i, st := range Steps {
+		if st.applies(f.State) {
+			total++
+			if i <= f.index {
+				n++
+			}
+		}
+	}
+	return n, total
+}
+
+// Outline lists the steps that apply now, for a face's overview.
+func (f *Flow) Outline() []Step {
+	var out []Step
+	for _, st := range Steps {
+		if st.applies(f.State) {
+			out = append(out, st)
+		}
+	}
+	return out
+}
 
 // CanBack reports whether there is a step before this one.
-func (f *Flow) CanBack() bool { return f.index > 0 }
+func (f *Flow) CanBack() bool { return f.preceding(f.index) >= 0 }
 
 // AtEnd reports whether this is the last step.
-func (f *Flow) AtEnd() bool { return f.index == len(Steps)-1 }
+func (f *Flow) AtEnd() bool { return f.following(f.index) < 0 }
 
 // Next checks the current step and moves on when it passes. On failure it
 // stays and returns the errors, each naming the field to mark.
@@ -110,8 +186,8 @@ func (f *Flow) Next() error {
 	if err := f.Current().Check(f.State); err != nil {
 		return err
 	}
-	if !f.AtEnd() {
-		f.index++
+	if next := f.following(f.index); next >= 0 {
+		f.index = next
 		f.State.Step = Steps[f.index].ID
 	}
 	return nil
@@ -120,8 +196,21 @@ func (f *Flow) Next() error {
 // Back moves to the previous step without checking: going back never
 // loses or blocks anything.
 func (f *Flow) Back() {
-	if f.index > 0 {
-		f.index--
+	if prev := f.preceding(f.index); prev >= 0 {
+		f.index = prev
 		f.State.Step = Steps[f.index].ID
 	}
+}
+
+// GoTo shows step id, when it applies: the admin clicking a step in the
+// outline, or the transports step sending them to add or edit one. Steps
+// before it are not rechecked; their own Next did that.
+func (f *Flow) GoTo(id StepID) bool {
+	i := f.find(id)
+	if Steps[i].ID != id || !Steps[i].applies(f.State) {
+		return false
+	}
+	f.index = i
+	f.State.Step = id
+	return true
 }

@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"mailwizard/transports"
 	"mailwizard/wizard/i18n"
@@ -36,22 +37,74 @@ func TestFlowWalksForwardAndBack(t *testing.T) {
 		t.Errorf("Next with a bad domain: %v", err)
 	}
 	f.State.Domain = " Bücher.DE "
+	f.State.Senders = []string{"facturen", "Info@Bücher.DE", "facturen@xn--bcher-kva.de"}
 	if err := f.Next(); err != nil {
 		t.Fatal(err)
 	}
-	if f.State.Domain != "xn--bcher-kva.de" {
-		t.Errorf("the domain is stored as %q, want its ASCII form", f.State.Domain)
+	if f.State.Domain != "xn--bcher-kva.de" || strings.Join(f.State.Senders, ",") != "facturen@xn--bcher-kva.de,Info@xn--bcher-kva.de" {
+		t.Errorf("domain %q, senders %q: want the ASCII form, local parts completed, no duplicates", f.State.Domain, f.State.Senders)
 	}
-	if !f.AtEnd() {
-		t.Errorf("expected the summary to be last, at %s", f.Current().ID)
+	if f.Current().ID != StepTransportType {
+		t.Fatalf("after the domain: %s", f.Current().ID)
 	}
-	if n, total := f.Position(); n != total {
-		t.Errorf("Position() = %d of %d", n, total)
+	// Before a type is chosen only the steps every path has apply.
+	if n, total := f.Position(); n != 3 || total != 5 {
+		t.Errorf("Position() = %d of %d, want 3 of 5", n, total)
 	}
 	f.Back()
 	f.Back()
 	if f.Current().ID != StepWelcome || f.State.Domain != "xn--bcher-kva.de" {
 		t.Errorf("Back lost the answers or went wrong: %s, %q", f.Current().ID, f.State.Domain)
+	}
+}
+
+// Each transport type has its own settings step; the others are skipped
+// both ways, and the outline shows only what applies.
+func TestFlowFollowsTheTransportType(t *testing.T) {
+	s := NewState(i18n.English)
+	s.Provider, s.Domain, s.Step = "clockwise", "example.nl", StepTransportType
+	f := NewFlow(s)
+	if f.Current().ID != StepTransportType {
+		t.Fatalf("resumed at %s", f.Current().ID)
+	}
+	if err := f.Next(); transports.FirstField(err) != "type" {
+		t.Errorf("Next without a type: %v", err)
+	}
+	p, _ := s.Profile()
+	now := time.Date(2026, 11, 29, 10, 0, 0, 0, time.UTC)
+	test := func(typ transports.Type, want ...StepID) {
+		t.Helper()
+		f.GoTo(StepTransportType)
+		if err := s.ChooseType(p, typ, now); err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, st := range f.Outline() {
+			got = append(got, string(st.ID))
+		}
+		var w []string
+		for _, id := range want {
+			w = append(w, string(id))
+		}
+		if strings.Join(got, ",") != strings.Join(w, ",") {
+			t.Errorf("%s: outline %v, want %v", typ, got, w)
+		}
+		if err := f.Next(); err != nil || f.Current().ID != want[3] {
+			t.Errorf("%s: Next from the type step went to %s (%v), want %s", typ, f.Current().ID, err, want[3])
+		}
+	}
+	test(transports.Hosted, StepWelcome, StepDomain, StepTransportType, StepHosted, StepDNS, StepTransports, StepReview)
+	if tr := s.Current(); tr.Name != "ClockWise servers" || tr.Hosted.DKIM.Selector != "clockwise-202611" || tr.Match.Domain != "example.nl" {
+		t.Errorf("hosted defaults: %+v %+v", tr, tr.Hosted)
+	}
+	// A different type for the same transport replaces its settings.
+	test(transports.SMTP, StepWelcome, StepDomain, StepTransportType, StepSMTP, StepVerify, StepTransports, StepReview)
+	test(transports.NoReply, StepWelcome, StepDomain, StepTransportType, StepNoReply, StepTransports, StepReview)
+	if len(s.Transports) != 1 {
+		t.Errorf("changing the type added transports: %d", len(s.Transports))
+	}
+	if err := s.ChooseType(&transports.Provider{Name: "PerfectView", Transports: []transports.Type{transports.SMTP}}, transports.Hosted, now); err == nil {
+		t.Error("a type the service does not offer was accepted")
 	}
 }
 
@@ -84,12 +137,17 @@ func TestCustomProviderFieldsAreChecked(t *testing.T) {
 
 func TestResumeAtSavedStep(t *testing.T) {
 	s := NewState(i18n.Dutch)
-	s.Provider, s.Domain, s.Step = "spinoffice", "example.nl", StepSummary
-	if f := NewFlow(s); f.Current().ID != StepSummary {
-		t.Errorf("resumed at %s, want summary", f.Current().ID)
+	s.Provider, s.Domain, s.Step = "spinoffice", "example.nl", StepTransportType
+	if f := NewFlow(s); f.Current().ID != StepTransportType {
+		t.Errorf("resumed at %s, want the type step", f.Current().ID)
+	}
+	// Version 1 drafts ended at "summary": they resume at the type step.
+	s.Step = "summary"
+	if f := NewFlow(s); f.Current().ID != StepTransportType {
+		t.Errorf("a version 1 draft resumed at %s", f.Current().ID)
 	}
 	// A profile file that has gone missing sends the admin back to choose.
-	s.Provider, s.Step = filepath.Join(t.TempDir(), "gone.json"), StepSummary
+	s.Provider, s.Step = filepath.Join(t.TempDir(), "gone.json"), StepTransportType
 	if f := NewFlow(s); f.Current().ID != StepWelcome {
 		t.Errorf("resumed at %s although the provider is gone, want welcome", f.Current().ID)
 	}

@@ -14,12 +14,14 @@ import (
 	"mailwizard/wizard/i18n"
 )
 
-// DraftVersion is the version of the draft file format.
-const DraftVersion = 1
+// DraftVersion is the version of the draft file format. Version 1 drafts
+// (the service and the domain only) read as version 2 without change.
+const DraftVersion = 2
 
 // State is everything the admin entered so far: the draft saved after each
 // change so that a crash or a closed window loses nothing. It never holds a
-// secret: passwords and private keys go straight to the keychain.
+// secret: passwords and private keys go straight to the keychain and the
+// state keeps their references.
 type State struct {
 	Version int       `json:"version"`
 	Step    StepID    `json:"step,omitempty"`
@@ -32,15 +34,85 @@ type State struct {
 	Custom   *CustomFields `json:"custom,omitempty"`
 
 	Domain string `json:"domain,omitempty"`
+	// Senders are the addresses the service sends as, or local parts of
+	// the domain (normalised to addresses by the domain step).
+	Senders []string `json:"senders,omitempty"`
+	// DNSAccess is whether the admin can change the domain's DNS; nil
+	// while not asked. It steers the recommended transport.
+	DNSAccess *bool `json:"dns_access,omitempty"`
+
+	// Transports are the transports in order, as the document holds them.
+	Transports []transports.Transport `json:"transports,omitempty"`
+	// Editing is 1 + the index of the transport the type and settings
+	// steps work on; 0 when none is being edited.
+	Editing int `json:"editing,omitempty"`
+	// Keys are the DKIM keys made or imported: public halves and keychain
+	// references. Retiring names the selectors being rotated out: kept in
+	// the document while the new key's record propagates.
+	Keys     []transports.DKIMKey `json:"keys,omitempty"`
+	Retiring []string             `json:"retiring,omitempty"`
+
+	// CodeTo is where verification codes go: a mailbox the admin reads.
+	CodeTo string `json:"code_to,omitempty"`
+	// DNS is what polling last saw of each record; DNSDeferred that the
+	// admin chose to export before every record was seen.
+	DNS         []transports.DNSFact `json:"dns,omitempty"`
+	DNSDeferred bool                 `json:"dns_deferred,omitempty"`
+	// Evidence of the checks that passed, for the document.
+	Evidence []transports.Evidence `json:"evidence,omitempty"`
+
+	// FromExport is the document being changed, when the wizard was
+	// started from one; Out is where the export goes.
+	FromExport string `json:"from_export,omitempty"`
+	Out        string `json:"out,omitempty"`
 }
 
-// CustomFields is what the admin types for a service without a profile,
-// kept as typed (a half-finished range list must survive a restart too).
-type CustomFields struct {
-	Name           string `json:"name,omitempty"`
-	SPFInclude     string `json:"spf_include,omitempty"`
-	SendingRanges  string `json:"sending_ranges,omitempty"` // comma or space separated
-	NoReplyAddress string `json:"noreply_address,omitempty"`
+// Current is the transport being edited, or nil.
+func (s *State) Current() *transports.Transport {
+	if s.Editing < 1 || s.Editing > len(s.Transports) {
+		return nil
+	}
+	return &s.Transports[s.Editing-1]
+}
+
+// CurrentType is the type of the transport being edited, or "".
+func (s *State) CurrentType() transports.Type {
+	if t := s.Current(); t != nil {
+		return t.Type
+	}
+	return ""
+}
+
+// hasType reports whether any transport is of type typ.
+func (s *State) hasType(typ transports.Type) bool {
+	for _, t := range s.Transports {
+		if t.Type == typ {
+			return true
+		}
+	}
+	return false
+}
+
+// Key returns the DKIM key kept under selector, or nil.
+func (s *State) Key(selector string) *transports.DKIMKey {
+	for i := range s.Keys {
+		if s.Keys[i].Selector == selector {
+			return &s.Keys[i]
+		}
+	}
+	return nil
+}
+
+// addEvidence records a check, replacing an earlier one of the same check
+// and transport: the document carries the latest result of each.
+func (s *State) addEvidence(ev transports.Evidence) {
+	for i, old := range s.Evidence {
+		if old.Check == ev.Check && old.Transport == ev.Transport && old.Detail == ev.Detail {
+			s.Evidence[i] = ev
+			return
+		}
+	}
+	s.Evidence = append(s.Evidence, ev)
 }
 
 // NewState returns an empty draft in the given language.
@@ -62,6 +134,15 @@ func (s *State) Profile() (*transports.Provider, error) {
 		return nil, &transports.FieldError{Field: "provider", Err: err}
 	}
 	return p, nil
+}
+
+// CustomFields is what the admin types for a service without a profile,
+// kept as typed (a half-finished range list must survive a restart too).
+type CustomFields struct {
+	Name           string `json:"name,omitempty"`
+	SPFInclude     string `json:"spf_include,omitempty"`
+	SendingRanges  string `json:"sending_ranges,omitempty"` // comma or space separated
+	NoReplyAddress string `json:"noreply_address,omitempty"`
 }
 
 // profile turns the custom fields into a validated profile; errors name

@@ -97,12 +97,12 @@ func (u *ui) show() {
 
 func (u *ui) viewFor(id wizard.StepID) stepView {
 	switch id {
+	case wizard.StepWelcome:
+		return newWelcomeStep(u)
 	case wizard.StepDomain:
 		return newDomainStep(u)
-	case wizard.StepSummary:
-		return newSummaryStep(u)
 	}
-	return newWelcomeStep(u)
+	return newSummaryStep(u)
 }
 
 // changed is called by views after they copied an edit into the State.

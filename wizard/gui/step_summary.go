@@ -6,7 +6,9 @@ import (
 	"fyne.io/fyne/v2/widget"
 )
 
-// summaryStep: what was chosen, and where the draft is kept.
+// summaryStep stands in for the steps the window does not show yet: what
+// was chosen, where the draft is kept, and that `mailwizard setup`
+// continues from the same draft.
 type summaryStep struct {
 	u   *ui
 	box *fyne.Container
@@ -22,9 +24,9 @@ func newSummaryStep(u *ui) *summaryStep {
 		widget.NewFormItem(tr.X("summary.service", "Service"), widget.NewLabel(service)),
 		widget.NewFormItem(tr.X("summary.domain", "Sender domain"), widget.NewLabel(st.Domain)),
 	)
-	next := widget.NewLabel(tr.X("summary.next",
-		"Your answers are saved. The next versions of this wizard continue from here: choosing the transports, "+
-			"the DKIM key, the DNS records to publish, the test mail with a verification code, and the export."))
+	next := widget.NewLabel(tr.X("summary.setup",
+		"Your answers are saved. The window does not show this step yet: run mailwizard setup in a terminal, "+
+			"which continues from these answers through the transports, the DKIM key, the DNS records, the verification code and the export."))
 	next.Wrapping = fyne.TextWrapWord
 	draft := widget.NewLabel(tr.X("summary.draft", "Draft kept in %s", u.sess.Drafts.Path))
 	draft.Wrapping = fyne.TextWrapBreak

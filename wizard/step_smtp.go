@@ -1,0 +1,145 @@
+package wizard
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"mailwizard/checks/smtp"
+	"mailwizard/transports"
+	"mailwizard/transports/secrets"
+	"mailwizard/wizard/i18n"
+)
+
+// The own-server step: find the server (detect), fill in how to reach it
+// (host, port, the four encryption modes, certificate checking), how the
+// service proves itself (a password, or its addresses allowed on the
+// server) and whose rights it sends with (a relay account, or a mailbox
+// with send-as rights), then test it as the service will connect.
+
+// DetectSMTP looks for the domain's submission server (SRV records, the
+// mailbox provider, smtp. and mail. names), every candidate at once.
+func DetectSMTP(ctx context.Context, env *Env, s *State, timeout time.Duration) *smtp.Detection {
+	return smtp.Detect(ctx, env.dialer(), env.DNS, s.Domain, timeout, env.RootCAs)
+}
+
+// UseDetected fills the transport being edited with a detected server.
+func UseDetected(s *State, p smtp.Probe) error {
+	t, err := s.smtpTransport()
+	if err != nil {
+		return err
+	}
+	t.SMTP.Host, t.SMTP.Port, t.SMTP.Encryption = p.Host, p.Port, p.Encryption
+	return nil
+}
+
+// SetSMTPPassword keeps the password in the keychain and its reference in
+// the transport: the draft never holds it.
+func SetSMTPPassword(env *Env, s *State, password string) error {
+	t, err := s.smtpTransport()
+	if err != nil {
+		return err
+	}
+	if err := transports.CheckText(password); err != nil {
+		return transports.FieldErrors{{Field: "smtp.password", Err: err}}
+	}
+	ref := secrets.SMTPPasswordRef(s.Domain, t.Name)
+	if err := env.Secrets.Set(ref, password); err != nil {
+		return err
+	}
+	t.SMTP.PasswordRef = ref
+	return nil
+}
+
+// smtpServer is the transport's settings with the password read from the
+// keychain, as checks/smtp connects.
+func (s *State) smtpServer(env *Env, t *transports.Transport) (smtp.Settings, error) {
+	password := ""
+	if t.SMTP.Auth == transports.AuthPassword {
+		if t.SMTP.PasswordRef == "" {
+			return smtp.Settings{}, transports.FieldErrors{{Field: "smtp.password", Err: &reason{msg: "no password given yet", kind: transports.ErrEmpty}}}
+		}
+		pw, err := env.Secrets.Get(t.SMTP.PasswordRef)
+		if err != nil {
+			return smtp.Settings{}, fmt.Errorf("reading the SMTP password from the keychain: %w", err)
+		}
+		password = pw
+	}
+	return ServerSettings(t.SMTP, password, env.RootCAs), nil
+}
+
+// TestSMTP connects as the service will: TLS and the certificate, the
+// login, and a sender of the domain at MAIL FROM. Each phase is in the
+// report; failures come with their explanation.
+func TestSMTP(ctx context.Context, env *Env, s *State) (*smtp.Report, error) {
+	t, err := s.smtpTransport()
+	if err != nil {
+		return nil, err
+	}
+	p, err := s.Profile()
+	if err != nil {
+		return nil, err
+	}
+	st, err := s.smtpServer(env, t)
+	if err != nil {
+		return nil, err
+	}
+	opts := smtp.TestOptions{Auth: t.SMTP.Auth, From: s.firstSender(t), Resolver: env.DNS, Provider: p.Name}
+	for _, r := range p.AllowlistRanges() {
+		opts.AllowList = append(opts.AllowList, r.Display())
+	}
+	return smtp.Test(ctx, env.dialer(), st, env.smtpTimeouts(), opts), nil
+}
+
+// firstSender is the sender a test or a code mail uses: the login in
+// mailbox mode (its own address), else the first sender of the domain.
+func (s *State) firstSender(t *transports.Transport) string {
+	if t.SMTP != nil && t.SMTP.Mode == transports.ModeMailbox && strings.Contains(t.SMTP.Username, "@") {
+		return t.SMTP.Username
+	}
+	if len(s.Senders) > 0 {
+		return s.Senders[0]
+	}
+	return "postmaster@" + s.Domain
+}
+
+// ConnectorSteps is how to let the service send through Microsoft 365
+// without a password: a connector that knows the service by its
+// addresses, the way Microsoft recommends now that SMTP AUTH with a
+// password is being switched off.
+func ConnectorSteps(tr *i18n.Translator, p *transports.Provider) []string {
+	var ranges []string
+	for _, r := range p.AllowlistRanges() {
+		ranges = append(ranges, r.String())
+	}
+	return []string{
+		tr.X("connector.1", "Open the Exchange admin center and go to Mail flow > Connectors; choose Add a connector."),
+		tr.X("connector.2", "Connection from: Partner organization; connection to: Office 365."),
+		tr.X("connector.3", "Give it a name such as \"%s\".", p.Name),
+		tr.X("connector.4", "Identify the partner by its IP addresses and add: %s.", orText(strings.Join(ranges, ", "), tr.X("connector.ask", "the addresses the service gives you"))),
+		tr.X("connector.5", "Save. Then choose 'the service's addresses are allowed' as authentication here, with no username or password."),
+	}
+}
+
+func (s *State) smtpTransport() (*transports.Transport, error) {
+	t := s.Current()
+	if t == nil || t.Type != transports.SMTP || t.SMTP == nil {
+		return nil, transports.FieldErrors{{Field: "type", Err: &reason{msg: "no own-server transport is being edited", kind: transports.ErrConflict}}}
+	}
+	return t, nil
+}
+
+func checkSMTP(s *State) error {
+	t, err := s.smtpTransport()
+	if err != nil {
+		return err
+	}
+	if host, err := transports.NormalizeHost(t.SMTP.Host); err == nil {
+		t.SMTP.Host = host
+	}
+	if err := t.Validate(); err != nil {
+		return err
+	}
+	return nil
+}

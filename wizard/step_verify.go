@@ -1,0 +1,102 @@
+package wizard
+
+import (
+	"context"
+	"strings"
+
+	"mailwizard/transports"
+)
+
+// The verification step: a mail with a one-time code goes through the
+// admin's server from a sender of the domain to a mailbox the admin reads,
+// and the code is typed back. That proves the whole path, which a test of
+// the connection alone does not. In mailbox mode a second code goes out
+// as another sender than the login: only a delivered message proves the
+// send-as right (Exchange checks it after the message, not at MAIL FROM).
+
+// Evidence check names the verification step records.
+const (
+	CheckSMTPVerify = "smtp.verify"  // a code sent as the first sender came back
+	CheckSMTPSendAs = "smtp.send-as" // a code sent as another sender than the login came back
+)
+
+// VerifySenders are the senders the step must send a code as: the first
+// sender, and in mailbox mode also another sender than the login (the
+// send-as right). The second is "" when the admin named no other sender.
+func VerifySenders(s *State) (first, sendAs string) {
+	t := s.Current()
+	if t == nil || t.SMTP == nil {
+		return "", ""
+	}
+	first = s.firstSender(t)
+	if t.SMTP.Mode == transports.ModeMailbox {
+		for _, snd := range s.Senders {
+			if !strings.EqualFold(snd, t.SMTP.Username) {
+				return first, snd
+			}
+		}
+	}
+	return first, ""
+}
+
+// SendStepCode sends a code through the transport being edited, as from,
+// to the mailbox in s.CodeTo.
+func SendStepCode(ctx context.Context, env *Env, s *State, from string) (*PendingCode, error) {
+	t, err := s.smtpTransport()
+	if err != nil {
+		return nil, err
+	}
+	to, err := transports.ParseAddress(s.CodeTo)
+	if err != nil {
+		return nil, transports.FieldErrors{{Field: "code_to", Err: err}}
+	}
+	fromAddr, err := transports.ParseAddress(from)
+	if err != nil {
+		return nil, transports.FieldErrors{{Field: "from", Err: err}}
+	}
+	st, err := s.smtpServer(env, t)
+	if err != nil {
+		return nil, err
+	}
+	return SendCode(ctx, env, CodeRequest{Settings: st, Auth: t.SMTP.Auth, From: fromAddr.String(), To: to.String(), Lang: s.Lang, Transport: t.Name})
+}
+
+// ConfirmStepCode checks a typed code and records the evidence: the
+// send-as proof when the code went out as another sender than the login.
+func ConfirmStepCode(env *Env, s *State, p *PendingCode, typed string) error {
+	ev, err := p.Confirm(env, typed)
+	if err != nil {
+		return err
+	}
+	ev.Check = CheckSMTPVerify
+	if t := s.Current(); t != nil && t.SMTP != nil && t.SMTP.Mode == transports.ModeMailbox && !strings.EqualFold(p.v.From, t.SMTP.Username) {
+		ev.Check = CheckSMTPSendAs
+	}
+	s.addEvidence(ev)
+	return nil
+}
+
+// hasEvidence reports whether a passed check of name is recorded for the
+// transport.
+func (s *State) hasEvidence(check, transport string) bool {
+	for _, ev := range s.Evidence {
+		if ev.Check == check && ev.Passed && strings.EqualFold(ev.Transport, transport) {
+			return true
+		}
+	}
+	return false
+}
+
+func checkVerify(s *State) error {
+	t, err := s.smtpTransport()
+	if err != nil {
+		return err
+	}
+	if !s.hasEvidence(CheckSMTPVerify, t.Name) && !s.hasEvidence(CheckSMTPSendAs, t.Name) {
+		return transports.FieldErrors{{Field: "code", Err: &reason{msg: "no code has come back yet: send one and type it here", kind: transports.ErrEmpty}}}
+	}
+	if _, sendAs := VerifySenders(s); sendAs != "" && !s.hasEvidence(CheckSMTPSendAs, t.Name) {
+		return transports.FieldErrors{{Field: "code", Err: &reason{msg: "in mailbox mode the send-as right must be proven too: send a code as " + sendAs, kind: transports.ErrEmpty}}}
+	}
+	return nil
+}
