@@ -44,3 +44,6 @@ func (e *Env) smtpTimeouts() smtp.Timeouts {
 	}
 	return e.SMTPTimeouts
 }
+
+// Time is the Env's clock now.
+func (e *Env) Time() time.Time { return e.now() }

@@ -10,6 +10,7 @@ import (
 // same for the window).
 type Options struct {
 	PresetFile string    // --preset
+	FromExport string    // --from-export: change an exported document
 	Lang       i18n.Lang // --lang; empty: the draft's, else the system's
 	DraftPath  string    // where the draft lives; empty: DefaultDraftPath
 }
@@ -43,9 +44,15 @@ func Start(opts Options) (*Session, error) {
 	case err != nil:
 		return nil, err
 	}
-	if state == nil {
+	switch {
+	case opts.FromExport != "" && (state == nil || state.FromExport != opts.FromExport):
+		// A document to change, not the draft of another session.
+		if state, err = FromDocument(opts.FromExport, ""); err != nil {
+			return nil, err
+		}
+	case state == nil:
 		state = NewState("")
-	} else {
+	default:
 		sess.Resumed = true
 	}
 	if opts.PresetFile != "" {

@@ -112,7 +112,7 @@ func (s *State) complete(t transports.Transport) error {
 	switch {
 	case t.Hosted != nil && (t.Hosted.DKIM.Mode == transports.DKIMGenerate || t.Hosted.DKIM.Mode == transports.DKIMImport) && s.Key(t.Hosted.DKIM.Selector) == nil:
 		return &reason{msg: fmt.Sprintf("%q has no DKIM key yet", t.Name), kind: transports.ErrEmpty}
-	case t.SMTP != nil && !s.hasEvidence(CheckSMTPVerify, t.Name) && !s.hasEvidence(CheckSMTPSendAs, t.Name):
+	case t.SMTP != nil && !s.HasEvidence(CheckSMTPVerify, t.Name) && !s.HasEvidence(CheckSMTPSendAs, t.Name):
 		return &reason{msg: fmt.Sprintf("%q is not verified with a code yet", t.Name), kind: transports.ErrEmpty}
 	}
 	return nil

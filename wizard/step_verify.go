@@ -76,9 +76,9 @@ func ConfirmStepCode(env *Env, s *State, p *PendingCode, typed string) error {
 	return nil
 }
 
-// hasEvidence reports whether a passed check of name is recorded for the
+// HasEvidence reports whether a passed check of name is recorded for the
 // transport.
-func (s *State) hasEvidence(check, transport string) bool {
+func (s *State) HasEvidence(check, transport string) bool {
 	for _, ev := range s.Evidence {
 		if ev.Check == check && ev.Passed && strings.EqualFold(ev.Transport, transport) {
 			return true
@@ -92,10 +92,10 @@ func checkVerify(s *State) error {
 	if err != nil {
 		return err
 	}
-	if !s.hasEvidence(CheckSMTPVerify, t.Name) && !s.hasEvidence(CheckSMTPSendAs, t.Name) {
+	if !s.HasEvidence(CheckSMTPVerify, t.Name) && !s.HasEvidence(CheckSMTPSendAs, t.Name) {
 		return transports.FieldErrors{{Field: "code", Err: &reason{msg: "no code has come back yet: send one and type it here", kind: transports.ErrEmpty}}}
 	}
-	if _, sendAs := VerifySenders(s); sendAs != "" && !s.hasEvidence(CheckSMTPSendAs, t.Name) {
+	if _, sendAs := VerifySenders(s); sendAs != "" && !s.HasEvidence(CheckSMTPSendAs, t.Name) {
 		return transports.FieldErrors{{Field: "code", Err: &reason{msg: "in mailbox mode the send-as right must be proven too: send a code as " + sendAs, kind: transports.ErrEmpty}}}
 	}
 	return nil

@@ -35,9 +35,9 @@ func AttachSecrets(doc *transports.Document, store Store, opts ExportOptions) ([
 		warnings = append(warnings, "the export holds the secrets in plain text: anyone who gets the file can send mail as your domain; "+
 			"upload it at once, then delete it")
 	default:
-		warnings = append(warnings, "the export carries no secrets, because the service published no key to seal them to: "+
-			"give the SMTP password and the DKIM private key to the service another way it accepts, "+
-			"or export them in plain text (--include-secrets-plaintext) and treat the file as a secret")
+		warnings = append(warnings, fmt.Sprintf("the export carries no secrets, because the service published no key to seal them to: "+
+			"give %s to the service another way it accepts, "+
+			"or export them in plain text (--include-secrets-plaintext) and treat the file as a secret", secretNames(refs)))
 		return warnings, nil
 	}
 	sorted := make([]transports.SecretRef, 0, len(refs))
@@ -66,4 +66,19 @@ func AttachSecrets(doc *transports.Document, store Store, opts ExportOptions) ([
 		doc.Secrets = append(doc.Secrets, out)
 	}
 	return warnings, nil
+}
+
+// secretNames words which secrets the document refers to.
+func secretNames(refs map[transports.SecretRef]string) string {
+	kinds := map[string]bool{}
+	for _, k := range refs {
+		kinds[k] = true
+	}
+	switch {
+	case kinds[KindSMTPPassword] && kinds[KindDKIMKey]:
+		return "the SMTP password and the DKIM private key"
+	case kinds[KindSMTPPassword]:
+		return "the SMTP password"
+	}
+	return "the DKIM private key"
 }

@@ -174,13 +174,6 @@ func (e *env) usage(cmd string, err error) int {
 	return ExitUsage
 }
 
-// notYet ends a command whose engine is not in this build. Its flags and
-// arguments were already checked, so scripts written now keep working.
-func (e *env) notYet(cmd string) int {
-	fmt.Fprintf(e.Err, "mailwizard %s: not yet available in this version of mailwizard (the input given is valid)\n", cmd)
-	return ExitUsage
-}
-
 // parseInterspersed lets flags follow positional arguments, as in
 // "mailwizard check example.nl --json", which package flag alone stops at.
 func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {

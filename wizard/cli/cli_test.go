@@ -74,18 +74,6 @@ func TestUsageErrorsExit2NamingTheField(t *testing.T) {
 	test("missing FILE", "export", "validate")
 }
 
-// Commands whose engine comes later accept valid input, say so, exit 2.
-func TestNotYetAvailable(t *testing.T) {
-	for _, args := range [][]string{
-		{"setup", "--preset", "p.json"},
-	} {
-		code, _, errOut := runCLI(t, nil, args...)
-		if code != ExitUsage || !strings.Contains(errOut, "not yet available") {
-			t.Errorf("%v: exit %d, stderr %q", args, code, errOut)
-		}
-	}
-}
-
 func TestProviders(t *testing.T) {
 	code, out, _ := runCLI(t, nil, "providers", "--json")
 	if code != 0 {

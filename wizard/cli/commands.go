@@ -18,7 +18,7 @@ type command struct {
 }
 
 var commands = []command{
-	{"setup", "[--preset FILE] [--out FILE] [--include-secrets-plaintext]", "the wizard's flow on the terminal: prompts, checks, code, export", buildSetup},
+	{"setup", "[--preset FILE] [--from-export FILE] [--out FILE] [--zone-out FILE] [--password-env VAR] [--poll-timeout D] [--yes] [--include-secrets-plaintext]", "the wizard's flow on the terminal: prompts, checks, code, export", buildSetup},
 	{"check", "DOMAIN | --domains FILE [--provider P] [--selector S] [--expect-dkim V] [--json]", "check SPF, DKIM, DMARC and MX of a domain", buildCheck},
 	{"spf eval", "--ip IP --sender ADDR --helo NAME [--json]", "evaluate SPF as a receiver would (RFC 7208)", buildSPFEval},
 	{"spf suggest", "DOMAIN --provider P [--json]", "the SPF record to publish with the provider's include", buildSPFSuggest},
@@ -59,17 +59,6 @@ func findCommand(args []string) (command, []string, error) {
 		return command{}, nil, fmt.Errorf("unknown command %q: %s takes %s", args[0]+" "+args[1], args[0], strings.Join(verbs, ", "))
 	}
 	return command{}, nil, fmt.Errorf("unknown command %q", args[0])
-}
-
-func buildSetup(fs *flag.FlagSet, e *env) func([]string) int {
-	out := fs.String("out", "", "write the configuration document to `FILE`")
-	fs.Bool("include-secrets-plaintext", false, "put the secrets in the export unsealed when the service has no sealing key (the file is then a secret)")
-	return func(args []string) int {
-		if err := firstError(argCount(args, 0, ""), outPath(*out)); err != nil {
-			return e.usage("setup", err)
-		}
-		return e.notYet("setup")
-	}
 }
 
 func buildVersion(fs *flag.FlagSet, e *env) func([]string) int {

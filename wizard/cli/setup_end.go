@@ -1,0 +1,235 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"mailwizard/checks/poll"
+	"mailwizard/transports"
+	"mailwizard/transports/atomicfile"
+	"mailwizard/wizard"
+)
+
+// The last steps: the DNS records to publish and the wait until every
+// name server has them, the list of transports, and the export.
+
+func (r *setupRun) dns() int {
+	s := r.flow.State
+	p, err := s.Profile()
+	if err != nil {
+		return r.ended(err)
+	}
+	ctx, cancel := context.WithTimeout(r.e.ctx, checkTimeout)
+	records, err := wizard.DNSRecords(ctx, r.env, s, r.discover())
+	cancel()
+	if err != nil {
+		return r.ended(err)
+	}
+	fmt.Fprintln(r.e.Out, r.e.tr.X("setup.publish", "Publish these records in the DNS of %s:", s.Domain))
+	for _, rec := range records {
+		r.printRecord(rec)
+	}
+	if d := r.discover(); d != nil && d.Report.Hints.DNSHost != nil {
+		h := d.Report.Hints.DNSHost
+		fmt.Fprintln(r.e.Out, r.e.tr.X("setup.where", "Your DNS is at %s; how to add a record there: %s", h.Name, h.HelpURL))
+	}
+	if r.f.zoneOut != "" {
+		frag := wizard.ZoneFragment(records, s.Domain, p.Name)
+		if err := atomicfile.Write(r.f.zoneOut, []byte(frag), 0o644); err != nil {
+			return r.e.fail("setup", ExitFindings, fmt.Errorf("--zone-out: %w", err))
+		}
+		fmt.Fprintln(r.e.Out, r.e.tr.X("setup.zone_written", "The same records as zone-file lines: %s", r.f.zoneOut))
+	}
+	for _, rec := range records {
+		if rec.Value == "" {
+			fmt.Fprintln(r.e.Out, r.e.tr.X("setup.record_unknown", "%s cannot be given yet: %s. Check again later.", rec.Label, rec.Note))
+			return ExitTemporary
+		}
+	}
+	return r.wait(records)
+}
+
+func (r *setupRun) printRecord(rec wizard.Record) {
+	fmt.Fprintf(r.e.Out, "  %-6s %s\n", rec.Type, rec.Name)
+	fmt.Fprintln(r.e.Out, "         "+r.e.tr.X("setup.record_name", "name in most DNS panels: %s", rec.Relative))
+	fmt.Fprintln(r.e.Out, "         "+r.e.tr.X("setup.record_value", "value: %s", rec.Value))
+	if len(rec.Strings) > 1 {
+		fmt.Fprintln(r.e.Out, "         "+r.e.tr.X("setup.record_strings", "for panels that take at most 255 characters per value, these %d strings in order:", len(rec.Strings)))
+		for i, part := range rec.Strings {
+			fmt.Fprintf(r.e.Out, "           %d: %s\n", i+1, part)
+		}
+	}
+	if rec.Replaces != "" {
+		fmt.Fprintln(r.e.Out, "         "+r.e.tr.X("setup.record_replaces", "in place of: %s", rec.Replaces))
+	}
+}
+
+// wait polls until every record is on every name server, the poll timeout,
+// or Ctrl+C. What was seen is saved after each round, so a second run
+// resumes the wait.
+func (r *setupRun) wait(records []wizard.Record) int {
+	s := r.flow.State
+	ctx, cancel := context.WithTimeout(r.e.ctx, r.f.pollTimeout)
+	defer cancel()
+	events, err := wizard.PollDNS(ctx, r.env, s, records, poll.Options{Interval: r.f.pollInterval})
+	if err != nil {
+		return r.ended(fmt.Errorf("finding the name servers of %s: %w", s.Domain, err))
+	}
+	fmt.Fprintln(r.e.Out, r.e.tr.X("setup.waiting", "Waiting until every name server has them (every %s; Ctrl+C stops, and setup resumes here):", r.f.pollInterval))
+	var last poll.Event
+	status := ""
+	for ev := range events {
+		last = ev
+		wizard.RecordPoll(r.env, s, records, ev)
+		r.saver()
+		if line := r.pollLine(ev); line != status {
+			status = line
+			fmt.Fprintln(r.e.Out, line)
+		}
+	}
+	switch {
+	case last.Done:
+		fmt.Fprintln(r.e.Out, r.e.tr.X("setup.all_seen", "Every record is on every name server (after %s).", last.Elapsed.Round(time.Second)))
+		return -1
+	case errors.Is(r.e.ctx.Err(), context.Canceled):
+		return r.ended(context.Canceled)
+	}
+	later, err := r.ask.confirm("dns", r.e.tr.X("setup.dns_later", "Not every record is seen after %s. Export now and publish the rest later?", r.f.pollTimeout), false)
+	if err != nil {
+		return r.ended(err)
+	}
+	if !later {
+		fmt.Fprintln(r.e.Err, r.e.tr.X("setup.stopped", "Stopped. Your answers are saved: run mailwizard setup again to continue."))
+		return ExitFindings
+	}
+	s.DNSDeferred = true
+	return -1
+}
+
+// pollLine sums a round up in one line: each record, on how many servers.
+func (r *setupRun) pollLine(ev poll.Event) string {
+	var parts []string
+	for _, rec := range ev.Records {
+		seen := 0
+		for _, a := range rec.Authoritative {
+			if a.State == poll.Seen {
+				seen++
+			}
+		}
+		parts = append(parts, fmt.Sprintf("%s %d/%d", rec.Label, seen, len(rec.Authoritative)))
+	}
+	return fmt.Sprintf("  [%s] %s", ev.Elapsed.Round(time.Second), strings.Join(parts, ", "))
+}
+
+// transportList shows the transports with their rules and asks whether to
+// add another. It moves the flow itself when one is added.
+func (r *setupRun) transportList() (bool, int) {
+	s := r.flow.State
+	fmt.Fprintln(r.e.Out, r.e.tr.X("setup.list", "The service tries these top to bottom; the first whose rule fits the sender sends:"))
+	for i, t := range s.Transports {
+		fmt.Fprintf(r.e.Out, "  %d. %s (%s): %s\n", i+1, t.Name, t.Type, t.Match.String())
+	}
+	for _, w := range wizard.ShadowWarnings(r.e.tr, s) {
+		fmt.Fprintln(r.e.Out, "  "+w)
+	}
+	for _, snd := range s.Senders {
+		if i, err := wizard.Route(s, snd, ""); err == nil {
+			fmt.Fprintln(r.e.Out, "  "+r.e.tr.X("setup.route", "%s is sent by %q.", snd, s.Transports[i].Name))
+		} else {
+			fmt.Fprintln(r.e.Out, "  "+r.e.tr.X("setup.route_none", "%s matches no rule: the service's default sends it.", snd))
+		}
+	}
+	add, err := r.ask.confirm("transports", r.e.tr.X("setup.add", "Add another transport (another sender, subsystem or domain)?"), false)
+	if err != nil {
+		return false, r.ended(err)
+	}
+	if !add {
+		return false, -1
+	}
+	wizard.AddTransport(r.flow)
+	p, err := s.Profile()
+	if err != nil {
+		return false, r.ended(err)
+	}
+	rule, err := r.askRule(p)
+	if err != nil {
+		return false, r.ended(err)
+	}
+	r.pendingRule = &rule
+	return true, -1
+}
+
+// askRule asks which mail a new transport takes.
+func (r *setupRun) askRule(p *transports.Provider) (transports.Match, error) {
+	m := transports.Match{Domain: r.flow.State.Domain}
+	local, err := r.ask.ask("match.local_part", r.e.tr.X("setup.rule_local", "Only for the sender with this part before @ (- for every sender)"), "-")
+	if err != nil {
+		return m, err
+	}
+	if local != "-" {
+		m.LocalPart = local
+	}
+	if len(p.Subsystems) > 0 {
+		if p.SubsystemsNote != "" {
+			fmt.Fprintln(r.e.Out, p.SubsystemsNote)
+		}
+		sub, err := r.ask.ask("match.subsystem", r.e.tr.X("setup.rule_subsystem", "Only for this part of the service (%s; - for all)", strings.Join(p.Subsystems, ", ")), "-")
+		if err != nil {
+			return m, err
+		}
+		if sub != "-" {
+			m.Subsystem = sub
+		}
+	}
+	return m, nil
+}
+
+func (r *setupRun) review() int {
+	s := r.flow.State
+	p, err := s.Profile()
+	if err != nil {
+		return r.ended(err)
+	}
+	for _, line := range wizard.EvidenceLines(r.e.tr, s) {
+		fmt.Fprintln(r.e.Out, "  "+line)
+	}
+	out := r.f.out
+	if out == "" {
+		out = s.Out
+	}
+	if out == "" {
+		out = wizard.DefaultOut(s.Domain)
+	}
+	ok, err := r.ask.confirm("out", r.e.tr.X("setup.write", "Write the configuration to %s?", out), true)
+	if err != nil {
+		return r.ended(err)
+	}
+	if !ok {
+		return ExitOK
+	}
+	res, err := wizard.Export(r.env, s, wizard.ExportOptions{Path: out, Generator: "mailwizard " + Version(), Plaintext: r.f.plaintext})
+	if err != nil {
+		var fes transports.FieldErrors
+		if errors.As(err, &fes) {
+			r.refused(err)
+			return ExitFindings
+		}
+		return r.e.fail("setup", ExitFindings, err)
+	}
+	for _, w := range res.Warnings {
+		fmt.Fprintln(r.e.Out, "Warning: "+w)
+	}
+	fmt.Fprintln(r.e.Out, r.e.tr.X("setup.written", "Written: %s (check it with: mailwizard export validate %s)", res.Path, res.Path))
+	fmt.Fprintln(r.e.Out, r.e.tr.X("setup.next", "Next:"))
+	for _, step := range wizard.NextSteps(r.e.tr, s, p, res.Path) {
+		fmt.Fprintln(r.e.Out, "  - "+step)
+	}
+	if err := r.sess.Drafts.Discard(); err != nil {
+		fmt.Fprintln(r.e.Err, err)
+	}
+	r.saver = func() {} // the draft is done with
+	return ExitOK
+}

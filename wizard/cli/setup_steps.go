@@ -1,0 +1,273 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"mailwizard/checks/spf"
+	"mailwizard/transports"
+	"mailwizard/transports/dkimkey"
+	"mailwizard/wizard"
+)
+
+// The questions of the first steps: the service, the domain and its
+// senders, the transport type, and the settings of hosted and no-reply
+// transports.
+
+func (r *setupRun) welcome() error {
+	s := r.flow.State
+	if !r.asking("provider", s.Provider) {
+		return nil
+	}
+	ps, err := transports.BuiltinProviders()
+	if err != nil {
+		return err
+	}
+	var names []string
+	for _, p := range ps {
+		names = append(names, p.Name)
+	}
+	names = append(names, r.e.tr.X("setup.profile_file", "A profile file from the service's support desk"))
+	i, err := r.ask.choose("provider", r.e.tr.X("setup.which_service", "Which service will send mail for your domain?"), names, 0)
+	if err != nil {
+		return err
+	}
+	if i < len(ps) {
+		s.Provider = ps[i].ID
+		return nil
+	}
+	s.Provider, err = r.ask.ask("provider", r.e.tr.X("setup.profile_path", "Path of the profile file"), "")
+	return err
+}
+
+func (r *setupRun) domain() error {
+	s := r.flow.State
+	if r.asking("domain", s.Domain) {
+		d, err := r.ask.ask("domain", r.e.tr.X("setup.domain", "The domain the service sends for (the part after @)"), s.Domain)
+		if err != nil {
+			return err
+		}
+		s.Domain = d
+	}
+	if len(s.Senders) == 0 && !r.f.yes || r.bad["senders[0]"] {
+		answer, err := r.ask.ask("senders", r.e.tr.X("setup.senders", "The addresses it sends as, or their part before @, separated by commas (- for none yet)"), "-")
+		if err != nil {
+			return err
+		}
+		s.Senders = nil
+		if answer != "-" {
+			for _, a := range strings.Split(answer, ",") {
+				if a = strings.TrimSpace(a); a != "" {
+					s.Senders = append(s.Senders, a)
+				}
+			}
+		}
+	}
+	return nil
+}
+
+// discover looks at the domain's DNS once per run, for the steps after
+// the domain.
+func (r *setupRun) discover() *wizard.Discovery {
+	if r.disc != nil {
+		return r.disc
+	}
+	fmt.Fprintln(r.e.Out, r.e.tr.X("setup.looking", "Looking at the DNS of %s...", r.flow.State.Domain))
+	ctx, cancel := context.WithTimeout(r.e.ctx, checkTimeout)
+	defer cancel()
+	d, err := wizard.Discover(ctx, r.env, r.flow.State)
+	if err != nil {
+		return nil
+	}
+	r.disc = d
+	rep := d.Report
+	if rep.Checks.MX.Name != "" {
+		fmt.Fprintln(r.e.Out, r.e.tr.X("setup.mailbox", "Mailboxes: %s.", rep.Checks.MX.Name))
+	}
+	if h := rep.Hints.DNSHost; h != nil {
+		fmt.Fprintln(r.e.Out, r.e.tr.X("setup.dnshost", "DNS hosted at %s (adding a record: %s).", h.Name, h.HelpURL))
+	}
+	return d
+}
+
+func (r *setupRun) transportType() error {
+	s := r.flow.State
+	p, err := s.Profile()
+	if err != nil {
+		return err
+	}
+	if s.CurrentType() != "" && !r.bad["type"] {
+		return nil
+	}
+	if s.DNSAccess == nil && p.Supports(transports.Hosted) && len(p.Transports) > 1 {
+		access, err := r.ask.confirm("dns_access", r.e.tr.X("setup.dns_access", "Can you add records to the DNS of %s?", s.Domain), true)
+		if err != nil {
+			return err
+		}
+		s.DNSAccess = &access
+	}
+	rec := wizard.Recommend(r.e.tr, s, p, r.discover())
+	choices := wizard.TypeChoices(r.e.tr, p)
+	var options []string
+	def := 0
+	for i, c := range choices {
+		options = append(options, c.Title+"\n      "+c.Cost)
+		if c.Type == rec.Type {
+			def = i
+		}
+	}
+	fmt.Fprintln(r.e.Out, r.e.tr.X("setup.recommend", "Recommended: %s. %s", choices[def].Title, rec.Reason))
+	i, err := r.ask.choose("type", r.e.tr.X("setup.which_type", "How should %s send?", p.Name), options, def)
+	if err != nil {
+		return err
+	}
+	if err := s.ChooseType(p, choices[i].Type, r.env.Time()); err != nil {
+		return err
+	}
+	if r.pendingRule != nil {
+		rule := *r.pendingRule
+		r.pendingRule = nil
+		return wizard.SetRule(s, s.Editing-1, rule)
+	}
+	return nil
+}
+
+func (r *setupRun) hosted() error {
+	s := r.flow.State
+	p, err := s.Profile()
+	if err != nil {
+		return err
+	}
+	ctx, cancel := context.WithTimeout(r.e.ctx, checkTimeout)
+	defer cancel()
+	plan, err := wizard.PlanHosted(ctx, r.env, s, r.discover())
+	if err != nil {
+		return err
+	}
+	r.printSPF(plan)
+	r.printFindings(plan.DMARC)
+	if p.DKIM.Requires != "" {
+		fmt.Fprintln(r.e.Out, r.e.tr.X("provider.dkim.requires", "DKIM signing is available only with %s.", p.DKIM.Requires))
+	}
+	t := s.Current()
+	switch t.Hosted.DKIM.Mode {
+	case transports.DKIMCNAME:
+		fmt.Fprintln(r.e.Out, r.e.tr.X("setup.cnames", "%s hosts the DKIM keys; you publish these CNAME records (the DNS step checks them):", p.Name))
+		for _, c := range plan.CNAMEs {
+			fmt.Fprintf(r.e.Out, "  CNAME %s -> %s\n", c.Relative, c.Value)
+		}
+		return nil
+	case transports.DKIMNone:
+		return nil
+	}
+	if s.Key(t.Hosted.DKIM.Selector) != nil && !r.bad["dkim.key"] {
+		fmt.Fprintln(r.e.Out, r.e.tr.X("setup.key_kept", "DKIM key for selector %s: kept in the keychain.", t.Hosted.DKIM.Selector))
+		return nil
+	}
+	return r.makeKey(p, t)
+}
+
+// makeKey generates a key, or imports one where the service takes them.
+func (r *setupRun) makeKey(p *transports.Provider, t *transports.Transport) error {
+	s := r.flow.State
+	if p.DKIM.Import || p.ID == "custom" {
+		imp, err := r.ask.confirm("dkim.import", r.e.tr.X("setup.import", "Import an existing private key instead of making a new one?"), false)
+		if err != nil || imp {
+			if err != nil {
+				return err
+			}
+			return r.importKey(t)
+		}
+	}
+	algos := p.DKIM.Algorithms
+	if len(algos) == 0 {
+		algos = []string{string(dkimkey.RSA2048), string(dkimkey.Ed25519)}
+	}
+	i, err := r.ask.choose("dkim.algorithm", r.e.tr.X("setup.algorithm", "Key type (RSA-2048 is what every receiver verifies)"), algos, 0)
+	if err != nil {
+		return err
+	}
+	sel, err := r.ask.ask("dkim.selector", r.e.tr.X("setup.selector", "Selector (a dated one lets the next key get a new name)"), t.Hosted.DKIM.Selector)
+	if err != nil {
+		return err
+	}
+	t.Hosted.DKIM.Selector = strings.ToLower(sel)
+	fmt.Fprintln(r.e.Out, r.e.tr.X("setup.generating", "Making the key..."))
+	ctx, cancel := context.WithTimeout(r.e.ctx, time.Minute)
+	defer cancel()
+	k, err := wizard.GenerateKey(ctx, r.env, s, dkimkey.Algorithm(algos[i]))
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(r.e.Out, r.e.tr.X("setup.key_made", "Made the key (%s, fingerprint %s) and kept it in the keychain. The DNS step shows its record.", k.Algorithm, k.Fingerprint))
+	return nil
+}
+
+func (r *setupRun) importKey(t *transports.Transport) error {
+	path, err := r.ask.ask("dkim.key", r.e.tr.X("setup.key_file", "Path of the private key (PEM)"), "")
+	if err != nil {
+		return err
+	}
+	sel, err := r.ask.ask("dkim.selector", r.e.tr.X("setup.selector", "Selector (a dated one lets the next key get a new name)"), t.Hosted.DKIM.Selector)
+	if err != nil {
+		return err
+	}
+	data, err := transports.ReadSmallFile(path, maxKeyFile)
+	if err != nil {
+		return transports.FieldErrors{{Field: "dkim.key", Err: err}}
+	}
+	defer clear(data)
+	k, warns, err := wizard.ImportKey(r.env, r.flow.State, data, func() ([]byte, error) {
+		return r.e.readPassword(r.e.tr.X("setup.key_password", "Password of the encrypted key") + ": ")
+	}, sel)
+	if err != nil {
+		return err
+	}
+	for _, w := range warns {
+		fmt.Fprintln(r.e.Out, "Warning:", w)
+	}
+	fmt.Fprintln(r.e.Out, r.e.tr.X("setup.key_imported", "Imported the key (%s, fingerprint %s) into the keychain.", k.Algorithm, k.Fingerprint))
+	return nil
+}
+
+// printSPF shows the SPF record to publish with each term's change.
+func (r *setupRun) printSPF(plan *wizard.HostedPlan) {
+	a, sug := plan.SPF.Analysis, plan.SPF.Suggestion
+	if a.Record != "" {
+		fmt.Fprintln(r.e.Out, r.e.tr.X("setup.spf_now", "SPF now (%s): %s", spf.LookupCount(a.Lookups), a.Record))
+	}
+	r.printFindings(a.Findings)
+	switch {
+	case plan.SPF.Err != nil:
+		fmt.Fprintln(r.e.Out, r.e.tr.X("setup.spf_none", "No SPF record to publish: %s", strings.TrimPrefix(plan.SPF.Err.Error(), "spf: ")))
+	case sug.Unchanged:
+		fmt.Fprintln(r.e.Out, r.e.tr.X("setup.spf_ok", "The SPF record already allows the service."))
+	default:
+		fmt.Fprintln(r.e.Out, r.e.tr.X("setup.spf_new", "SPF to publish (%s): %s", spf.LookupCount(sug.Lookups), sug.Record))
+		for _, c := range plan.Changes {
+			switch c.Change {
+			case "added":
+				fmt.Fprintln(r.e.Out, "  "+r.e.tr.X("setup.spf_added", "added:   %s", c.Term))
+			case "removed":
+				fmt.Fprintln(r.e.Out, "  "+r.e.tr.X("setup.spf_removed", "removed: %s", c.Term))
+			}
+		}
+		fmt.Fprintln(r.e.Out, "  "+sug.Reason)
+	}
+}
+
+func (r *setupRun) noReply() error {
+	s := r.flow.State
+	p, err := s.Profile()
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(r.e.Out, wizard.ReplyToAdvice(r.e.tr, s, p, r.discover()))
+	on, err := r.ask.confirm("noreply.reply_to_from", r.e.tr.X("setup.replyto", "Copy the sender into Reply-To?"), s.Current().NoReply.ReplyToFrom)
+	if err != nil {
+		return err
+	}
+	return wizard.SetReplyToFrom(s, on)
+}

@@ -1,0 +1,83 @@
+package wizard
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"mailwizard/transports"
+	"mailwizard/transports/dkimkey"
+	"mailwizard/wizard/i18n"
+)
+
+// An exported document can be opened again to change it: add a transport,
+// change SMTP settings, or rotate a DKIM key. The state is rebuilt from
+// the document; its secrets stay where they are (the keychain of the
+// computer that made it, or sealed inside it).
+
+// FromDocument reads an exported document into a new state that resumes at
+// the transports step, and exports over the same file by default.
+func FromDocument(path string, lang i18n.Lang) (*State, error) {
+	doc, err := transports.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	s := NewState(lang)
+	s.Provider, s.Domain = doc.Provider, doc.Domain
+	if _, err := s.Profile(); err != nil {
+		return nil, fmt.Errorf("%s names provider %q, which this mailwizard does not know: open it with --preset naming the profile file: %w", path, doc.Provider, err)
+	}
+	s.Transports = append([]transports.Transport(nil), doc.Transports...)
+	s.Keys = append([]transports.DKIMKey(nil), doc.DKIM...)
+	s.DNS = append([]transports.DNSFact(nil), doc.DNS...)
+	s.Evidence = append([]transports.Evidence(nil), doc.Evidence...)
+	for _, k := range doc.DKIM {
+		if !s.keyUsed(k.Selector) {
+			s.Retiring = append(s.Retiring, k.Selector)
+		}
+	}
+	s.FromExport, s.Out, s.Step = path, path, StepTransports
+	return s, nil
+}
+
+// RotateKey gives hosted transport i a new key under a new dated selector.
+// The old key stays in the document (Retiring) while the new record
+// propagates: mail signed before the switch still verifies, and the
+// service can sign with the new key once its record is seen. The DNS step
+// then asks for the new record.
+func RotateKey(ctx context.Context, env *Env, s *State, i int, algo dkimkey.Algorithm) (*transports.DKIMKey, error) {
+	if i < 0 || i >= len(s.Transports) || s.Transports[i].Hosted == nil {
+		return nil, fmt.Errorf("wizard: transport %d is not a hosted transport", i+1)
+	}
+	p, err := s.Profile()
+	if err != nil {
+		return nil, err
+	}
+	t := &s.Transports[i]
+	old := t.Hosted.DKIM.Selector
+	prefix := p.DKIM.DefaultSelector
+	if prefix == "" {
+		prefix = p.ID
+	}
+	sel := dkimkey.SuggestSelector(prefix, env.now())
+	if sel == old || s.Key(sel) != nil {
+		sel = dkimkey.SuggestSelector(prefix, env.now()) + "b"
+	}
+	s.Editing = i + 1
+	t.Hosted.DKIM.Selector = sel
+	k, err := GenerateKey(ctx, env, s, algo)
+	if err != nil {
+		t.Hosted.DKIM.Selector = old
+		return nil, err
+	}
+	if old != "" && !s.retiring(old) {
+		s.Retiring = append(s.Retiring, old)
+	}
+	s.DNSDeferred = false
+	return k, nil
+}
+
+// RetireAfter is how long an old DKIM record should stay published after
+// the service switched to the new key: mail in queues and forwarded mail
+// is verified against it for days.
+const RetireAfter = 7 * 24 * time.Hour
