@@ -30,6 +30,7 @@ var commands = []command{
 	{"smtp verify", "...smtp test flags... --from ADDR --to ADDR [--dkim-selector S]", "send a verification code through a server and read it back", buildSMTPVerify},
 	{"poll", "DOMAIN --provider P [--selector S] [--expect-dkim V] [--interval D] [--timeout D] [--json]", "wait until the records are published on every authoritative server", buildPoll},
 	{"export validate", "FILE [--json]", "check a configuration document before upload", buildExportValidate},
+	{"export route", "FILE ADDRESS [--subsystem S] [--json]", "which transport of a document sends for ADDRESS", buildExportRoute},
 	{"providers", "[--json]", "list the built-in provider profiles", buildProviders},
 	{"version", "", "print the version", buildVersion},
 }
