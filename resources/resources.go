@@ -17,6 +17,12 @@ var ConfigSchema []byte
 //go:embed schema/provider.schema.json
 var ProviderSchema []byte
 
+// PresetSchema describes the answers a support desk fills in ahead
+// (--preset FILE).
+//
+//go:embed schema/preset.schema.json
+var PresetSchema []byte
+
 // CheckReportSchema describes what `check --json` prints, for scripts
 // and for the tests that hold the output to it.
 //

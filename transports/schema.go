@@ -26,7 +26,7 @@ import (
 var compiledSchemas = sync.OnceValues(func() (map[string]*jsonschema.Schema, error) {
 	c := jsonschema.NewCompiler()
 	out := map[string]*jsonschema.Schema{}
-	for name, raw := range map[string][]byte{"config": resources.ConfigSchema, "provider": resources.ProviderSchema} {
+	for name, raw := range map[string][]byte{"config": resources.ConfigSchema, "provider": resources.ProviderSchema, "preset": resources.PresetSchema} {
 		doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(raw))
 		if err != nil {
 			return nil, fmt.Errorf("parsing %s schema: %w", name, err)
@@ -77,6 +77,17 @@ func schemaCheck(name string, inst any) error {
 	walk(ve)
 	sort.SliceStable(errs, func(i, j int) bool { return errs[i].Field < errs[j].Field })
 	return errs.err()
+}
+
+// CheckSchema checks raw JSON against one of the embedded schemas
+// ("config", "provider", "preset"): a syntax error with its line and
+// column, or one FieldError per failing value.
+func CheckSchema(name string, raw []byte) error {
+	inst, err := decodeJSON(raw)
+	if err != nil {
+		return &FieldError{Err: err}
+	}
+	return schemaCheck(name, inst)
 }
 
 // ErrUnknownField is a field the format does not have: a typo, or a file

@@ -186,11 +186,29 @@ func (f *Flow) Next() error {
 	if err := f.Current().Check(f.State); err != nil {
 		return err
 	}
-	if next := f.following(f.index); next >= 0 {
-		f.index = next
-		f.State.Step = Steps[f.index].ID
+	next := f.following(f.index)
+	if next < 0 {
+		return nil
 	}
+	if f.leavingSettings(next) {
+		// Transports answered ahead (a preset) are each taken through
+		// their settings before the DNS step, so that it shows every
+		// record at once.
+		if i := FirstIncomplete(f.State); i >= 0 && i != f.State.Editing-1 {
+			f.State.Editing = i + 1
+			next = f.find(StepTransportType)
+		}
+	}
+	f.index = next
+	f.State.Step = Steps[f.index].ID
 	return nil
+}
+
+// leavingSettings reports whether moving to next leaves the steps of one
+// transport (its type, settings and code) for the steps of the whole list.
+func (f *Flow) leavingSettings(next int) bool {
+	typeStep, dnsStep := f.find(StepTransportType), f.find(StepDNS)
+	return f.index >= typeStep && f.index < dnsStep && next >= dnsStep
 }
 
 // Back moves to the previous step without checking: going back never

@@ -176,7 +176,9 @@ func TestPreset(t *testing.T) {
 	}
 	s := NewState("")
 	s.Domain = "typed-by-admin.nl"
-	p.Apply(s)
+	if err := p.Apply(s); err != nil {
+		t.Fatal(err)
+	}
 	if s.Provider != filepath.Join(dir, "acme.json") || s.Domain != "typed-by-admin.nl" || s.Lang != i18n.Dutch {
 		t.Errorf("after Apply: %+v (the admin's own answer must win)", s)
 	}

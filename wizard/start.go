@@ -2,6 +2,7 @@ package wizard
 
 import (
 	"errors"
+	"fmt"
 
 	"mailwizard/wizard/i18n"
 )
@@ -60,7 +61,9 @@ func Start(opts Options) (*Session, error) {
 		if err != nil {
 			return nil, err
 		}
-		preset.Apply(state)
+		if err := preset.Apply(state); err != nil {
+			return nil, fmt.Errorf("preset %s: %w", opts.PresetFile, err)
+		}
 	}
 	if opts.Lang != "" {
 		state.Lang = opts.Lang

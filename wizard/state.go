@@ -51,6 +51,8 @@ type State struct {
 	// the document while the new key's record propagates.
 	Keys     []transports.DKIMKey `json:"keys,omitempty"`
 	Retiring []string             `json:"retiring,omitempty"`
+	// KeyPlans are key choices a preset answered ahead, by selector.
+	KeyPlans []KeyPlan `json:"key_plans,omitempty"`
 
 	// CodeTo is where verification codes go: a mailbox the admin reads.
 	CodeTo string `json:"code_to,omitempty"`

@@ -121,7 +121,12 @@ func (s *State) complete(t transports.Transport) error {
 // prefixFields puts path before the field names of err.
 func prefixFields(path string, err error) error {
 	var list transports.FieldErrors
-	if !errors.As(err, &list) {
+	var one *transports.FieldError
+	switch {
+	case errors.As(err, &list):
+	case errors.As(err, &one):
+		list = transports.FieldErrors{one}
+	default:
 		return transports.FieldErrors{{Field: path, Err: err}}
 	}
 	out := make(transports.FieldErrors, len(list))

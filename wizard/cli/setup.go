@@ -196,5 +196,16 @@ func (r *setupRun) asking(field, value string) bool {
 	return strings.TrimSpace(value) == "" || r.bad[field]
 }
 
+// badUnder reports whether the last check refused field or any field
+// under it ("senders" covers "senders[2]").
+func (r *setupRun) badUnder(field string) bool {
+	for f := range r.bad {
+		if f == field || strings.HasPrefix(f, field+"[") || strings.HasPrefix(f, field+".") {
+			return true
+		}
+	}
+	return false
+}
+
 // printFindings prints findings with the class words the engines gave.
 func (r *setupRun) printFindings(fs []checks.Finding) { printFindings(r.e.Out, fs) }

@@ -128,6 +128,14 @@ func (r *setupRun) pollLine(ev poll.Event) string {
 // add another. It moves the flow itself when one is added.
 func (r *setupRun) transportList() (bool, int) {
 	s := r.flow.State
+	if i := wizard.FirstIncomplete(s); i >= 0 {
+		// Transports answered ahead (a preset) are taken one by one.
+		fmt.Fprintln(r.e.Out, r.e.tr.X("setup.next_transport", "Next: %q (%s) still needs its settings and checks.", s.Transports[i].Name, s.Transports[i].Type))
+		if err := wizard.EditTransport(r.flow, i); err != nil {
+			return false, r.ended(err)
+		}
+		return true, -1
+	}
 	fmt.Fprintln(r.e.Out, r.e.tr.X("setup.list", "The service tries these top to bottom; the first whose rule fits the sender sends:"))
 	for i, t := range s.Transports {
 		fmt.Fprintf(r.e.Out, "  %d. %s (%s): %s\n", i+1, t.Name, t.Type, t.Match.String())

@@ -134,8 +134,10 @@ func (r *setupRun) login(p *transports.Provider) error {
 // testServer connects as the service will and shows each phase; on a
 // failure the admin may change the settings.
 func (r *setupRun) testServer() error {
-	if err := transports.List(r.flow.State.Transports).Validate(); err != nil {
-		return prefixTransport(r.flow.State.Editing, err)
+	// Only the transport being edited: others (a preset's, still to come)
+	// may lack their password yet.
+	if err := r.flow.State.Current().Validate(); err != nil {
+		return err
 	}
 	ctx, cancel := context.WithTimeout(r.e.ctx, time.Minute)
 	defer cancel()
@@ -241,18 +243,4 @@ func index(list []string, v string) int {
 		}
 	}
 	return 0
-}
-
-// prefixTransport names the transport's fields as the state does.
-func prefixTransport(editing int, err error) error {
-	var fes transports.FieldErrors
-	if !errors.As(err, &fes) {
-		return err
-	}
-	out := transports.FieldErrors{}
-	prefix := fmt.Sprintf("[%d].", editing-1)
-	for _, fe := range fes {
-		out = append(out, &transports.FieldError{Field: strings.TrimPrefix(fe.Field, prefix), Err: fe.Err})
-	}
-	return out
 }

@@ -51,7 +51,7 @@ func (r *setupRun) domain() error {
 		}
 		s.Domain = d
 	}
-	if len(s.Senders) == 0 && !r.f.yes || r.bad["senders[0]"] {
+	if len(s.Senders) == 0 && !r.f.yes || r.badUnder("senders") {
 		answer, err := r.ask.ask("senders", r.e.tr.X("setup.senders", "The addresses it sends as, or their part before @, separated by commas (- for none yet)"), "-")
 		if err != nil {
 			return err
@@ -98,7 +98,10 @@ func (r *setupRun) transportType() error {
 	if err != nil {
 		return err
 	}
-	if s.CurrentType() != "" && !r.bad["type"] {
+	if t := s.Current(); t != nil && t.Type != "" && !r.bad["type"] {
+		if len(s.Transports) > 1 {
+			fmt.Fprintln(r.e.Out, r.e.tr.X("setup.transport_n", "Transport %d of %d: %q (%s), for %s.", s.Editing, len(s.Transports), t.Name, t.Type, t.Match.String()))
+		}
 		return nil
 	}
 	if s.DNSAccess == nil && p.Supports(transports.Hosted) && len(p.Transports) > 1 {
@@ -170,8 +173,18 @@ func (r *setupRun) hosted() error {
 }
 
 // makeKey generates a key, or imports one where the service takes them.
+// A preset may have answered how, for this selector.
 func (r *setupRun) makeKey(p *transports.Provider, t *transports.Transport) error {
 	s := r.flow.State
+	plan := s.KeyPlan(t.Hosted.DKIM.Selector)
+	switch {
+	case r.bad["dkim.key"] || r.bad["dkim.algorithm"]:
+		// the planned choice was refused: ask
+	case plan != nil && plan.KeyFile != "":
+		return r.importFile(t, plan.KeyFile, t.Hosted.DKIM.Selector)
+	case plan != nil && plan.Algorithm != "":
+		return r.generate(dkimkey.Algorithm(plan.Algorithm))
+	}
 	if p.DKIM.Import || p.ID == "custom" {
 		imp, err := r.ask.confirm("dkim.import", r.e.tr.X("setup.import", "Import an existing private key instead of making a new one?"), false)
 		if err != nil || imp {
@@ -194,10 +207,14 @@ func (r *setupRun) makeKey(p *transports.Provider, t *transports.Transport) erro
 		return err
 	}
 	t.Hosted.DKIM.Selector = strings.ToLower(sel)
+	return r.generate(dkimkey.Algorithm(algos[i]))
+}
+
+func (r *setupRun) generate(algo dkimkey.Algorithm) error {
 	fmt.Fprintln(r.e.Out, r.e.tr.X("setup.generating", "Making the key..."))
 	ctx, cancel := context.WithTimeout(r.e.ctx, time.Minute)
 	defer cancel()
-	k, err := wizard.GenerateKey(ctx, r.env, s, dkimkey.Algorithm(algos[i]))
+	k, err := wizard.GenerateKey(ctx, r.env, r.flow.State, algo)
 	if err != nil {
 		return err
 	}
@@ -214,6 +231,12 @@ func (r *setupRun) importKey(t *transports.Transport) error {
 	if err != nil {
 		return err
 	}
+	return r.importFile(t, path, sel)
+}
+
+// importFile reads a PEM key into the keychain; the file itself is left
+// as it is (it is the admin's).
+func (r *setupRun) importFile(t *transports.Transport, path, sel string) error {
 	data, err := transports.ReadSmallFile(path, maxKeyFile)
 	if err != nil {
 		return transports.FieldErrors{{Field: "dkim.key", Err: err}}
