@@ -3,6 +3,7 @@ package wizard
 import (
 	"context"
 	"fmt"
+	"slices"
 	"time"
 
 	"mailwizard/transports"
@@ -36,7 +37,9 @@ func FromDocument(path string, lang i18n.Lang) (*State, error) {
 			s.Retiring = append(s.Retiring, k.Selector)
 		}
 	}
-	s.FromExport, s.Out, s.Step = path, path, StepTransports
+	// Editing the first transport lets the flow's checks walk through to
+	// the transports step, which is where a re-opened document starts.
+	s.FromExport, s.Out, s.Step, s.Editing = path, path, StepTransports, 1
 	return s, nil
 }
 
@@ -81,3 +84,33 @@ func RotateKey(ctx context.Context, env *Env, s *State, i int, algo dkimkey.Algo
 // the service switched to the new key: mail in queues and forwarded mail
 // is verified against it for days.
 const RetireAfter = 7 * 24 * time.Hour
+
+// DropRetired takes the rotated-out keys out of the document: once the
+// service has signed with the new key for RetireAfter, nothing verifies
+// against the old record any more and it can be deleted from the DNS too.
+// It returns the selectors dropped.
+func DropRetired(s *State) []string {
+	dropped := s.Retiring
+	s.Retiring = nil
+	keep := s.Keys[:0]
+	for _, k := range s.Keys {
+		if s.keyUsed(k.Selector) || !slices.Contains(dropped, k.Selector) {
+			keep = append(keep, k)
+		}
+	}
+	s.Keys = keep
+	return dropped
+}
+
+// Rotatable lists the hosted transports whose key this wizard made or
+// imported: those whose key can be rotated here (CNAME keys are the
+// service's to rotate).
+func Rotatable(s *State) []int {
+	var out []int
+	for i, t := range s.Transports {
+		if t.Hosted != nil && (t.Hosted.DKIM.Mode == transports.DKIMGenerate || t.Hosted.DKIM.Mode == transports.DKIMImport) {
+			out = append(out, i)
+		}
+	}
+	return out
+}

@@ -63,6 +63,9 @@ type setupRun struct {
 	// pendingRule is the rule asked for a transport being added, set on
 	// it once its type is chosen.
 	pendingRule *transports.Match
+	// changing is set when the admin chose to change a transport's
+	// settings: every setting is asked again, with its value as default.
+	changing bool
 }
 
 func (e *env) runSetup(f setupFlags) int {

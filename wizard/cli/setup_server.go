@@ -25,9 +25,13 @@ func (r *setupRun) server() error {
 	if err != nil {
 		return err
 	}
-	if r.asking("smtp.host", sm.Host) {
-		if err := r.detect(); err != nil {
-			return err
+	changing := r.changing
+	r.changing = false
+	if r.asking("smtp.host", sm.Host) || changing {
+		if strings.TrimSpace(sm.Host) == "" {
+			if err := r.detect(); err != nil {
+				return err
+			}
 		}
 		host, err := r.ask.ask("smtp.host", r.e.tr.X("setup.host", "Mail server (host name or IP address)"), sm.Host)
 		if err != nil {
@@ -48,12 +52,12 @@ func (r *setupRun) server() error {
 			return transports.FieldErrors{{Field: "smtp.port", Err: fmt.Errorf("%q is not a number", port)}}
 		}
 	}
-	if sm.Auth == transports.AuthPassword && sm.Username == "" || r.bad["smtp.auth"] || r.bad["smtp.username"] || r.bad["smtp.mode"] {
+	if sm.Auth == transports.AuthPassword && sm.Username == "" || changing || r.bad["smtp.auth"] || r.bad["smtp.username"] || r.bad["smtp.mode"] {
 		if err := r.login(p); err != nil {
 			return err
 		}
 	}
-	if sm.Auth == transports.AuthPassword && (sm.PasswordRef == "" || r.bad["smtp.password_ref"] || r.f.passwordEnv != "") {
+	if sm.Auth == transports.AuthPassword && (sm.PasswordRef == "" || r.bad["smtp.password_ref"] || r.f.passwordEnv != "" || changing && r.newPassword(sm)) {
 		pw := os.Getenv(r.f.passwordEnv)
 		if r.f.passwordEnv == "" {
 			if pw, err = r.ask.secret("smtp.password", r.e.tr.X("setup.password", "Password of %s", sm.Username)); err != nil {
@@ -65,6 +69,18 @@ func (r *setupRun) server() error {
 		}
 	}
 	return r.testServer()
+}
+
+// newPassword asks, when settings are changed, whether the stored
+// password is still the right one; a password missing from this
+// computer's keychain (the export was made elsewhere) must be given.
+func (r *setupRun) newPassword(sm *transports.SMTPSettings) bool {
+	if _, err := r.env.Secrets.Get(sm.PasswordRef); err != nil {
+		fmt.Fprintln(r.e.Out, r.e.tr.X("setup.password_missing", "The password of %s is not in this computer's keychain: give it again.", sm.Username))
+		return true
+	}
+	keep, err := r.ask.confirm("smtp.password", r.e.tr.X("setup.keep_password", "Keep the stored password of %s?", sm.Username), true)
+	return err != nil || !keep
 }
 
 // detect offers to look for the server when the admin does not know it.

@@ -139,6 +139,7 @@ func (r *setupRun) transportType() error {
 
 func (r *setupRun) hosted() error {
 	s := r.flow.State
+	r.changing = false // a hosted transport's key changes by rotation
 	p, err := s.Profile()
 	if err != nil {
 		return err
