@@ -25,6 +25,11 @@ while read -r name _ ns _; do
 	echo "| DKIM key generation, $algo | $(echo "x x $ns" | ms) | $goal |"
 done < <(metric ./transports/dkimkey 'Generate' 10 | sed 's/-[0-9]*\s/ /')
 echo "| smtp detect, 3 ports probed at once, one silent (timeout 500 ms) | $(metric ./checks/smtp 'DetectThreePorts$' 5 | ms) | ≈ the slowest probe |"
+while read -r name _ ns _ noticed _; do
+	interval=${name#BenchmarkSetupHosted/interval=}
+	echo "| setup, scripted hosted run, poll every $interval: whole run | $(echo "x x $ns" | ms) | — |"
+	echo "| setup, last record published → noticed, poll every $interval | $noticed ms | ≤ one poll interval |"
+done < <(metric ./wizard/cli 'SetupHosted' 3 | sed 's/-[0-9]*\s/ /')
 if [ -z "${QUICK:-}" ]; then
 	echo
 	go run ./bench/polllatency -interval 5s -negative-ttl 120 2>/dev/null

@@ -20,7 +20,7 @@ import (
 
 // withStore makes the CLI use store instead of the OS keychain for one
 // test (the keychain itself is tested in transports/secrets and below).
-func withStore(t *testing.T, store secrets.Store, err error) {
+func withStore(t testing.TB, store secrets.Store, err error) {
 	t.Helper()
 	old := openKeychain
 	openKeychain = func() (secrets.Store, error) { return store, err }

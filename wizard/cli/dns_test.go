@@ -14,7 +14,7 @@ import (
 // dnsServer serves a customer domain in three states and the ClockWise
 // include, and returns the --dns-server flag that points the CLI at it:
 // the same path an admin uses with a split-horizon DNS.
-func dnsServer(t *testing.T) (string, *dnstest.Server) {
+func dnsServer(t testing.TB) (string, *dnstest.Server) {
 	t.Helper()
 	srv := dnstest.Start(t, "127.0.0.1:0")
 	srv.MustAddZone(t, `

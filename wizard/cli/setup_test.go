@@ -56,7 +56,7 @@ func newScript(lines ...any) *script {
 
 // setupWorld is a customer domain and the provider includes on a DNS
 // server, a keychain in memory and a fresh place for the draft.
-func setupWorld(t *testing.T) (dnsAddr string, srv *dnstest.Server, store secrets.Store, dir string) {
+func setupWorld(t testing.TB) (dnsAddr string, srv *dnstest.Server, store secrets.Store, dir string) {
 	t.Helper()
 	dnsAddr, srv = dnsServer(t)
 	store = secrets.NewMemory()
@@ -89,7 +89,7 @@ func (s *syncBuffer) String() string { s.mu.Lock(); defer s.mu.Unlock(); return 
 
 // publishZoneFile plays the admin who pastes the zone fragment into the
 // DNS: once setup has written it, its records go onto the server.
-func publishZoneFile(t *testing.T, srv *dnstest.Server, path string, published chan<- time.Time) {
+func publishZoneFile(t testing.TB, srv *dnstest.Server, path string, published chan<- time.Time) {
 	t.Helper()
 	go func() {
 		for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
