@@ -2,6 +2,7 @@ package wizard
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"path/filepath"
 	"strings"
@@ -18,7 +19,8 @@ import (
 // field, so a bad preset is refused before a single question is asked.
 type Preset struct {
 	Version    int               `json:"version,omitempty"`
-	Provider   string            `json:"provider,omitempty"` // built-in ID or a profile file, relative to the preset
+	Provider   string            `json:"provider,omitempty"` // built-in ID, "custom", or a profile file, relative to the preset
+	Custom     *CustomFields     `json:"custom,omitempty"`   // with provider "custom": what its profile would say
 	Domain     string            `json:"domain,omitempty"`
 	Lang       string            `json:"lang,omitempty"`
 	Senders    []string          `json:"senders,omitempty"`
@@ -136,6 +138,17 @@ func (p *Preset) check() error {
 			}
 		}
 	}
+	if p.Custom != nil {
+		if p.Provider != "custom" {
+			errs = append(errs, &transports.FieldError{Field: "custom", Err: &reason{msg: `is only for provider "custom"`, kind: transports.ErrConflict}})
+		} else if _, err := p.Custom.profile(); err != nil {
+			var fes transports.FieldErrors
+			if !errors.As(err, &fes) {
+				fes = transports.FieldErrors{{Field: "custom", Err: err}}
+			}
+			errs = append(errs, fes...)
+		}
+	}
 	if p.Domain != "" {
 		d, err := transports.NormalizeDomain(p.Domain)
 		if err != nil {
@@ -179,6 +192,10 @@ func (p *Preset) check() error {
 func (p *Preset) Apply(s *State) error {
 	if s.Provider == "" {
 		s.Provider = p.Provider
+		if p.Custom != nil && s.Custom == nil {
+			c := *p.Custom
+			s.Custom = &c
+		}
 	}
 	if s.Domain == "" {
 		s.Domain = p.Domain

@@ -19,7 +19,7 @@ import (
 func (r *setupRun) welcome() error {
 	s := r.flow.State
 	if !r.asking("provider", s.Provider) {
-		return nil
+		return r.custom()
 	}
 	ps, err := transports.BuiltinProviders()
 	if err != nil {
@@ -36,10 +36,52 @@ func (r *setupRun) welcome() error {
 	}
 	if i < len(ps) {
 		s.Provider = ps[i].ID
-		return nil
+		return r.custom()
 	}
 	s.Provider, err = r.ask.ask("provider", r.e.tr.X("setup.profile_path", "Path of the profile file"), "")
 	return err
+}
+
+// custom asks what the wizard must know of a service without a profile:
+// its name, SPF include, sending ranges and no-reply address.
+func (r *setupRun) custom() error {
+	s := r.flow.State
+	if s.Provider != "custom" {
+		return nil
+	}
+	if s.Custom == nil {
+		s.Custom = &wizard.CustomFields{}
+	}
+	c := s.Custom
+	questions := []struct {
+		field, question string
+		value           *string
+		required        bool
+	}{
+		{"custom.name", r.e.tr.X("setup.custom.name", "The service's name"), &c.Name, true},
+		{"custom.spf_include", r.e.tr.X("setup.custom.include", "The SPF include its manual gives (such as _spf.example.com; - for none)"), &c.SPFInclude, false},
+		{"custom.sending_ranges", r.e.tr.X("setup.custom.ranges", "The IP ranges it sends from, separated by commas (- for none)"), &c.SendingRanges, false},
+		{"custom.noreply_address", r.e.tr.X("setup.custom.noreply", "Its own no-reply address, if it offers one (- for none)"), &c.NoReplyAddress, false},
+	}
+	fresh := c.Name == "" // a preset or draft may have answered them
+	for _, q := range questions {
+		if !fresh && !r.bad[q.field] {
+			continue
+		}
+		def := *q.value
+		if def == "" && !q.required {
+			def = "-"
+		}
+		answer, err := r.ask.ask(q.field, q.question, def)
+		if err != nil {
+			return err
+		}
+		if answer == "-" {
+			answer = ""
+		}
+		*q.value = answer
+	}
+	return nil
 }
 
 func (r *setupRun) domain() error {
