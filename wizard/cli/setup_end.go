@@ -93,6 +93,9 @@ func (r *setupRun) wait(records []wizard.Record) int {
 	switch {
 	case last.Done:
 		fmt.Fprintln(r.e.Out, r.e.tr.X("setup.all_seen", "Every record is on every name server (after %s).", last.Elapsed.Round(time.Second)))
+		if line := r.cachesLine(last); line != "" {
+			fmt.Fprintln(r.e.Out, line)
+		}
 		return -1
 	case errors.Is(r.e.ctx.Err(), context.Canceled):
 		return r.ended(context.Canceled)
@@ -109,19 +112,56 @@ func (r *setupRun) wait(records []wizard.Record) int {
 	return -1
 }
 
-// pollLine sums a round up in one line: each record, on how many servers.
+// pollLine sums a round up in one line: each record, on how many of the
+// name servers, and which server lacks it or has another value.
 func (r *setupRun) pollLine(ev poll.Event) string {
 	var parts []string
 	for _, rec := range ev.Records {
 		seen := 0
+		var lacking []string
 		for _, a := range rec.Authoritative {
-			if a.State == poll.Seen {
+			who := a.Nameserver
+			if who == "" {
+				who = a.Server
+			}
+			switch a.State {
+			case poll.Seen:
 				seen++
+			case poll.Wrong:
+				lacking = append(lacking, r.e.tr.X("setup.poll.wrong", "%s has another value", who))
+			case poll.Failed:
+				lacking = append(lacking, r.e.tr.X("setup.poll.failed", "%s does not answer", who))
+			default:
+				lacking = append(lacking, r.e.tr.X("setup.poll.not_yet", "%s not yet", who))
 			}
 		}
-		parts = append(parts, fmt.Sprintf("%s %d/%d", rec.Label, seen, len(rec.Authoritative)))
+		part := fmt.Sprintf("%s %d/%d", rec.Label, seen, len(rec.Authoritative))
+		if len(lacking) > 3 {
+			lacking = append(lacking[:3], r.e.tr.X("setup.poll.more", "%d more", len(lacking)-3))
+		}
+		if len(lacking) > 0 {
+			part += " (" + strings.Join(lacking, ", ") + ")"
+		}
+		parts = append(parts, part)
 	}
-	return fmt.Sprintf("  [%s] %s", ev.Elapsed.Round(time.Second), strings.Join(parts, ", "))
+	return fmt.Sprintf("  [%s] %s", ev.Elapsed.Round(time.Second), strings.Join(parts, "; "))
+}
+
+// cachesLine says when resolvers that cached "no such record" before it
+// was published will see it (RFC 2308 negative caching), or "".
+func (r *setupRun) cachesLine(ev poll.Event) string {
+	var latest time.Time
+	for _, rec := range ev.Records {
+		for _, res := range rec.Resolvers {
+			if res.State == poll.NotYet && res.VisibleBy.After(latest) {
+				latest = res.VisibleBy
+			}
+		}
+	}
+	if latest.IsZero() {
+		return ""
+	}
+	return r.e.tr.X("setup.caches", "Resolvers that asked before you published remember \"no such record\" until %s (the zone's negative TTL); mail checked before then may still fail.", latest.Local().Format("15:04"))
 }
 
 func (r *setupRun) review() int {

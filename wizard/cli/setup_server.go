@@ -52,6 +52,15 @@ func (r *setupRun) server() error {
 			return transports.FieldErrors{{Field: "smtp.port", Err: fmt.Errorf("%q is not a number", port)}}
 		}
 	}
+	if changing && sm.CertCheck == transports.CertSkip {
+		check, err := r.ask.confirm("smtp.cert_check", r.e.tr.X("setup.check_cert", "The certificate is not checked now. Check it again (recommended)?"), true)
+		if err != nil {
+			return err
+		}
+		if check {
+			sm.CertCheck = transports.CertStrict
+		}
+	}
 	if sm.Auth == transports.AuthPassword && sm.Username == "" || changing || r.bad["smtp.auth"] || r.bad["smtp.username"] || r.bad["smtp.mode"] {
 		if err := r.login(p); err != nil {
 			return err
@@ -164,6 +173,17 @@ func (r *setupRun) testServer() error {
 	printSMTPReport(r.e.Out, rep)
 	if checks.OutcomeOf(rep.Findings) == checks.Passed {
 		return nil
+	}
+	sm := r.flow.State.Current().SMTP
+	if tl := rep.TLS; tl != nil && !tl.Verified && sm.CertCheck == transports.CertStrict {
+		skip, err := r.ask.confirm("smtp.cert_check", r.e.tr.X("setup.skip_cert", "The server's certificate does not verify (%s). Connect without checking it? Only for a server you run yourself: anyone on the path could then pose as it and read the password.", tl.VerifyProblem), false)
+		if err != nil {
+			return err
+		}
+		if skip {
+			sm.CertCheck = transports.CertSkip
+			return r.testServer()
+		}
 	}
 	change, err := r.ask.confirm("smtp", r.e.tr.X("setup.change_settings", "The test failed. Change the settings?"), true)
 	switch {
