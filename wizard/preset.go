@@ -226,6 +226,22 @@ func (p *Preset) Apply(s *State) error {
 	return p.applyTransports(s)
 }
 
+// Conflicts words the preset's answers that the draft answered otherwise:
+// the draft wins, and the admin should know the preset was not followed.
+func (p *Preset) Conflicts(tr *i18n.Translator, s *State, draftPath string) []string {
+	var out []string
+	if p.Provider != "" && s.Provider != "" && p.Provider != s.Provider {
+		out = append(out, tr.X("preset.other_service", "The preset names the service %q, but your saved answers chose %q: keeping yours. To start over with the preset, delete %s.", p.Provider, s.Provider, draftPath))
+	}
+	if p.Domain != "" && s.Domain != "" && p.Domain != s.Domain {
+		out = append(out, tr.X("preset.other_domain", "The preset names the domain %s, but your saved answers have %s: keeping yours.", p.Domain, s.Domain))
+	}
+	if len(p.Transports) > 0 && len(s.Transports) > 0 {
+		out = append(out, tr.X("preset.own_transports", "The preset's transports are not used: your saved answers have transports already."))
+	}
+	return out
+}
+
 // FirstIncomplete is the first transport that still lacks something
 // before it can be exported (a key, a verified code), or -1: transports
 // answered ahead by a preset are taken one after the other.

@@ -3,6 +3,7 @@ package wizard
 import (
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"mailwizard/transports"
@@ -78,5 +79,28 @@ func TestPresetTransports(t *testing.T) {
 		} else if got := transports.FirstField(err); got != field {
 			t.Errorf("preset %s: %v names %q, want %q", body, err, got, field)
 		}
+	}
+}
+
+// A preset that disagrees with the saved draft loses, and says so.
+func TestPresetConflictsWithDraft(t *testing.T) {
+	dir := t.TempDir()
+	drafts := Drafts{Path: filepath.Join(dir, "draft.json")}
+	saved := NewState("")
+	saved.Provider, saved.Domain = "spacewell", "draft.nl"
+	if err := drafts.Save(saved); err != nil {
+		t.Fatal(err)
+	}
+	preset := filepath.Join(dir, "p.json")
+	os.WriteFile(preset, []byte(`{"provider": "clockwise", "domain": "preset.nl"}`), 0o600)
+	sess, err := Start(Options{PresetFile: preset, DraftPath: drafts.Path})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s := sess.Flow.State; s.Provider != "spacewell" || s.Domain != "draft.nl" {
+		t.Errorf("the preset overrode the draft: %+v", s)
+	}
+	if len(sess.Notices) != 2 || !strings.Contains(sess.Notices[0], "delete "+drafts.Path) || !strings.Contains(sess.Notices[1], "preset.nl") {
+		t.Errorf("notices %q", sess.Notices)
 	}
 }

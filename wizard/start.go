@@ -56,9 +56,10 @@ func Start(opts Options) (*Session, error) {
 	default:
 		sess.Resumed = true
 	}
+	var preset *Preset
+	before := *state // what the draft answered, for the preset's conflicts
 	if opts.PresetFile != "" {
-		preset, err := LoadPreset(opts.PresetFile)
-		if err != nil {
+		if preset, err = LoadPreset(opts.PresetFile); err != nil {
 			return nil, err
 		}
 		if err := preset.Apply(state); err != nil {
@@ -70,6 +71,9 @@ func Start(opts Options) (*Session, error) {
 	}
 	if state.Lang == "" {
 		state.Lang = i18n.System()
+	}
+	if preset != nil {
+		sess.Notices = append(sess.Notices, preset.Conflicts(i18n.New(state.Lang), &before, path)...)
 	}
 	sess.Flow = NewFlow(state)
 	return sess, nil

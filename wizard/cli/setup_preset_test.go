@@ -69,7 +69,14 @@ func TestSetupFromPreset(t *testing.T) {
 // named by its field, and the admin's draft is left as it was.
 func TestSetupRefusesBadPresets(t *testing.T) {
 	addr, _, _, dir := setupWorld(t)
-	for body, says := range map[string]string{
+	// The admin has answered two questions already.
+	runSetup(t, context.Background(), strings.NewReader("1\nexample.nl\n"), "--dns-server", addr)
+	draft := filepath.Join(dir, "config", "mailwizard", "draft.json")
+	before, err := os.ReadFile(draft)
+	if err != nil || !strings.Contains(string(before), `"domain": "example.nl"`) {
+		t.Fatalf("no draft after two answers: %v\n%s", err, before)
+	}
+	bad := map[string]string{
 		`{"provider": "clockwise", "transports": [{"type": "smtp", "smtp": {"host": "mail.example.nl", "password": "hunter2"}}]}`:             "transports[0].smtp.password: a preset holds no password",
 		`{"provider": "clockwise", "domain": "example.nl", "transports": [{"type": "smtp", "smtp": {"port": 70000}}]}`:                        "transports[0].smtp.port: 70000 is not a TCP port",
 		`{"provider": "spinoffice", "domain": "example.nl", "transports": [{"type": "smtp"}]}`:                                                "transports[0].type: SpinOffice does not offer smtp transports",
@@ -78,7 +85,9 @@ func TestSetupRefusesBadPresets(t *testing.T) {
 		`{"version": 2, "provider": "clockwise"}`:                                            "version: is 2: this preset was written for a newer mailwizard",
 		`{"provider": "clockwise", "domain": "example.nl", "senders": ["info@other.nl"]}`:    "senders[0]: info@other.nl is not an address of example.nl",
 		`{"provider": "clockwise", "domain": "example.nl", "code_to": "it@exa\r\nmple.org"}`: "code_to",
-	} {
+	}
+	for body, says := range bad {
+		t.Setenv("XDG_CONFIG_HOME", t.TempDir()) // no draft: the preset alone is checked
 		p := filepath.Join(dir, "bad.mwpreset")
 		os.WriteFile(p, []byte(body), 0o600)
 		code, stdout, stderr := runSetup(t, context.Background(), strings.NewReader(""), "--preset", p, "--dns-server", addr)
@@ -88,5 +97,16 @@ func TestSetupRefusesBadPresets(t *testing.T) {
 		if strings.Contains(stderr, "hunter2") {
 			t.Errorf("the password in the preset was echoed: %s", stderr)
 		}
+	}
+	// With the draft there, a bad preset is refused the same way and the
+	// draft keeps every answer.
+	t.Setenv("XDG_CONFIG_HOME", filepath.Join(dir, "config"))
+	p := filepath.Join(dir, "bad.mwpreset")
+	os.WriteFile(p, []byte(`{"transports": [{"type": "smtp", "smtp": {"port": 70000}}]}`), 0o600)
+	if code, _, stderr := runSetup(t, context.Background(), strings.NewReader(""), "--preset", p, "--dns-server", addr); code != ExitUsage || !strings.Contains(stderr, "transports[0].smtp.port") {
+		t.Errorf("bad preset over a draft: exit %d\n%s", code, stderr)
+	}
+	if after, _ := os.ReadFile(draft); string(after) != string(before) {
+		t.Errorf("a refused preset changed the draft:\n%s", after)
 	}
 }
