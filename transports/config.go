@@ -11,10 +11,13 @@ import (
 	"mailwizard/transports/atomicfile"
 )
 
-// ConfigVersion is the version of the document this build writes and the
-// only one it reads. A newer file needs a newer mailwizard; an older one
-// would be migrated here when version 2 exists.
-const ConfigVersion = 1
+// ConfigVersion is the version of the document this build writes. It
+// reads every version from 1 up: version 2 added what each check saw to the
+// evidence (TLS, certificate, login, sender, name servers, the settings it
+// ran with), all optional, so a version 1 document reads as it is; Upgrade
+// brings it to version 2 before it is written again. A newer file needs a
+// newer mailwizard.
+const ConfigVersion = 2
 
 // maxDocumentSize bounds what Read loads: a real document is a few KiB.
 const maxDocumentSize = 4 << 20
@@ -86,28 +89,6 @@ type DNSFact struct {
 	Servers   []string  `json:"servers,omitempty"`
 }
 
-// Origin says where a validation ran.
-type Origin string
-
-const (
-	// OriginAdminDesk: run from the admin's machine. It proves credentials,
-	// TLS and send-as rights, not that the service's servers can reach the
-	// host: their network and firewall rules differ.
-	OriginAdminDesk Origin = "admin-desk"
-	OriginService   Origin = "service"
-)
-
-// Evidence records one validation: what passed or failed, when, where.
-type Evidence struct {
-	Check     string    `json:"check"` // e.g. "smtp.verify", "dns.spf"
-	Transport string    `json:"transport,omitempty"`
-	Passed    bool      `json:"passed"`
-	At        time.Time `json:"at"`
-	Server    string    `json:"server,omitempty"`
-	Origin    Origin    `json:"origin,omitempty"`
-	Detail    string    `json:"detail,omitempty"`
-}
-
 // Errors of Read that a front end treats specially.
 var (
 	ErrFutureVersion = errors.New("written by a newer mailwizard")
@@ -118,8 +99,8 @@ var (
 // field by its path ("transports[1].smtp.port").
 func (d *Document) Validate() error {
 	var errs FieldErrors
-	if d.Version != ConfigVersion {
-		errs.add("version", &reasonError{kind: ErrUnknownValue, msg: fmt.Sprintf("is %d; this mailwizard writes version %d", d.Version, ConfigVersion)})
+	if d.Version < 1 || d.Version > ConfigVersion {
+		errs.add("version", &reasonError{kind: ErrUnknownValue, msg: fmt.Sprintf("is %d; this mailwizard reads versions 1 to %d", d.Version, ConfigVersion)})
 	}
 	errs.add("generator", CheckText(d.Generator))
 	if d.Created.IsZero() {
@@ -201,27 +182,6 @@ func (f DNSFact) validate() error {
 	return errs.err()
 }
 
-func (e Evidence) validate(list List) error {
-	var errs FieldErrors
-	if e.Check == "" {
-		errs.add("check", ErrEmpty)
-	} else {
-		errs.add("check", CheckText(e.Check))
-	}
-	if e.Transport != "" && list.Find(e.Transport) == nil {
-		errs.add("transport", &reasonError{kind: ErrConflict, msg: fmt.Sprintf("%q is not the name of a transport in this document", e.Transport)})
-	}
-	if e.At.IsZero() {
-		errs.add("at", ErrEmpty)
-	}
-	if e.Origin != "" {
-		errs.add("origin", oneOf(e.Origin, OriginAdminDesk, OriginService))
-	}
-	errs.add("server", CheckText(e.Server))
-	errs.add("detail", CheckText(e.Detail))
-	return errs.err()
-}
-
 func (s ExportedSecret) validate(refs map[SecretRef]string) error {
 	var errs FieldErrors
 	if kind, ok := refs[s.Ref]; !ok {
@@ -246,8 +206,14 @@ func (s ExportedSecret) validate(refs map[SecretRef]string) error {
 }
 
 // Marshal validates d and renders it as indented JSON, the bytes WriteFile
-// stores. The output is checked against the schema the service uses.
+// stores. The output is checked against the schema the service uses. Only
+// the current version is written: an older document read in must be
+// Upgraded first, so that no file claims a version its fields are not.
 func (d *Document) Marshal() ([]byte, error) {
+	if d.Version != ConfigVersion {
+		return nil, &FieldError{Field: "version", Err: &reasonError{kind: ErrUnknownValue,
+			msg: fmt.Sprintf("is %d; this mailwizard writes version %d only (Upgrade the document first)", d.Version, ConfigVersion)}}
+	}
 	if err := d.Validate(); err != nil {
 		return nil, err
 	}
@@ -333,8 +299,8 @@ func checkVersion(v any) error {
 	switch {
 	case n > ConfigVersion:
 		return &FieldError{Field: "version", Err: &reasonError{kind: ErrFutureVersion,
-			msg: fmt.Sprintf("is %d: this file was written by a newer mailwizard, and this one reads version %d; install the current mailwizard", n, ConfigVersion)}}
-	case n < ConfigVersion:
+			msg: fmt.Sprintf("is %d: this file was written by a newer mailwizard, and this one reads versions up to %d; install the current mailwizard", n, ConfigVersion)}}
+	case n < 1:
 		return &FieldError{Field: "version", Err: &reasonError{kind: ErrUnknownValue, msg: fmt.Sprintf("is %d; versions start at 1", n)}}
 	}
 	return nil

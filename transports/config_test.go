@@ -44,11 +44,30 @@ func sampleDocument() *Document {
 			Seen: []string{"v=spf1 include:_spf.clockwise.info ~all"}, Status: "ok", CheckedAt: at, Servers: []string{"ns1.example.nl", "ns2.example.nl"},
 		}},
 		Evidence: []Evidence{{
-			Check: "smtp.verify", Transport: "Relay via our server", Passed: true, At: at,
-			Server: "smtp.example.nl:587", Origin: OriginAdminDesk, Detail: "verification code typed back",
+			Check: "smtp.test", Transport: "Relay via our server", Settings: "smtp.example.nl:587 starttls strict password relay@example.nl relay",
+			Passed: true, At: at, Server: "smtp.example.nl:587", Origin: OriginAdminDesk,
+			TLS:  &TLSSeen{Version: "TLS 1.3", Cipher: "TLS_AES_128_GCM_SHA256", Subject: "smtp.example.nl", Issuer: "R11", NotAfter: at.Add(60 * 24 * time.Hour), Verified: true},
+			Auth: "PLAIN accepted", Sender: "facturen@example.nl",
+			Detail: "connection, TLS and login tested; facturen@example.nl accepted at MAIL FROM",
+		}, {
+			Check: "smtp.verify", Transport: "Relay via our server", Settings: "smtp.example.nl:587 starttls strict password relay@example.nl relay",
+			Passed: true, At: at.Add(2 * time.Minute), Server: "smtp.example.nl:587", Origin: OriginAdminDesk,
+			TLS:  &TLSSeen{Version: "TLS 1.3", Cipher: "TLS_AES_128_GCM_SHA256", Subject: "smtp.example.nl", Issuer: "R11", NotAfter: at.Add(60 * 24 * time.Hour), Verified: true},
+			Auth: "PLAIN accepted", Sender: "facturen@example.nl",
+			Detail: "verification code sent from facturen@example.nl to it@example.org and typed back",
+		}, {
+			Check: "dns.spf", Passed: true, At: at, Origin: OriginAdminDesk, Record: "example.nl", Nameservers: []string{"ns1.example.nl", "ns2.example.nl"},
+			Detail: "example.nl seen on ns1.example.nl, ns2.example.nl",
 		}},
 	}
 }
+
+// goldenV2 is what this mailwizard writes; goldenV1 was written by the
+// first one and must stay readable.
+var (
+	goldenV2 = filepath.Join("testdata", "config-v2.golden.json")
+	goldenV1 = filepath.Join("testdata", "config.golden.json")
+)
 
 func TestDocumentRoundTripAndGolden(t *testing.T) {
 	doc := sampleDocument()
@@ -56,7 +75,7 @@ func TestDocumentRoundTripAndGolden(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	golden := filepath.Join("testdata", "config.golden.json")
+	golden := goldenV2
 	if *update {
 		if err := os.WriteFile(golden, raw, 0o644); err != nil {
 			t.Fatal(err)
@@ -189,6 +208,12 @@ func TestParseRejectsBrokenDocuments(t *testing.T) {
 	test("hosted for another domain", func(m map[string]any) { at(m, "transports", 2, "match")["domain"] = "other.nl" }, "transports[2].match.domain", "outside example.nl", true)
 	test("evidence for a missing transport", func(m map[string]any) { at(m, "evidence", 0)["transport"] = "gone" }, "evidence[0].transport", "not the name", true)
 	test("selector without a key", func(m map[string]any) { m["dkim"] = []any{} }, "transports[2].hosted.dkim.selector", "no key", true)
+	test("TLS without its version", func(m map[string]any) { delete(at(m, "evidence", 0, "tls"), "version") }, "evidence[0].tls.version", "is empty", false)
+	test("CRLF in auth", func(m map[string]any) { at(m, "evidence", 0)["auth"] = "PLAIN\r\naccepted" }, "evidence[0].auth", "carriage return", false)
+	test("record not canonical", func(m map[string]any) { at(m, "evidence", 2)["record"] = "Example.NL" }, "evidence[2].record", `must be written "example.nl"`, false)
+	test("empty name server", func(m map[string]any) { at(m, "evidence", 2)["nameservers"] = []any{""} }, "evidence[2].nameservers[0]", "is empty", false)
+	test("settings of no transport", func(m map[string]any) { at(m, "evidence", 2)["settings"] = "smtp.example.nl:25" }, "evidence[2].settings", "no transport", false)
+	test("a field of no version", func(m map[string]any) { at(m, "evidence", 0, "tls")["grade"] = "A+" }, "evidence[0].tls.grade", "not a field", false)
 }
 
 func TestParseVersionsAndGarbage(t *testing.T) {
@@ -203,6 +228,7 @@ func TestParseVersionsAndGarbage(t *testing.T) {
 		return mutateJSON(t, func(m map[string]any) { m["version"] = version; m["a_field_from_the_future"] = true })
 	}
 	test("future version", v(99), ErrFutureVersion, "version", "newer mailwizard")
+	test("next version", v(ConfigVersion+1), ErrFutureVersion, "version", "reads versions up to 2")
 	test("version zero", v(0), ErrUnknownValue, "version", "start at 1")
 	test("version text", v("1"), ErrSyntax, "version", "whole number")
 	test("version fraction", v(1.5), ErrSyntax, "version", "whole number")

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"mailwizard/transports"
@@ -23,6 +24,9 @@ func FromDocument(path string, lang i18n.Lang) (*State, error) {
 	if err != nil {
 		return nil, err
 	}
+	// A version 1 document's evidence is stamped with the settings it
+	// holds, so its proofs still count until those settings change.
+	doc.Upgrade()
 	s := NewState(lang)
 	s.Provider, s.Domain = doc.Provider, doc.Domain
 	if _, err := s.Profile(); err != nil {
@@ -32,6 +36,13 @@ func FromDocument(path string, lang i18n.Lang) (*State, error) {
 	s.Keys = append([]transports.DKIMKey(nil), doc.DKIM...)
 	s.DNS = append([]transports.DNSFact(nil), doc.DNS...)
 	s.Evidence = append([]transports.Evidence(nil), doc.Evidence...)
+	// The senders are not part of the document, but the proofs name the
+	// addresses they used: a new proof then uses the same ones.
+	for _, ev := range doc.Evidence {
+		if _, err := senderAddress(ev.Sender, s.Domain); ev.Sender != "" && err == nil && !slices.ContainsFunc(s.Senders, func(x string) bool { return strings.EqualFold(x, ev.Sender) }) {
+			s.Senders = append(s.Senders, ev.Sender)
+		}
+	}
 	for _, k := range doc.DKIM {
 		if !s.keyUsed(k.Selector) {
 			s.Retiring = append(s.Retiring, k.Selector)

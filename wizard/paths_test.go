@@ -3,8 +3,11 @@ package wizard
 import (
 	"context"
 	"net"
+	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -41,6 +44,11 @@ type world struct {
 	smtp *smtptest.Server // STARTTLS with AUTH
 	open *smtptest.Server // STARTTLS without AUTH: IP allow-listing
 	dir  string
+	// clock is the Env's time: tests move it on to tell apart when a
+	// code was sent and when it was confirmed.
+	clock time.Time
+	// certExpires is when the servers' certificate (for 127.0.0.1) ends.
+	certExpires time.Time
 }
 
 func newWorld(t *testing.T) *world {
@@ -51,14 +59,15 @@ func newWorld(t *testing.T) *world {
 	srv.MustAddZone(t, dnstest.SOA("spinoffice-crm.com", 300)+"\nspf.spinoffice-crm.com. 300 IN TXT \"v=spf1 ip4:192.0.2.0/24 -all\"")
 	srv.MustAddZone(t, dnstest.SOA("protection.outlook.com", 300)+"\nspf.protection.outlook.com. 300 IN TXT \"v=spf1 ip4:40.92.0.0/15 -all\"")
 	ca := smtptest.NewCA(t)
-	cert := ca.Valid(t, "127.0.0.1")
-	w := &world{dns: srv, dir: t.TempDir(),
+	expires := time.Now().Add(30 * time.Hour).UTC().Truncate(time.Second)
+	cert := smtptest.Issue(t, ca, []string{"127.0.0.1"}, time.Now().Add(-time.Hour), expires)
+	w := &world{dns: srv, dir: t.TempDir(), clock: time.Date(2026, 11, 29, 10, 0, 0, 0, time.UTC), certExpires: expires,
 		smtp: smtptest.Start(t, smtptest.Options{Cert: &cert, Users: map[string]string{"facturen@example.nl": "Zomer2026!mail"}}),
 		open: smtptest.Start(t, smtptest.Options{Cert: &cert}),
 		env: &Env{DNS: &dnsq.Client{Pinned: srv.Addr, Timeout: time.Second}, Dialer: &net.Dialer{}, Secrets: secrets.NewMemory(),
-			RootCAs: ca.Pool, SMTPTimeouts: smtp.Timeouts{Connect: 2 * time.Second, Command: 2 * time.Second},
-			Now: func() time.Time { return time.Date(2026, 11, 29, 10, 0, 0, 0, time.UTC) }},
+			RootCAs: ca.Pool, SMTPTimeouts: smtp.Timeouts{Connect: 2 * time.Second, Command: 2 * time.Second}},
 	}
+	w.env.Now = func() time.Time { return w.clock }
 	return w
 }
 
@@ -187,6 +196,18 @@ func TestPathHostedWithGeneratedKey(t *testing.T) {
 	if len(doc.DNS) != 2 || doc.DNS[0].Status != "ok" || !evidence(doc, "dns.spf") || !evidence(doc, "dns.dkim") {
 		t.Errorf("document DNS %+v, evidence %+v", doc.DNS, doc.Evidence)
 	}
+	// Each record's evidence names the record and the authoritative
+	// servers that served it: here the one every query is pinned to (see
+	// TestDNSEvidenceNamesTheServers for servers known by name).
+	for check, record := range map[string]string{"dns.spf": "example.nl", "dns.dkim": "clockwise-202611._domainkey.example.nl"} {
+		ev := evidenceOf(doc, check, "")
+		if ev == nil || ev.Record != record || strings.Join(ev.Nameservers, ",") != w.dns.Addr || !ev.At.Equal(w.clock) {
+			t.Errorf("%s evidence %+v, want %s seen on %s", check, ev, record, w.dns.Addr)
+		}
+	}
+	if lines := EvidenceLines(i18n.New(i18n.English), s); !slices.Contains(lines, "example.nl: dns.spf passed 2026-11-29 10:00 UTC: example.nl seen on "+w.dns.Addr) {
+		t.Errorf("review lines:\n%s", strings.Join(lines, "\n"))
+	}
 	if len(doc.Secrets) != 0 {
 		t.Errorf("secrets exported although ClockWise published no sealing key: %+v", doc.Secrets)
 	}
@@ -257,7 +278,20 @@ func (w *world) verifyAs(t *testing.T, srv *smtptest.Server, s *State, from stri
 	if err := ConfirmStepCode(w.env, s, pending, "WRONG-CODE"); err == nil || pending.AttemptsLeft() != 4 {
 		t.Errorf("a wrong code: %v, %d left", err, pending.AttemptsLeft())
 	}
+	w.clock = w.clock.Add(2 * time.Minute) // the admin reads the mail
 	must(t, ConfirmStepCode(w.env, s, pending, strings.ToLower(code[1])))
+}
+
+// seenTLS checks the TLS an smtp check's evidence saw: the loopback
+// servers' certificate, verified.
+func (w *world) seenTLS(t *testing.T, ev *transports.Evidence) {
+	t.Helper()
+	if ev == nil || ev.TLS == nil {
+		t.Fatalf("no TLS seen in %+v", ev)
+	}
+	if ev.TLS.Version != "TLS 1.3" || ev.TLS.Subject != "127.0.0.1" || !ev.TLS.NotAfter.Equal(w.certExpires) || !ev.TLS.Verified || ev.TLS.Cipher == "" {
+		t.Errorf("%s saw TLS %+v, want TLS 1.3 with the certificate for 127.0.0.1 until %s", ev.Check, ev.TLS, w.certExpires)
+	}
 }
 
 func TestPathOwnServerWithPasswordAndSendAs(t *testing.T) {
@@ -296,6 +330,39 @@ func TestPathOwnServerWithPasswordAndSendAs(t *testing.T) {
 	sm := doc.Transports[0].SMTP
 	if sm.PasswordRef == "" || sm.Mode != transports.ModeMailbox || !evidence(doc, CheckSMTPVerify) || !evidence(doc, CheckSMTPSendAs) {
 		t.Errorf("document %+v, evidence %+v", sm, doc.Evidence)
+	}
+	// What each check saw, tied to the settings it ran with.
+	name, server := doc.Transports[0].Name, "127.0.0.1:"+strconv.Itoa(w.smtp.Port)
+	settings := "127.0.0.1:" + strconv.Itoa(w.smtp.Port) + " starttls strict password facturen@example.nl mailbox"
+	test, verify, proof := evidenceOf(doc, CheckSMTPTest, name), evidenceOf(doc, CheckSMTPVerify, name), evidenceOf(doc, CheckSMTPSendAs, name)
+	for _, ev := range []*transports.Evidence{test, verify, proof} {
+		w.seenTLS(t, ev)
+		if ev.Auth != "PLAIN accepted" || ev.Server != server || ev.Settings != settings || ev.Origin != transports.OriginAdminDesk {
+			t.Errorf("%s evidence %+v", ev.Check, ev)
+		}
+	}
+	start := time.Date(2026, 11, 29, 10, 0, 0, 0, time.UTC)
+	if !test.At.Equal(start) || test.Sender != "facturen@example.nl" {
+		t.Errorf("test evidence at %s as %q", test.At, test.Sender)
+	}
+	// Each code's evidence is dated when it was confirmed, two minutes
+	// after it was sent.
+	if !verify.At.Equal(start.Add(2*time.Minute)) || verify.Sender != "facturen@example.nl" ||
+		!proof.At.Equal(start.Add(4*time.Minute)) || proof.Sender != "directie@example.nl" {
+		t.Errorf("verify at %s as %q, send-as at %s as %q", verify.At, verify.Sender, proof.At, proof.Sender)
+	}
+	raw, _ := os.ReadFile(out.Path)
+	if !strings.Contains(string(raw), `"version": 2`) || strings.Contains(string(raw), "Zomer2026!mail") {
+		t.Errorf("the export is not version 2, or shows the password:\n%s", raw)
+	}
+	want := name + ": smtp.verify passed 2026-11-29 10:02 UTC at " + server + ": TLS 1.3, certificate 127.0.0.1 (valid until " +
+		w.certExpires.Format("2006-01-02") + "), PLAIN accepted; code sent as facturen@example.nl confirmed"
+	if lines := EvidenceLines(i18n.New(i18n.English), s); len(lines) != 3 || !slices.Contains(lines, want) {
+		t.Errorf("review lines:\n%s\nwant among them:\n%s", strings.Join(lines, "\n"), want)
+	}
+	nl := "certificaat 127.0.0.1 (geldig tot " + w.certExpires.Format("2006-01-02") + "), PLAIN geaccepteerd; code verstuurd als directie@example.nl bevestigd"
+	if lines := EvidenceLines(i18n.New(i18n.Dutch), s); !strings.Contains(strings.Join(lines, "\n"), nl) {
+		t.Errorf("Dutch review lines:\n%s", strings.Join(lines, "\n"))
 	}
 	if len(doc.Secrets) != 0 || len(out.Warnings) != 1 || !strings.Contains(out.Warnings[0], "another way") {
 		t.Errorf("PerfectView has no sealing key: secrets %+v, warnings %q", doc.Secrets, out.Warnings)
@@ -344,6 +411,13 @@ func TestPathOwnServerWithAllowList(t *testing.T) {
 	if sm := doc.Transports[0].SMTP; sm.Auth != transports.AuthIPAllowlist || sm.PasswordRef != "" || len(doc.Secrets) != 0 {
 		t.Errorf("document %+v", sm)
 	}
+	for _, check := range []string{CheckSMTPTest, CheckSMTPVerify} {
+		ev := evidenceOf(doc, check, doc.Transports[0].Name)
+		w.seenTLS(t, ev)
+		if ev.Auth != smtp.AuthAllowListed || ev.Sender != "info@example.nl" {
+			t.Errorf("%s evidence %+v, want no login (allow-listed) as info@example.nl", check, ev)
+		}
+	}
 }
 
 func hasChange(cs []TermChange, term, change string) bool {
@@ -362,6 +436,17 @@ func evidence(doc *transports.Document, check string) bool {
 		}
 	}
 	return false
+}
+
+// evidenceOf is the document's evidence of check for transport ("" for
+// the domain), or nil.
+func evidenceOf(doc *transports.Document, check, transport string) *transports.Evidence {
+	for i, ev := range doc.Evidence {
+		if ev.Check == check && ev.Transport == transport {
+			return &doc.Evidence[i]
+		}
+	}
+	return nil
 }
 
 func findingsText(r *smtp.Report) string {

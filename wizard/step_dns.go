@@ -84,7 +84,7 @@ func RecordPoll(env *Env, s *State, records []Record, ev poll.Event) {
 		fact := transports.DNSFact{Name: r.Name, Type: records[i].Type, Expected: records[i].Value, CheckedAt: now, Status: "missing"}
 		seen := 0
 		for _, a := range r.Authoritative {
-			fact.Servers = append(fact.Servers, orText(a.Nameserver, a.Server))
+			fact.Servers = append(fact.Servers, strings.TrimSuffix(orText(a.Nameserver, a.Server), "."))
 			switch a.State {
 			case poll.Seen:
 				seen++
@@ -102,8 +102,13 @@ func RecordPoll(env *Env, s *State, records []Record, ev poll.Event) {
 		}
 		s.DNS = append(s.DNS, fact)
 		if r.Done {
+			name := r.Name
+			if n, err := transports.NormalizeDNSName(name); err == nil {
+				name = n
+			}
 			s.addEvidence(transports.Evidence{Check: "dns." + strings.ToLower(strings.Fields(records[i].Label)[0]), Passed: true, At: now,
-				Origin: transports.OriginAdminDesk, Detail: r.Name + " seen on " + strings.Join(fact.Servers, ", ")})
+				Origin: transports.OriginAdminDesk, Record: name, Nameservers: append([]string(nil), fact.Servers...),
+				Detail: name + " seen on " + strings.Join(fact.Servers, ", ")})
 		}
 	}
 }

@@ -1,10 +1,10 @@
 package wizard
 
 import (
-	"fmt"
 	"strings"
 	"time"
 
+	"mailwizard/checks/smtp"
 	"mailwizard/transports"
 	"mailwizard/transports/secrets"
 	"mailwizard/wizard/i18n"
@@ -33,7 +33,9 @@ func Document(s *State, now time.Time, generator string) (*transports.Document, 
 	}
 	doc.DNS = append(doc.DNS, s.DNS...)
 	for _, ev := range s.Evidence {
-		if ev.Transport == "" || doc.Transports.Find(ev.Transport) != nil {
+		// Evidence of a transport that is gone, or taken with settings the
+		// transport no longer has, proves nothing about this document.
+		if s.applies(ev) {
 			doc.Evidence = append(doc.Evidence, ev)
 		}
 	}
@@ -133,19 +135,74 @@ func NextSteps(tr *i18n.Translator, s *State, p *transports.Provider, path strin
 	return append(steps, p.Notes...)
 }
 
-// EvidenceLines words the document's evidence for the review.
+// EvidenceLines words the evidence the document will carry, one line a
+// check: what passed, when (UTC, as the document says), against which
+// server, and what it saw.
 func EvidenceLines(tr *i18n.Translator, s *State) []string {
 	var out []string
 	for _, ev := range s.Evidence {
-		who := ev.Transport
-		if who == "" {
-			who = s.Domain
+		if s.applies(ev) {
+			out = append(out, evidenceLine(tr, orText(ev.Transport, s.Domain), ev))
 		}
-		state := tr.X("review.passed", "passed")
-		if !ev.Passed {
-			state = tr.X("review.failed", "failed")
-		}
-		out = append(out, fmt.Sprintf("%s %s: %s, %s (%s)", ev.At.Local().Format("2006-01-02 15:04"), who, ev.Check, state, ev.Detail))
 	}
 	return out
+}
+
+func evidenceLine(tr *i18n.Translator, who string, ev transports.Evidence) string {
+	state := tr.X("review.passed", "passed")
+	if !ev.Passed {
+		state = tr.X("review.failed", "failed")
+	}
+	line := tr.X("review.evidence", "%s: %s %s %s", who, ev.Check, state, ev.At.UTC().Format("2006-01-02 15:04 UTC"))
+	if ev.Server != "" {
+		line += " " + tr.X("review.at_server", "at %s", ev.Server)
+	}
+	var seen []string
+	if t := ev.TLS; t != nil {
+		seen = append(seen, t.Version)
+		until := t.NotAfter.UTC().Format("2006-01-02")
+		switch {
+		case t.Subject == "":
+		case t.Verified:
+			seen = append(seen, tr.X("review.cert", "certificate %s (valid until %s)", t.Subject, until))
+		default:
+			seen = append(seen, tr.X("review.cert_unverified", "certificate %s (valid until %s, not verified)", t.Subject, until))
+		}
+	}
+	if ev.Auth != "" {
+		seen = append(seen, authWords(tr, ev.Auth))
+	}
+	if ev.Record != "" && len(ev.Nameservers) > 0 {
+		seen = append(seen, tr.X("review.seen_on", "%s seen on %s", ev.Record, strings.Join(ev.Nameservers, ", ")))
+	}
+	var then string
+	switch {
+	case ev.Sender != "" && (ev.Check == CheckSMTPVerify || ev.Check == CheckSMTPSendAs):
+		then = tr.X("review.code_confirmed", "code sent as %s confirmed", ev.Sender)
+	case ev.Sender != "" && ev.Check == CheckSMTPTest:
+		then = tr.X("review.sender_accepted", "sender %s accepted", ev.Sender)
+	case len(seen) == 0:
+		then = ev.Detail // evidence of version 1 has only its sentence
+	}
+	if len(seen) > 0 {
+		line += ": " + strings.Join(seen, ", ")
+		if then != "" {
+			line += "; " + then
+		}
+	} else if then != "" {
+		line += ": " + then
+	}
+	return line
+}
+
+// authWords translates the evidence's login outcome, which the document
+// keeps in English.
+func authWords(tr *i18n.Translator, auth string) string {
+	if auth == smtp.AuthAllowListed {
+		return tr.X("review.auth_allowlist", "no login: the service's IP ranges are allow-listed")
+	}
+	if mech, ok := strings.CutSuffix(auth, " accepted"); ok {
+		return tr.X("review.auth_ok", "%s accepted", mech)
+	}
+	return auth
 }

@@ -69,9 +69,14 @@ func (s *State) smtpServer(env *Env, t *transports.Transport) (smtp.Settings, er
 	return ServerSettings(t.SMTP, password, env.RootCAs), nil
 }
 
+// CheckSMTPTest is the evidence of a passed test of the connection.
+const CheckSMTPTest = "smtp.test"
+
 // TestSMTP connects as the service will: TLS and the certificate, the
 // login, and a sender of the domain at MAIL FROM. Each phase is in the
-// report; failures come with their explanation.
+// report; failures come with their explanation. A passed test is kept as
+// evidence of what it saw, tied to the settings it ran with; a failed one
+// takes the transport's earlier test evidence away.
 func TestSMTP(ctx context.Context, env *Env, s *State) (*smtp.Report, error) {
 	t, err := s.smtpTransport()
 	if err != nil {
@@ -89,19 +94,51 @@ func TestSMTP(ctx context.Context, env *Env, s *State) (*smtp.Report, error) {
 	for _, r := range p.AllowlistRanges() {
 		opts.AllowList = append(opts.AllowList, r.Display())
 	}
-	return smtp.Test(ctx, env.dialer(), st, env.smtpTimeouts(), opts), nil
+	rep := smtp.Test(ctx, env.dialer(), st, env.smtpTimeouts(), opts)
+	s.dropEvidence(CheckSMTPTest, t.Name)
+	if rep.OK() && t.Name != "" {
+		ev := rep.Evidence(t.Name, env.now())
+		ev.Settings = t.SMTP.Fingerprint()
+		s.addEvidence(ev)
+	}
+	return rep, nil
+}
+
+// dropEvidence forgets every result of check for the transport.
+func (s *State) dropEvidence(check, transport string) {
+	keep := s.Evidence[:0]
+	for _, ev := range s.Evidence {
+		if ev.Check != check || !strings.EqualFold(ev.Transport, transport) {
+			keep = append(keep, ev)
+		}
+	}
+	s.Evidence = keep
 }
 
 // firstSender is the sender a test or a code mail uses: the login in
-// mailbox mode (its own address), else the first sender of the domain.
+// mailbox mode (its own address); else the first sender this transport's
+// rule takes (a billing relay proves itself with a billing address);
+// else an address its rule names, the first sender, or postmaster.
 func (s *State) firstSender(t *transports.Transport) string {
 	if t.SMTP != nil && t.SMTP.Mode == transports.ModeMailbox && strings.Contains(t.SMTP.Username, "@") {
 		return t.SMTP.Username
 	}
+	for _, snd := range s.Senders {
+		if a, err := transports.ParseAddress(snd); err == nil && t.Match.Matches(a, t.Match.Subsystem) {
+			return snd
+		}
+	}
+	domain := strings.TrimPrefix(t.Match.Domain, ".")
+	if domain == "" {
+		domain = s.Domain
+	}
+	if t.Match.LocalPart != "" {
+		return t.Match.LocalPart + "@" + domain
+	}
 	if len(s.Senders) > 0 {
 		return s.Senders[0]
 	}
-	return "postmaster@" + s.Domain
+	return "postmaster@" + domain
 }
 
 // ConnectorSteps is how to let the service send through Microsoft 365

@@ -58,7 +58,8 @@ func SendStepCode(ctx context.Context, env *Env, s *State, from string) (*Pendin
 	if err != nil {
 		return nil, err
 	}
-	return SendCode(ctx, env, CodeRequest{Settings: st, Auth: t.SMTP.Auth, From: fromAddr.String(), To: to.String(), Lang: s.Lang, Transport: t.Name})
+	return SendCode(ctx, env, CodeRequest{Settings: st, Auth: t.SMTP.Auth, From: fromAddr.String(), To: to.String(), Lang: s.Lang,
+		Transport: t.Name, Fingerprint: t.SMTP.Fingerprint()})
 }
 
 // ConfirmStepCode checks a typed code and records the evidence: the
@@ -77,14 +78,34 @@ func ConfirmStepCode(env *Env, s *State, p *PendingCode, typed string) error {
 }
 
 // HasEvidence reports whether a passed check of name is recorded for the
-// transport.
+// transport, taken with the settings the transport has now.
 func (s *State) HasEvidence(check, transport string) bool {
 	for _, ev := range s.Evidence {
-		if ev.Check == check && ev.Passed && strings.EqualFold(ev.Transport, transport) {
+		if ev.Check == check && ev.Passed && strings.EqualFold(ev.Transport, transport) && s.applies(ev) {
 			return true
 		}
 	}
 	return false
+}
+
+// applies reports whether evidence still proves what it names: the
+// transport exists and, for an smtp check, still has the settings the
+// check ran with (a changed host, port, encryption, certificate check,
+// login or mode needs a new test and a new code). Changing the settings
+// deletes nothing: set back, the evidence counts again, unless a newer
+// result of the same check has replaced it meanwhile.
+func (s *State) applies(ev transports.Evidence) bool {
+	if ev.Transport == "" {
+		return true
+	}
+	t := transports.List(s.Transports).Find(ev.Transport)
+	if t == nil {
+		return false
+	}
+	if strings.HasPrefix(ev.Check, "smtp.") {
+		return t.SMTP != nil && ev.Settings == t.SMTP.Fingerprint()
+	}
+	return true
 }
 
 func checkVerify(s *State) error {
@@ -93,10 +114,25 @@ func checkVerify(s *State) error {
 		return err
 	}
 	if !s.HasEvidence(CheckSMTPVerify, t.Name) && !s.HasEvidence(CheckSMTPSendAs, t.Name) {
-		return transports.FieldErrors{{Field: "code", Err: &reason{msg: "no code has come back yet: send one and type it here", kind: transports.ErrEmpty}}}
+		msg := "no code has come back yet: send one and type it here"
+		if s.verifiedBefore(t.Name) {
+			msg = "the server settings changed after the code came back: send a new one and type it here"
+		}
+		return transports.FieldErrors{{Field: "code", Err: &reason{msg: msg, kind: transports.ErrEmpty}}}
 	}
 	if _, sendAs := VerifySenders(s); sendAs != "" && !s.HasEvidence(CheckSMTPSendAs, t.Name) {
 		return transports.FieldErrors{{Field: "code", Err: &reason{msg: "in mailbox mode the send-as right must be proven too: send a code as " + sendAs, kind: transports.ErrEmpty}}}
 	}
 	return nil
+}
+
+// verifiedBefore reports whether a code came back for the transport with
+// settings it no longer has.
+func (s *State) verifiedBefore(transport string) bool {
+	for _, ev := range s.Evidence {
+		if (ev.Check == CheckSMTPVerify || ev.Check == CheckSMTPSendAs) && ev.Passed && strings.EqualFold(ev.Transport, transport) {
+			return true
+		}
+	}
+	return false
 }

@@ -21,13 +21,16 @@ type CodeRequest struct {
 	Signer    *smtp.DKIMSigner // sign as the service will; nil: unsigned
 	Lang      i18n.Lang
 	Transport string // the transport's name, for the evidence
+	// Fingerprint of the transport's settings as the code was sent: the
+	// evidence proves those, not whatever they are when it is typed back.
+	Fingerprint string
 }
 
 // PendingCode is a sent code waiting to be typed back. The code lives in
 // memory only, never in the draft: a resumed wizard sends a new one.
 type PendingCode struct {
-	v         *smtp.Verification
-	transport string
+	v                      *smtp.Verification
+	transport, fingerprint string
 	// Transcript of the sending session, with the code left out.
 	Transcript []smtp.Line
 }
@@ -52,7 +55,7 @@ func SendCode(ctx context.Context, env *Env, req CodeRequest) (*PendingCode, err
 		return nil, err
 	}
 	sess, err := smtp.SendVerification(ctx, env.dialer(), req.Settings, env.smtpTimeouts(), req.Auth, v, msg)
-	p := &PendingCode{v: v, transport: req.Transport}
+	p := &PendingCode{v: v, transport: req.Transport, fingerprint: req.Fingerprint}
 	if sess != nil {
 		p.Transcript = sess.Transcript.Lines()
 	}
@@ -89,12 +92,16 @@ var (
 )
 
 // Confirm checks a typed code (constant time, attempts counted, 30
-// minutes). On success it returns the evidence for the document.
+// minutes). On success it returns the evidence for the document, dated
+// now: when the code was confirmed.
 func (p *PendingCode) Confirm(env *Env, typed string) (transports.Evidence, error) {
-	if err := p.v.Check(typed, env.now()); err != nil {
+	now := env.now()
+	if err := p.v.Check(typed, now); err != nil {
 		return transports.Evidence{}, err
 	}
-	return p.v.Evidence(p.transport, env.now()), nil
+	ev := p.v.Evidence(p.transport, now)
+	ev.Settings = p.fingerprint
+	return ev, nil
 }
 
 // IsFinal reports whether a Confirm error ends this code: a new one must

@@ -44,8 +44,13 @@ type Verification struct {
 	sent     time.Time
 	attempts int
 	From, To string
-	Server   string
-	Login    string
+	// What SendVerification saw, for the evidence: the server's address,
+	// the encryption and certificate, and the login with its mechanism
+	// ("" for both when the service's addresses are allow-listed).
+	Server    string
+	TLS       *TLSInfo
+	Login     string
+	Mechanism string
 }
 
 // NewVerification makes a code of 8 characters from crypto/rand.
@@ -99,15 +104,71 @@ func (v *Verification) Check(typed string, now time.Time) error {
 // AttemptsLeft is how many more tries remain.
 func (v *Verification) AttemptsLeft() int { return MaxAttempts - v.attempts }
 
-// Evidence records a passed verification for the configuration document.
-// It says the test ran from the admin's desk.
+// Evidence records a passed verification for the configuration document:
+// at is when the code was confirmed, and what the sending session saw. It
+// says the test ran from the admin's desk.
 func (v *Verification) Evidence(transport string, at time.Time) transports.Evidence {
 	detail := fmt.Sprintf("verification code sent from %s to %s and typed back", v.From, v.To)
 	if v.Login != "" && !strings.EqualFold(v.Login, v.From) {
 		detail += fmt.Sprintf("; sent as %s while logged in as %s (send-as right proven)", v.From, v.Login)
 	}
 	return transports.Evidence{Check: "smtp.verify", Transport: transport, Passed: true, At: at.UTC().Truncate(time.Second),
-		Server: v.Server, Origin: transports.OriginAdminDesk, Detail: detail}
+		Server: v.Server, Origin: transports.OriginAdminDesk, TLS: v.TLS.Seen(), Auth: AuthSeen(v.Mechanism),
+		Sender: v.From, Detail: detail}
+}
+
+// Evidence records what a test saw, for the configuration document:
+// passed when nothing failed. A MAIL FROM accepted is not a send-as
+// right, and the detail says so.
+func (r *Report) Evidence(transport string, at time.Time) transports.Evidence {
+	ev := transports.Evidence{Check: "smtp.test", Transport: transport, Passed: r.OK(), At: at.UTC().Truncate(time.Second),
+		Server: r.Server, Origin: transports.OriginAdminDesk, TLS: r.TLS.Seen()}
+	parts := []string{"connection tested"}
+	switch {
+	case r.Auth == nil:
+		ev.Auth = AuthSeen("")
+	case r.Auth.OK:
+		ev.Auth = AuthSeen(r.Auth.Mechanism)
+		parts = append(parts, "login accepted")
+	default:
+		ev.Auth = orWords(r.Auth.Mechanism, "login") + " refused"
+		parts = append(parts, "login refused")
+	}
+	if r.MailFrom != nil && r.MailFrom.OK {
+		ev.Sender = r.MailFrom.Address
+		parts = append(parts, r.MailFrom.Address+" accepted at MAIL FROM (not proof of a send-as right)")
+	}
+	ev.Detail = strings.Join(parts, "; ")
+	return ev
+}
+
+// AuthAllowListed is the evidence's auth when no login is sent.
+const AuthAllowListed = "none: the service's IP ranges are allow-listed"
+
+// AuthSeen words a successful login for the evidence: "PLAIN accepted",
+// or, without a mechanism, AuthAllowListed.
+func AuthSeen(mechanism string) string {
+	if mechanism == "" {
+		return AuthAllowListed
+	}
+	return mechanism + " accepted"
+}
+
+func orWords(s, alt string) string {
+	if s == "" {
+		return alt
+	}
+	return s
+}
+
+// Seen is the part of the TLS information the evidence keeps; nil when
+// the connection was not encrypted.
+func (i *TLSInfo) Seen() *transports.TLSSeen {
+	if i == nil {
+		return nil
+	}
+	return &transports.TLSSeen{Version: i.Version, Cipher: i.Cipher, Subject: i.Subject, Issuer: i.Issuer,
+		NotAfter: i.NotAfter.UTC().Truncate(time.Second), Verified: i.Verified}
 }
 
 // MessageText is what the mail says, in the admin's language; the code
@@ -171,12 +232,13 @@ func SendVerification(ctx context.Context, d Dialer, s Settings, to Timeouts, au
 		return sess, err
 	}
 	defer sess.Close()
-	v.Server = sess.Addr
+	v.Server, v.TLS = sess.Addr, sess.TLS
 	if auth == transports.AuthPassword {
-		if _, err := sess.Authenticate(s.Username, s.Password); err != nil {
+		mech, err := sess.Authenticate(s.Username, s.Password)
+		if err != nil {
 			return sess, err
 		}
-		v.Login = s.Username
+		v.Login, v.Mechanism = s.Username, mech
 	}
 	if err := sess.Send(v.From, v.To, msg); err != nil {
 		return sess, err

@@ -70,7 +70,8 @@ func TestCodes(t *testing.T) {
 // address of the domain, proving the send-as right.
 func TestVerificationMailEndToEnd(t *testing.T) {
 	ca := smtptest.NewCA(t)
-	cert := ca.Valid(t, "127.0.0.1")
+	expires := time.Now().Add(36 * time.Hour).UTC().Truncate(time.Second)
+	cert := smtptest.Issue(t, ca, []string{"127.0.0.1"}, time.Now().Add(-time.Hour), expires)
 	srv := smtptest.Start(t, smtptest.Options{Cert: &cert, Users: map[string]string{"anna@example.nl": password}})
 	key, err := dkimkey.Generate(context.Background(), dkimkey.RSA2048)
 	if err != nil {
@@ -125,10 +126,51 @@ func TestVerificationMailEndToEnd(t *testing.T) {
 	if err := v.Check(m[1]+"-"+m[2], time.Now()); err != nil {
 		t.Fatalf("typing the code back: %v", err)
 	}
-	ev := v.Evidence("Mailbox of Anna", time.Now())
+	confirmed := time.Date(2026, 11, 29, 10, 2, 0, 0, time.UTC)
+	ev := v.Evidence("Mailbox of Anna", confirmed)
 	if !ev.Passed || ev.Origin != transports.OriginAdminDesk || !strings.Contains(ev.Detail, "sent as facturen@example.nl while logged in as anna@example.nl") ||
 		strings.Contains(ev.Detail, v.code) {
 		t.Errorf("evidence %+v", ev)
+	}
+	// What the session saw: TLS and the certificate, the login, the
+	// sender, and when the code was confirmed.
+	if ev.TLS == nil || ev.TLS.Version != "TLS 1.3" || ev.TLS.Subject != "127.0.0.1" || !ev.TLS.NotAfter.Equal(expires) || !ev.TLS.Verified ||
+		ev.Auth != "PLAIN accepted" || ev.Sender != "facturen@example.nl" || !ev.At.Equal(confirmed) || ev.Server != srv.Addr {
+		t.Errorf("evidence saw %+v, TLS %+v", ev, ev.TLS)
+	}
+}
+
+// A test's evidence says what the test saw, and passes only when the
+// test did.
+func TestTestEvidence(t *testing.T) {
+	ca := smtptest.NewCA(t)
+	cert := ca.Valid(t, "127.0.0.1")
+	srv := smtptest.Start(t, smtptest.Options{Cert: &cert, Users: users, Mechanisms: []string{"LOGIN"}})
+	open := smtptest.Start(t, smtptest.Options{Cert: &cert})
+	at := time.Date(2026, 11, 29, 10, 0, 0, 0, time.UTC)
+	test := func(name string, addr string, s func(*Settings), opts TestOptions, passed bool, auth, sender string) {
+		t.Helper()
+		st := settingsFor(addr, transports.EncryptSTARTTLS, ca)
+		if s != nil {
+			s(&st)
+		}
+		ev := Test(context.Background(), &net.Dialer{}, st, fast, opts).Evidence("Relay", at)
+		if ev.Check != "smtp.test" || ev.Passed != passed || ev.Auth != auth || ev.Sender != sender || !ev.At.Equal(at) ||
+			ev.TLS == nil || ev.TLS.Version == "" || ev.TLS.Subject != "127.0.0.1" || ev.Origin != transports.OriginAdminDesk {
+			t.Errorf("%s: evidence %+v", name, ev)
+		}
+		if strings.Contains(ev.Detail+ev.Auth, password) {
+			t.Errorf("%s: the evidence shows the password: %+v", name, ev)
+		}
+	}
+	test("login and sender", srv.Addr, nil, TestOptions{Auth: transports.AuthPassword, From: "facturen@example.nl"}, true, "LOGIN accepted", "facturen@example.nl")
+	test("wrong password", srv.Addr, func(s *Settings) { s.Password = "wrong" }, TestOptions{Auth: transports.AuthPassword, From: "facturen@example.nl"}, false, "LOGIN refused", "")
+	test("allow-listed", open.Addr, nil, TestOptions{Auth: transports.AuthIPAllowlist, From: "facturen@example.nl"}, true, AuthAllowListed, "facturen@example.nl")
+
+	plain := smtptest.Start(t, smtptest.Options{})
+	ev := Test(context.Background(), &net.Dialer{}, settingsFor(plain.Addr, transports.EncryptNone, nil), fast, TestOptions{Auth: transports.AuthIPAllowlist}).Evidence("Relay", at)
+	if ev.TLS != nil || !ev.Passed {
+		t.Errorf("unencrypted: evidence %+v, want no TLS seen", ev)
 	}
 }
 

@@ -220,7 +220,7 @@ func TestSetupOwnServerScripted(t *testing.T) {
 		t.Fatal(err)
 	}
 	sm := doc.Transports[0].SMTP
-	if sm.Mode != transports.ModeMailbox || sm.PasswordRef == "" || len(doc.Evidence) != 2 {
+	if sm.Mode != transports.ModeMailbox || sm.PasswordRef == "" || len(doc.Evidence) != 3 {
 		t.Errorf("document %+v, evidence %+v", sm, doc.Evidence)
 	}
 	if pw, err := store.Get(sm.PasswordRef); err != nil || pw != smtpPassword {
