@@ -35,6 +35,11 @@ func (s Severity) rank() int {
 //
 // Detail keeps the underlying error text (a Go error, a library's words)
 // for --json and bug reports; Message never carries it.
+//
+// MessageText and FixText are Message and Fix as Texts, which the faces
+// render in the admin's language (Say sets both forms at once). They are
+// zero in a finding made without them, whose English words then stand;
+// --json keeps the English words and the code, so they stay out of it.
 type Finding struct {
 	Check     string   `json:"check"`
 	Severity  Severity `json:"severity"`
@@ -43,6 +48,9 @@ type Finding struct {
 	Fix       string   `json:"fix,omitempty"`
 	Temporary bool     `json:"temporary,omitempty"`
 	Detail    string   `json:"detail,omitempty"`
+
+	MessageText Text `json:"-"`
+	FixText     Text `json:"-"`
 }
 
 // Worst returns the most severe level among findings, or "" for none.

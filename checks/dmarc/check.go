@@ -9,7 +9,6 @@ package dmarc
 
 import (
 	"context"
-	"fmt"
 	"strings"
 
 	"github.com/emersion/go-msgauth/dmarc"
@@ -45,7 +44,7 @@ type Sending struct {
 	BounceAligned bool
 	// Unknown says why the DKIM or bounce state is not known (a lookup got
 	// no answer); the verdict then says so instead of giving advice.
-	Unknown string
+	Unknown checks.Text
 }
 
 // Result is the DMARC policy found and its meaning.
@@ -61,8 +60,8 @@ type Result struct {
 	Findings      []checks.Finding `json:"-"`
 }
 
-func (res *Result) add(sev checks.Severity, code, msg, fix string) {
-	res.Findings = append(res.Findings, checks.Finding{Check: "dmarc", Severity: sev, Code: code, Message: msg, Fix: fix})
+func (res *Result) add(sev checks.Severity, code string, msg, fix checks.Text) {
+	res.Findings = append(res.Findings, checks.Finding{Check: "dmarc", Severity: sev, Code: code}.Say(msg, fix))
 }
 
 // OrgDomain is the organisational domain (RFC 7489 section 3.2).
@@ -110,12 +109,12 @@ func Check(ctx context.Context, r dnsq.Resolver, domain string, s Sending) *Resu
 			return res
 		}
 		res.Suggested = "v=DMARC1; p=none; rua=mailto:dmarc-reports@" + domain
-		res.add(checks.Warning, CodeMissing, fmt.Sprintf("%s has no DMARC policy: receivers such as Gmail and Yahoo expect one from bulk senders, and without it nobody reports who sends as your domain", domain),
-			fmt.Sprintf("Publish a TXT record named _dmarc with %q. p=none only asks for reports; replace the rua address with a mailbox you read, and move to p=quarantine once the reports show only your own senders.", res.Suggested))
+		res.add(checks.Warning, CodeMissing, checks.T("dmarc.missing", "%s has no DMARC policy: receivers such as Gmail and Yahoo expect one from bulk senders, and without it nobody reports who sends as your domain", domain),
+			checks.T("dmarc.missing.fix", "Publish a TXT record named _dmarc with %q. p=none only asks for reports; replace the rua address with a mailbox you read, and move to p=quarantine once the reports show only your own senders.", res.Suggested))
 		return res
 	case len(recs) > 1:
-		res.add(checks.Error, CodeMultiple, fmt.Sprintf("%s has %d DMARC records; receivers then apply none of them (RFC 7489 section 6.6.3)", res.Name, len(recs)),
-			"Delete all but one.")
+		res.add(checks.Error, CodeMultiple, checks.T("dmarc.multiple-records", "%s has %d DMARC records; receivers then apply none of them (RFC 7489 section 6.6.3)", res.Name, len(recs)),
+			checks.T("dmarc.multiple-records.fix", "Delete all but one."))
 	}
 	res.Record = recs[0]
 	rec, ok := res.parse(recs[0])
@@ -138,17 +137,19 @@ func (res *Result) settle() { res.Status = checks.Status(res.Findings) }
 func (res *Result) parse(txt string) (*dmarc.Record, bool) {
 	tags, err := taglist.Parse(txt)
 	if err != nil {
-		res.add(checks.Error, CodeSyntax, fmt.Sprintf("the DMARC record is malformed: %v", err), "Correct the record; each tag is name=value, separated by semicolons.")
+		res.add(checks.Error, CodeSyntax, checks.T("dmarc.syntax", "the DMARC record is malformed: %s", err.Error()),
+			checks.T("dmarc.syntax.fix", "Correct the record; each tag is name=value, separated by semicolons."))
 		return nil, false
 	}
 	if tags[0].Name != "v" {
-		res.add(checks.Error, CodeSyntax, "v=DMARC1 must be the first tag", "Move v=DMARC1 to the start of the record.")
+		res.add(checks.Error, CodeSyntax, checks.T("dmarc.syntax.version", "v=DMARC1 must be the first tag"), checks.T("dmarc.syntax.fix.version", "Move v=DMARC1 to the start of the record."))
 		return nil, false
 	}
 	if _, ok := tags.Get("p"); !ok {
 		// DMARCbis reads a missing p= as none; RFC 7489 receivers discard
 		// the record. Say so, and read it the DMARCbis way.
-		res.add(checks.Warning, CodeSyntax, "the record has no p= tag: DMARCbis (RFC 9989) reads it as p=none, older receivers ignore the record", "Add p=none (or your policy) explicitly.")
+		res.add(checks.Warning, CodeSyntax, checks.T("dmarc.syntax.no-policy", "the record has no p= tag: DMARCbis (RFC 9989) reads it as p=none, older receivers ignore the record"),
+			checks.T("dmarc.syntax.fix.no-policy", "Add p=none (or your policy) explicitly."))
 		txt += "; p=none"
 	}
 	var legacy []string
@@ -158,11 +159,12 @@ func (res *Result) parse(txt string) (*dmarc.Record, bool) {
 		}
 	}
 	if len(legacy) > 0 {
-		res.add(checks.Info, CodeLegacyTags, fmt.Sprintf("%s no longer exist in DMARCbis (RFC 9989); receivers ignore them", strings.Join(legacy, ", ")), "")
+		res.add(checks.Info, CodeLegacyTags, checks.T("dmarc.legacy-tags", "%s no longer exist in DMARCbis (RFC 9989); receivers ignore them", strings.Join(legacy, ", ")), checks.Text{})
 	}
 	rec, err := dmarc.Parse(txt)
 	if err != nil {
-		res.add(checks.Error, CodeSyntax, fmt.Sprintf("the DMARC record is invalid: %v", strings.TrimPrefix(err.Error(), "dmarc: ")), "Correct the tag named.")
+		res.add(checks.Error, CodeSyntax, checks.T("dmarc.syntax.invalid", "the DMARC record is invalid: %s", strings.TrimPrefix(err.Error(), "dmarc: ")),
+			checks.T("dmarc.syntax.fix.invalid", "Correct the tag named."))
 		return nil, false
 	}
 	return rec, true
@@ -174,13 +176,14 @@ func (res *Result) checkReports(ctx context.Context, r dnsq.Resolver, domain str
 	for _, uri := range append(append([]string(nil), rec.ReportURIAggregate...), rec.ReportURIFailure...) {
 		addr, ok := strings.CutPrefix(strings.TrimSpace(uri), "mailto:")
 		if !ok {
-			res.add(checks.Warning, CodeSyntax, fmt.Sprintf("report address %q is not a mailto: address; receivers send reports by mail only", uri), "Use mailto:address.")
+			res.add(checks.Warning, CodeSyntax, checks.T("dmarc.syntax.report-uri", "report address %q is not a mailto: address; receivers send reports by mail only", uri),
+				checks.T("dmarc.syntax.fix.report-uri", "Use mailto:address."))
 			continue
 		}
 		addr, _, _ = strings.Cut(addr, "!") // a size limit
 		_, dest, ok := strings.Cut(addr, "@")
 		if !ok {
-			res.add(checks.Warning, CodeSyntax, fmt.Sprintf("report address %q has no @", addr), "Correct the address.")
+			res.add(checks.Warning, CodeSyntax, checks.T("dmarc.syntax.report-address", "report address %q has no @", addr), checks.T("dmarc.syntax.fix.report-address", "Correct the address."))
 			continue
 		}
 		if OrgDomain(dest) == OrgDomain(domain) {
@@ -189,8 +192,8 @@ func (res *Result) checkReports(ctx context.Context, r dnsq.Resolver, domain str
 		auth := domain + "._report._dmarc." + dest
 		recs, err := records(ctx, r, auth)
 		if err != nil || len(recs) == 0 {
-			res.add(checks.Warning, CodeReportUnauthorized, fmt.Sprintf("reports to %s will not be sent: %s has not published %s", addr, dest, auth),
-				fmt.Sprintf("Ask the owner of %s to publish a TXT record %s with v=DMARC1, or send reports to an address of your own domain.", dest, auth))
+			res.add(checks.Warning, CodeReportUnauthorized, checks.T("dmarc.report-unauthorized", "reports to %s will not be sent: %s has not published %s", addr, dest, auth),
+				checks.T("dmarc.report-unauthorized.fix", "Ask the owner of %s to publish a TXT record %s with v=DMARC1, or send reports to an address of your own domain.", dest, auth))
 		}
 	}
 }
@@ -206,44 +209,50 @@ func (res *Result) verdict(s Sending) {
 	// RFC 7489 section 3.1.2: in relaxed mode a bounce domain under the
 	// customer's domain aligns; in strict mode only the same name does.
 	spfAligned := s.Bounce != nil && s.BounceAligned && !strict
-	outcome := map[string]string{"quarantine": "put in the spam folder", "reject": "rejected"}[res.Policy]
+	outcome := map[string]checks.Text{
+		"quarantine": checks.T("dmarc.outcome.quarantine", "put in the spam folder"),
+		"reject":     checks.T("dmarc.outcome.reject", "rejected"),
+	}[res.Policy]
 	switch {
 	case enforcing && !s.HostedDKIM && !spfAligned:
-		why := fmt.Sprintf("its SPF result is for the service's own bounce domain, not for %s", res.Name[len("_dmarc."):])
-		fix := "Turn on DKIM for the hosted transport and publish its key."
+		why := checks.T("dmarc.requires-dkim.why", "its SPF result is for the service's own bounce domain, not for %s", res.Name[len("_dmarc."):])
+		fix := checks.T("dmarc.requires-dkim.fix", "Turn on DKIM for the hosted transport and publish its key.")
 		switch {
 		case s.Bounce != nil && strict:
-			why = fmt.Sprintf("its bounce domain %s is a subdomain of yours, which strict SPF alignment (aspf=s) does not accept", s.Bounce.Name)
-			fix += " Or relax SPF alignment (remove aspf=s) so that the bounce domain aligns."
+			why = checks.T("dmarc.requires-dkim.why.strict", "its bounce domain %s is a subdomain of yours, which strict SPF alignment (aspf=s) does not accept", s.Bounce.Name)
+			fix = checks.T("dmarc.requires-dkim.fix.strict", "Turn on DKIM for the hosted transport and publish its key. Or relax SPF alignment (remove aspf=s) so that the bounce domain aligns.")
 		case s.Bounce != nil:
-			why = fmt.Sprintf("its SPF aligns only once the bounce record %s is published", s.Bounce.Name)
-			fix += fmt.Sprintf(" Or publish the bounce record: a %s named %s pointing to %s.", strings.ToUpper(s.Bounce.Type), s.Bounce.Name, s.Bounce.Target)
+			why = checks.T("dmarc.requires-dkim.why.bounce", "its SPF aligns only once the bounce record %s is published", s.Bounce.Name)
+			fix = checks.T("dmarc.requires-dkim.fix.bounce", "Turn on DKIM for the hosted transport and publish its key. Or publish the bounce record: a %s named %s pointing to %s.",
+				strings.ToUpper(s.Bounce.Type), s.Bounce.Name, s.Bounce.Target)
 		}
-		f := checks.Finding{Check: "dmarc", Severity: checks.Error, Code: CodeRequiresDKIM,
-			Message: fmt.Sprintf("p=%s: mail %s sends from its own servers passes DMARC only with an aligned identifier, and %s; without an aligned DKIM signature it is %s", res.Policy, who, why, outcome),
-			Fix:     fix}
-		if s.Unknown != "" {
-			f.Temporary, f.Fix = true, ""
-			f.Message = fmt.Sprintf("p=%s: whether mail %s sends passes DMARC is unknown until DNS answers (%s)", res.Policy, who, s.Unknown)
+		f := checks.Finding{Check: "dmarc", Severity: checks.Error, Code: CodeRequiresDKIM}.Say(
+			checks.T("dmarc.requires-dkim", "p=%s: mail %s sends from its own servers passes DMARC only with an aligned identifier, and %s; without an aligned DKIM signature it is %s", res.Policy, who, why, outcome),
+			fix)
+		if !s.Unknown.IsZero() {
+			f.Temporary = true
+			f = f.Say(checks.T("dmarc.requires-dkim.unknown", "p=%s: whether mail %s sends passes DMARC is unknown until DNS answers (%s)", res.Policy, who, s.Unknown), checks.Text{})
 		}
 		res.Findings = append(res.Findings, f)
 	case s.Bounce != nil && strict && s.HostedDKIM:
 		res.add(checks.Warning, CodeSPFUnaligned,
-			fmt.Sprintf("aspf=s (strict): the bounce domain %s is a subdomain of yours, so SPF does not align under strict mode and DMARC rests on DKIM alone", s.Bounce.Name),
-			"Use relaxed SPF alignment (remove aspf=s), or make sure DKIM signs every message.")
+			checks.T("dmarc.spf-unaligned.strict", "aspf=s (strict): the bounce domain %s is a subdomain of yours, so SPF does not align under strict mode and DMARC rests on DKIM alone", s.Bounce.Name),
+			checks.T("dmarc.spf-unaligned.fix.strict", "Use relaxed SPF alignment (remove aspf=s), or make sure DKIM signs every message."))
 	case enforcing && spfAligned && !s.HostedDKIM:
 		res.add(checks.Warning, CodeSPFAligned,
-			fmt.Sprintf("mail from %s passes DMARC through SPF: its bounce domain %s is under your domain. Forwarding breaks SPF, so forwarded mail then fails DMARC", who, s.Bounce.Name),
-			"Turn on DKIM for the hosted transport as well, so that forwarded mail keeps passing.")
+			checks.T("dmarc.spf-aligned", "mail from %s passes DMARC through SPF: its bounce domain %s is under your domain. Forwarding breaks SPF, so forwarded mail then fails DMARC", who, s.Bounce.Name),
+			checks.T("dmarc.spf-aligned.fix", "Turn on DKIM for the hosted transport as well, so that forwarded mail keeps passing."))
 	case enforcing && s.Bounce == nil:
 		res.add(checks.Info, CodeSPFUnaligned,
-			fmt.Sprintf("mail from %s passes DMARC through its DKIM signature; its SPF result is for the service's own bounce domain", who), "")
+			checks.T("dmarc.spf-unaligned", "mail from %s passes DMARC through its DKIM signature; its SPF result is for the service's own bounce domain", who), checks.Text{})
 	}
 }
 
-func orService(name string) string {
+// orService names the service in a sentence, "the service" when it has
+// no name.
+func orService(name string) checks.Text {
 	if name == "" {
-		return "the service"
+		return checks.T("dmarc.the-service", "the service")
 	}
-	return name
+	return checks.Verbatim(name)
 }

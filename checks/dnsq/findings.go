@@ -3,7 +3,6 @@ package dnsq
 import (
 	"context"
 	"errors"
-	"fmt"
 	"strings"
 
 	"github.com/miekg/dns"
@@ -25,35 +24,33 @@ const (
 // the finding is temporary and carries no record to publish.
 func FailureFinding(check string, err error) checks.Finding {
 	f := checks.Finding{Check: check, Severity: checks.Error, Temporary: true, Detail: Detail(err)}
-	what := "a DNS question"
+	what := checks.T("dns.about", "a DNS question")
 	var e *Error
 	if errors.As(err, &e) && e.Name != "" {
-		what = fmt.Sprintf("the %s records of %s", dns.TypeToString[e.Type], strings.TrimSuffix(e.Name, "."))
+		what = checks.T("dns.about.records", "the %s records of %s", dns.TypeToString[e.Type], strings.TrimSuffix(e.Name, "."))
 	}
 	switch OutcomeOf(err) {
 	case Timeout:
 		f.Code = CodeTimeout
-		f.Message = fmt.Sprintf("no DNS server answered in time about %s, so whether they exist is unknown", what)
-		f.Fix = "Check the network, or give another resolver with --resolver, and try again."
+		return f.Say(checks.T("dns.timeout", "no DNS server answered in time about %s, so whether they exist is unknown", what),
+			checks.T("dns.timeout.fix", "Check the network, or give another resolver with --resolver, and try again."))
 	case ServFail, Refused:
 		f.Code = CodeServFail
-		f.Message = fmt.Sprintf("the DNS server failed or refused to answer about %s, so whether they exist is unknown", what)
-		f.Fix = "This is often a broken DNSSEC signature or a misconfigured name server at the DNS host: ask them, or try again later."
-	default:
-		f.Code = CodeTimeout
-		f.Message = fmt.Sprintf("no DNS server could be reached to ask about %s", what)
-		f.Fix = "Check the network connection and try again."
+		return f.Say(checks.T("dns.servfail", "the DNS server failed or refused to answer about %s, so whether they exist is unknown", what),
+			checks.T("dns.servfail.fix", "This is often a broken DNSSEC signature or a misconfigured name server at the DNS host: ask them, or try again later."))
 	}
-	return f
+	f.Code = CodeTimeout
+	return f.Say(checks.T("dns.timeout.unreachable", "no DNS server could be reached to ask about %s", what),
+		checks.T("dns.timeout.fix.unreachable", "Check the network connection and try again."))
 }
 
 // NXDomainFinding says that a name does not exist at all: for the domain
 // itself a typing error, so nothing is suggested for it.
 func NXDomainFinding(check, name string) checks.Finding {
 	name = strings.TrimSuffix(name, ".")
-	return checks.Finding{Check: check, Severity: checks.Error, Code: CodeNXDomain,
-		Message: fmt.Sprintf("%s does not exist in DNS (NXDOMAIN)", name),
-		Fix:     fmt.Sprintf("Check the spelling of %s. A domain that was registered minutes ago may take a while to appear.", name)}
+	return checks.Finding{Check: check, Severity: checks.Error, Code: CodeNXDomain}.Say(
+		checks.T("dns.nxdomain", "%s does not exist in DNS (NXDOMAIN)", name),
+		checks.T("dns.nxdomain.fix", "Check the spelling of %s. A domain that was registered minutes ago may take a while to appear.", name))
 }
 
 // OrgDomain is the organisational domain (RFC 7489 section 3.2) from the
@@ -91,10 +88,9 @@ func FindDoubled(ctx context.Context, r Resolver, check, name, zone string, qtyp
 		return nil, nil
 	}
 	rel := Relative(name, zone)
-	return &checks.Finding{
-		Check: check, Severity: checks.Error, Code: CodeZoneNameDoubled,
-		Message: fmt.Sprintf("the %s record is published as %s: the DNS panel added %s to a name that already ended in it",
+	f := checks.Finding{Check: check, Severity: checks.Error, Code: CodeZoneNameDoubled}.Say(
+		checks.T("dns.zone-name-doubled", "the %s record is published as %s: the DNS panel added %s to a name that already ended in it",
 			dns.TypeToString[qtype], doubled, zone),
-		Fix: fmt.Sprintf("Delete the record named %s and create it again with the name %s (the panel adds .%s itself).", Relative(doubled, zone), rel, zone),
-	}, res
+		checks.T("dns.zone-name-doubled.fix", "Delete the record named %s and create it again with the name %s (the panel adds .%s itself).", Relative(doubled, zone), rel, zone))
+	return &f, res
 }

@@ -18,6 +18,8 @@ import (
 	"strings"
 
 	"github.com/miekg/dns"
+
+	"mailwizard/checks"
 )
 
 // Outcome classifies an answer.
@@ -145,25 +147,27 @@ type Error struct {
 	Err     error  // the network library's error, only in Detail
 }
 
-var failureWords = map[Outcome]string{
-	ServFail: "the DNS server failed (SERVFAIL)",
-	Refused:  "the DNS server refused the question",
-	Timeout:  "no answer in time",
-	NetError: "the DNS server could not be reached",
+var failureWords = map[Outcome]checks.Text{
+	ServFail: checks.T("dns.failure.servfail", "the DNS server failed (SERVFAIL)"),
+	Refused:  checks.T("dns.failure.refused", "the DNS server refused the question"),
+	Timeout:  checks.T("dns.failure.timeout", "no answer in time"),
+	NetError: checks.T("dns.failure.unreachable", "the DNS server could not be reached"),
 }
 
 // Describe words a failed lookup for people, without the network
 // library's own text (which Error keeps for logs and --json).
-func Describe(err error) string {
+func Describe(err error) string { return DescribeText(err).String() }
+
+// DescribeText is Describe for the faces to translate.
+func DescribeText(err error) checks.Text {
 	if w, ok := failureWords[OutcomeOf(err)]; ok {
 		return w
 	}
-	return "the DNS server could not be reached"
+	return failureWords[NetError]
 }
 
 func (e *Error) Error() string {
-	what := failureWords[e.Outcome]
-	msg := fmt.Sprintf("looking up %s %s: %s", strings.TrimSuffix(e.Name, "."), dns.TypeToString[e.Type], what)
+	msg := fmt.Sprintf("looking up %s %s: %s", strings.TrimSuffix(e.Name, "."), dns.TypeToString[e.Type], failureWords[e.Outcome])
 	if e.Server != "" {
 		msg += " from " + e.Server
 	}

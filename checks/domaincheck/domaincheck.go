@@ -7,7 +7,6 @@ package domaincheck
 import (
 	"context"
 	"errors"
-	"fmt"
 	"sort"
 	"strings"
 	"sync"
@@ -127,7 +126,7 @@ func sending(p *transports.Provider, rep *Report, dkimFindings, bounceFindings [
 		BounceAligned: rep.Checks.Bounce != nil && rep.Checks.Bounce.Status == "ok"}
 	for _, f := range append(append([]checks.Finding(nil), dkimFindings...), bounceFindings...) {
 		if f.Temporary {
-			s.Unknown = f.Message
+			s.Unknown = f.MessageText
 		}
 	}
 	return s
@@ -139,9 +138,15 @@ func summarizeSPF(plan *SPFPlan) *SPFSummary {
 		IncludesProvider: a.IncludesProvider, Terms: orEmpty(a.Terms), Ranges: orEmpty(a.Ranges), SuggestedStrings: []string{}}
 	switch sug, err := plan.Suggestion, plan.Err; {
 	case err == nil && !sug.Unchanged:
-		s.Suggested, s.SuggestedStrings, s.SuggestionReason = sug.Record, orEmpty(sug.Strings), sug.Reason
+		s.Suggested, s.SuggestedStrings, s.SuggestionReason, s.SuggestionReasonText = sug.Record, orEmpty(sug.Strings), sug.Reason, sug.ReasonText
 	case errors.Is(err, spf.ErrUnknown):
-		s.SuggestionReason = "No record is suggested: " + strings.TrimPrefix(err.Error(), spf.ErrUnknown.Error()+": ") + "."
+		why := checks.Verbatim(strings.TrimPrefix(err.Error(), spf.ErrUnknown.Error()+": "))
+		var refusal *spf.Refusal
+		if errors.As(err, &refusal) {
+			why = refusal.Why
+		}
+		s.SuggestionReasonText = checks.T("spf.reason.none", "No record is suggested: %s.", why)
+		s.SuggestionReason = s.SuggestionReasonText.String()
 	}
 	return s
 }
@@ -178,8 +183,9 @@ func checkDKIM(ctx context.Context, r dnsq.Resolver, domain, zone string, opts O
 	exps := expectations(opts.Provider, opts)
 	if len(exps) == 0 {
 		if opts.Provider != nil && opts.Provider.DKIM.Mode == "generate" {
-			return nil, []checks.Finding{{Check: "dkim", Severity: checks.Info, Code: "dkim.no-selector",
-				Message: "no DKIM selector given, so the key record was not checked", Fix: "Give the selector with --selector."}}
+			return nil, []checks.Finding{checks.Finding{Check: "dkim", Severity: checks.Info, Code: "dkim.no-selector"}.Say(
+				checks.T("dkim.no-selector", "no DKIM selector given, so the key record was not checked"),
+				checks.T("dkim.no-selector.fix", "Give the selector with --selector."))}
 		}
 		return nil, nil
 	}
@@ -211,15 +217,15 @@ func checkBounce(ctx context.Context, r dnsq.Resolver, domain, zone string, b *t
 		qtype = dns.TypeMX
 	}
 	want := strings.ToLower(strings.TrimSuffix(b.Target, "."))
-	fix := fmt.Sprintf("Create a %s record named %s pointing to %s.", strings.ToUpper(b.Type), dnsq.Relative(name, zone), want)
+	fix := checks.T("bounce.fix", "Create a %s record named %s pointing to %s.", strings.ToUpper(b.Type), dnsq.Relative(name, zone), want)
 	got, err := r.Lookup(ctx, name, qtype)
 	var fs []checks.Finding
 	switch {
 	case err != nil:
 		fs = append(fs, dnsq.FailureFinding("bounce", err))
 	case got.Outcome != dnsq.Answer:
-		fs = append(fs, checks.Finding{Check: "bounce", Severity: checks.Error, Code: "bounce.missing",
-			Message: fmt.Sprintf("no %s record at %s: bounces and SPF alignment for the service's mail depend on it", strings.ToUpper(b.Type), name), Fix: fix})
+		fs = append(fs, checks.Finding{Check: "bounce", Severity: checks.Error, Code: "bounce.missing"}.Say(
+			checks.T("bounce.missing", "no %s record at %s: bounces and SPF alignment for the service's mail depend on it", strings.ToUpper(b.Type), name), fix))
 	default:
 		for _, rr := range got.Records {
 			switch v := rr.(type) {
@@ -231,8 +237,8 @@ func checkBounce(ctx context.Context, r dnsq.Resolver, domain, zone string, b *t
 		}
 		sort.Strings(res.Seen)
 		if !contains(res.Seen, want) {
-			fs = append(fs, checks.Finding{Check: "bounce", Severity: checks.Error, Code: "bounce.wrong-target",
-				Message: fmt.Sprintf("%s points to %s, not to %s", name, strings.Join(res.Seen, ", "), want), Fix: fix})
+			fs = append(fs, checks.Finding{Check: "bounce", Severity: checks.Error, Code: "bounce.wrong-target"}.Say(
+				checks.T("bounce.wrong-target", "%s points to %s, not to %s", name, strings.Join(res.Seen, ", "), want), fix))
 		}
 	}
 	res.Status = checks.Status(fs)

@@ -40,16 +40,18 @@ type Checks struct {
 
 // SPFSummary is the SPF part of the report.
 type SPFSummary struct {
-	Status             checks.Severity  `json:"status"`
-	Record             string           `json:"record"`
-	Lookups            int              `json:"lookups"`
-	LookupsWithInclude int              `json:"lookups_with_include"`
-	IncludesProvider   bool             `json:"includes_provider"`
-	Suggested          string           `json:"suggested"`
-	SuggestedStrings   []string         `json:"suggested_strings"`
-	SuggestionReason   string           `json:"suggestion_reason"`
-	Terms              []spf.Term       `json:"terms"`
-	Ranges             []spf.RangeCheck `json:"ranges"`
+	Status             checks.Severity `json:"status"`
+	Record             string          `json:"record"`
+	Lookups            int             `json:"lookups"`
+	LookupsWithInclude int             `json:"lookups_with_include"`
+	IncludesProvider   bool            `json:"includes_provider"`
+	Suggested          string          `json:"suggested"`
+	SuggestedStrings   []string        `json:"suggested_strings"`
+	SuggestionReason   string          `json:"suggestion_reason"`
+	// SuggestionReasonText is SuggestionReason for the faces to translate.
+	SuggestionReasonText checks.Text      `json:"-"`
+	Terms                []spf.Term       `json:"terms"`
+	Ranges               []spf.RangeCheck `json:"ranges"`
 }
 
 // DKIMSummary is the DKIM part: the provider's selectors.

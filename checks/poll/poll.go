@@ -6,6 +6,7 @@ import (
 	"sync"
 	"time"
 
+	"mailwizard/checks"
 	"mailwizard/checks/dnsq"
 )
 
@@ -27,6 +28,8 @@ type ServerStatus struct {
 	Value      string `json:"value,omitempty"`  // the wrong value, when Wrong
 	Error      string `json:"error,omitempty"`  // why it failed, in words
 	Detail     string `json:"detail,omitempty"` // the network error itself
+	// ErrorText is Error for the faces to translate.
+	ErrorText checks.Text `json:"-"`
 	// VisibleBy is when a resolver that cached "no such record" will ask
 	// again: now plus the remaining negative TTL it reported (RFC 2308).
 	VisibleBy time.Time `json:"visible_by,omitzero"`
@@ -198,7 +201,8 @@ func check(ctx context.Context, c *dnsq.Client, zone *dnsq.Zone, w Want) RecordS
 func judge(ctx context.Context, w Want, res *dnsq.Result, err error) ServerStatus {
 	switch {
 	case err != nil:
-		return ServerStatus{State: Failed, Error: dnsq.Describe(err), Detail: dnsq.Detail(err)}
+		why := dnsq.DescribeText(err)
+		return ServerStatus{State: Failed, Error: why.String(), ErrorText: why, Detail: dnsq.Detail(err)}
 	case res.Outcome != dnsq.Answer:
 		return ServerStatus{State: NotYet}
 	}

@@ -20,6 +20,7 @@ import (
 
 	gosmtp "github.com/emersion/go-smtp"
 
+	"mailwizard/checks"
 	"mailwizard/transports"
 )
 
@@ -96,7 +97,9 @@ type TLSInfo struct {
 	// VerifyError is Go's own text of it, for --json and bug reports.
 	VerifyProblem string `json:"verify_problem,omitempty"`
 	VerifyError   string `json:"verify_error,omitempty"`
-	verifyErr     error
+	// VerifyProblemText is VerifyProblem for the faces to translate.
+	VerifyProblemText checks.Text `json:"-"`
+	verifyErr         error
 }
 
 // Session is an open, greeted (and, as configured, encrypted) connection.
@@ -337,7 +340,8 @@ func (sess *Session) handshake(ctx context.Context, conn net.Conn, s Settings, t
 func describeCert(info *TLSInfo, cs tls.ConnectionState, host string, roots *x509.CertPool) {
 	if len(cs.PeerCertificates) == 0 {
 		info.verifyErr = errors.New("the server sent no certificate")
-		info.VerifyError, info.VerifyProblem = info.verifyErr.Error(), info.verifyErr.Error()
+		info.VerifyProblemText = checks.T("smtp.cert-invalid.none", "the server sent no certificate")
+		info.VerifyError, info.VerifyProblem = info.verifyErr.Error(), info.VerifyProblemText.String()
 		return
 	}
 	leaf := cs.PeerCertificates[0]
@@ -359,7 +363,8 @@ func describeCert(info *TLSInfo, cs tls.ConnectionState, host string, roots *x50
 	info.Verified, info.verifyErr = err == nil, err
 	if err != nil {
 		info.VerifyError = err.Error()
-		info.VerifyProblem = certProblem(err, info, host)
+		info.VerifyProblemText = certProblem(err, info, host)
+		info.VerifyProblem = info.VerifyProblemText.String()
 	}
 }
 

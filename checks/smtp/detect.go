@@ -3,7 +3,6 @@ package smtp
 import (
 	"context"
 	"crypto/x509"
-	"fmt"
 	"net"
 	"net/netip"
 	"sort"
@@ -32,14 +31,16 @@ type Candidate struct {
 // Probe is what trying a candidate showed.
 type Probe struct {
 	Candidate
-	Works      bool          `json:"works"`     // greeted, and TLS worked if offered
-	Encrypted  bool          `json:"encrypted"` // TLS, implicit or STARTTLS
-	CertValid  bool          `json:"cert_valid"`
-	Mechanisms []string      `json:"auth_mechanisms,omitempty"`
-	Problem    string        `json:"problem,omitempty"`
-	Code       string        `json:"code,omitempty"`
-	Temporary  bool          `json:"temporary,omitempty"` // the failure may go away on a retry
-	Elapsed    time.Duration `json:"elapsed"`
+	Works      bool     `json:"works"`     // greeted, and TLS worked if offered
+	Encrypted  bool     `json:"encrypted"` // TLS, implicit or STARTTLS
+	CertValid  bool     `json:"cert_valid"`
+	Mechanisms []string `json:"auth_mechanisms,omitempty"`
+	Problem    string   `json:"problem,omitempty"`
+	// ProblemText is Problem for the faces to translate.
+	ProblemText checks.Text   `json:"-"`
+	Code        string        `json:"code,omitempty"`
+	Temporary   bool          `json:"temporary,omitempty"` // the failure may go away on a retry
+	Elapsed     time.Duration `json:"elapsed"`
 }
 
 // rank orders probes: working TLS with a valid certificate first, then
@@ -181,7 +182,7 @@ func probe(ctx context.Context, d Dialer, c Candidate, timeout time.Duration, ro
 			info = sess.TLS
 		}
 		f := Explain(err, s, info)
-		p.Problem, p.Code, p.Temporary = f.Message, f.Code, f.Temporary
+		p.Problem, p.ProblemText, p.Code, p.Temporary = f.Message, f.MessageText, f.Code, f.Temporary
 		return p
 	}
 	defer sess.Close()
@@ -189,7 +190,7 @@ func probe(ctx context.Context, d Dialer, c Candidate, timeout time.Duration, ro
 	p.CertValid = sess.TLS != nil && sess.TLS.Verified
 	p.Mechanisms = sess.Mechanisms()
 	if sess.TLS != nil && !sess.TLS.Verified {
-		p.Problem = sess.TLS.VerifyProblem
+		p.Problem, p.ProblemText = sess.TLS.VerifyProblem, sess.TLS.VerifyProblemText
 	}
 	return p
 }
@@ -208,14 +209,14 @@ func Detect(ctx context.Context, d Dialer, r dnsq.Resolver, domain string, timeo
 	det := &Detection{Domain: domain, Findings: []checks.Finding{}}
 	cands, lookupErr := Candidates(ctx, r, domain)
 	if len(cands) == 0 {
-		f := checks.Finding{Check: "smtp", Severity: checks.Error, Code: "smtp.detect-nothing",
-			Message: fmt.Sprintf("no SRV records, no known mailbox provider and no smtp.%s or mail.%s to try", domain, domain),
-			Fix:     "Ask the mail administrator for the server name and port."}
+		f := checks.Finding{Check: "smtp", Severity: checks.Error, Code: "smtp.detect-nothing"}.Say(
+			checks.T("smtp.detect-nothing", "no SRV records, no known mailbox provider and no smtp.%s or mail.%s to try", domain, domain),
+			checks.T("smtp.detect-nothing.fix", "Ask the mail administrator for the server name and port."))
 		if lookupErr != nil {
 			// Nothing found because DNS did not answer: unknown, not absent.
 			f.Temporary, f.Detail = true, dnsq.Detail(lookupErr)
-			f.Message = fmt.Sprintf("the DNS lookups for %s's mail servers got no answer (%s), so where its server is remains unknown", domain, dnsq.Describe(lookupErr))
-			f.Fix = "Check the network, or give another resolver with --resolver, and try again."
+			f = f.Say(checks.T("smtp.detect-nothing.unknown", "the DNS lookups for %s's mail servers got no answer (%s), so where its server is remains unknown", domain, dnsq.DescribeText(lookupErr)),
+				checks.T("smtp.detect-nothing.fix.unknown", "Check the network, or give another resolver with --resolver, and try again."))
 		}
 		det.Findings = append(det.Findings, f)
 		return det
@@ -230,9 +231,9 @@ func Detect(ctx context.Context, d Dialer, r dnsq.Resolver, domain string, timeo
 		for _, p := range det.Probes {
 			temporary = temporary && p.Temporary
 		}
-		det.Findings = append(det.Findings, checks.Finding{Check: "smtp", Severity: checks.Error, Code: "smtp.detect-none-works", Temporary: temporary,
-			Message: fmt.Sprintf("none of the %d candidates answered as a mail server from here", len(cands)),
-			Fix:     "Ask the mail administrator for the server name and port; port 25 is often blocked by internet providers."})
+		det.Findings = append(det.Findings, checks.Finding{Check: "smtp", Severity: checks.Error, Code: "smtp.detect-none-works", Temporary: temporary}.Say(
+			checks.T("smtp.detect-none-works", "none of the %d candidates answered as a mail server from here", len(cands)),
+			checks.T("smtp.detect-none-works.fix", "Ask the mail administrator for the server name and port; port 25 is often blocked by internet providers.")))
 	}
 	return det
 }

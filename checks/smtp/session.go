@@ -3,9 +3,10 @@ package smtp
 import (
 	"bytes"
 	"errors"
-	"fmt"
 
 	"github.com/emersion/go-sasl"
+
+	"mailwizard/checks"
 )
 
 // Encrypted reports whether the session runs over TLS. (go-smtp's own
@@ -44,11 +45,14 @@ func (s *Session) Authenticate(username, password string) (string, error) {
 // noMechanismError: the server offers no mechanism we can use.
 type noMechanismError struct{ offered []string }
 
-func (e *noMechanismError) Error() string {
+func (e *noMechanismError) Error() string { return e.text().String() }
+
+// text is the error in words the faces translate.
+func (e *noMechanismError) text() checks.Text {
 	if len(e.offered) == 0 {
-		return "the server offers no authentication (no AUTH in its EHLO answer)"
+		return checks.T("smtp.no-auth-mechanism.none", "the server offers no authentication (no AUTH in its EHLO answer)")
 	}
-	return fmt.Sprintf("the server offers only %v; mailwizard logs in with PLAIN or LOGIN", e.offered)
+	return checks.T("smtp.no-auth-mechanism", "the server offers only %v; mailwizard logs in with PLAIN or LOGIN", e.offered)
 }
 
 // loginClient is SASL LOGIN that sends the username, then the password,

@@ -58,8 +58,8 @@ type MailFromResult struct {
 // OK reports whether nothing failed.
 func (r *Report) OK() bool { return r.Connected && checks.Worst(r.Findings) != checks.Error }
 
-func (r *Report) add(sev checks.Severity, code, msg, fix string) {
-	r.Findings = append(r.Findings, checks.Finding{Check: "smtp", Severity: sev, Code: code, Message: msg, Fix: fix})
+func (r *Report) add(sev checks.Severity, code string, msg, fix checks.Text) {
+	r.Findings = append(r.Findings, checks.Finding{Check: "smtp", Severity: sev, Code: code}.Say(msg, fix))
 }
 
 // Test connects, checks TLS and the certificate, logs in (only over TLS),
@@ -100,12 +100,12 @@ func Test(ctx context.Context, d Dialer, s Settings, to Timeouts, opts TestOptio
 			r.MailFrom.OK = true
 			if opts.Auth == transports.AuthPassword && !strings.EqualFold(opts.From, s.Username) {
 				r.add(checks.Info, "smtp.send-as-unproven",
-					fmt.Sprintf("the server accepted %s as the sender at MAIL FROM, which does not prove that the login may send as that address: Microsoft 365 and Exchange check the send-as right only after the message itself", opts.From),
-					fmt.Sprintf("Prove it by sending a verification code as %s (smtp verify) to a mailbox you can read.", opts.From))
+					checks.T("smtp.send-as-unproven", "the server accepted %s as the sender at MAIL FROM, which does not prove that the login may send as that address: Microsoft 365 and Exchange check the send-as right only after the message itself", opts.From),
+					checks.T("smtp.send-as-unproven.fix", "Prove it by sending a verification code as %s (smtp verify) to a mailbox you can read.", opts.From))
 			}
 		}
 	}
-	r.add(checks.Info, "smtp.desk-test", "this test ran from your computer: it proves the server, its TLS and the login, not that the service's servers can reach the host (their network and firewall rules differ)",
+	r.add(checks.Info, "smtp.desk-test", checks.T("smtp.desk-test", "this test ran from your computer: it proves the server, its TLS and the login, not that the service's servers can reach the host (their network and firewall rules differ)"),
 		allowListFix(opts))
 	sess.Close() // before reading the transcript, so it ends with QUIT
 	r.Transcript = sess.Transcript.Lines()
@@ -126,21 +126,22 @@ func stopped(ctx context.Context, err error) error {
 func (r *Report) judgeTransport(s Settings, opts TestOptions) {
 	switch {
 	case r.TLS == nil:
-		r.add(checks.Warning, "smtp.unencrypted", "the connection is not encrypted: mail crosses the network readable by anyone on the path",
-			"Choose 'starttls' or 'tls' if the server offers them.")
+		r.add(checks.Warning, "smtp.unencrypted", checks.T("smtp.unencrypted", "the connection is not encrypted: mail crosses the network readable by anyone on the path"),
+			checks.T("smtp.unencrypted.fix", "Choose 'starttls' or 'tls' if the server offers them."))
 	case s.CertCheck == transports.CertSkip && !r.TLS.Verified:
-		r.add(checks.Warning, "smtp.cert-not-checked", "the certificate does not verify ("+r.TLS.VerifyProblem+"), and checking is switched off: the service cannot tell this server from an impostor",
-			"Fix the certificate and set certificate checking to 'strict'.")
+		r.add(checks.Warning, "smtp.cert-not-checked",
+			checks.T("smtp.cert-not-checked", "the certificate does not verify (%s), and checking is switched off: the service cannot tell this server from an impostor", r.TLS.VerifyProblemText),
+			checks.T("smtp.cert-not-checked.fix", "Fix the certificate and set certificate checking to 'strict'."))
 	}
 	if isMicrosoft365(s.Host) && opts.Auth == transports.AuthPassword {
 		r.add(checks.Warning, "smtp.m365-basic-auth-ending",
-			"Microsoft switches SMTP AUTH with a username and password off by default for existing tenants at the end of December 2026; this transport would then stop working",
-			"Prefer a connector: Exchange admin center > Mail flow > Connectors > Add a connector; from 'Partner organization' to 'Office 365'; identify the partner by IP address and add the service's IP ranges"+
-				rangesSuffix(opts)+"; save. Then set authentication here to 'IP allow-list'.")
+			checks.T("smtp.m365-basic-auth-ending", "Microsoft switches SMTP AUTH with a username and password off by default for existing tenants at the end of December 2026; this transport would then stop working"),
+			checks.T("smtp.m365-basic-auth-ending.fix", "Prefer a connector: Exchange admin center > Mail flow > Connectors > Add a connector; from 'Partner organization' to 'Office 365'; identify the partner by IP address and add the service's IP ranges"+
+				"%s; save. Then set authentication here to 'IP allow-list'.", rangesSuffix(opts)))
 	}
 	if opts.Auth == transports.AuthIPAllowlist {
 		r.add(checks.Info, "smtp.allowlist-unproven",
-			"with IP allow-listing no login is tried: whether the server relays for the service can only be proven from the service's own addresses", allowListFix(opts))
+			checks.T("smtp.allowlist-unproven", "with IP allow-listing no login is tried: whether the server relays for the service can only be proven from the service's own addresses"), allowListFix(opts))
 	}
 }
 
@@ -151,15 +152,14 @@ func rangesSuffix(opts TestOptions) string {
 	return " (" + strings.Join(opts.AllowList, ", ") + ")"
 }
 
-func allowListFix(opts TestOptions) string {
+func allowListFix(opts TestOptions) checks.Text {
 	if len(opts.AllowList) == 0 {
-		return ""
+		return checks.Text{}
 	}
-	who := opts.Provider
-	if who == "" {
-		who = "the service"
+	if opts.Provider == "" {
+		return checks.T("smtp.allowlist.fix.service", "Make sure the mail server and its firewall accept connections and relaying from the service's addresses: %s.", strings.Join(opts.AllowList, ", "))
 	}
-	return fmt.Sprintf("Make sure the mail server and its firewall accept connections and relaying from %s's addresses: %s.", who, strings.Join(opts.AllowList, ", "))
+	return checks.T("smtp.allowlist.fix", "Make sure the mail server and its firewall accept connections and relaying from %s's addresses: %s.", opts.Provider, strings.Join(opts.AllowList, ", "))
 }
 
 func isMicrosoft365(host string) bool {
@@ -187,8 +187,8 @@ func (r *Report) checkReachable(ctx context.Context, s Settings, opts TestOption
 		r.Addresses = append(r.Addresses, ip.String())
 		if ip.IsPrivate() || ip.IsLoopback() || ip.IsLinkLocalUnicast() || cgnat.Contains(ip) || ip.IsUnspecified() {
 			r.add(checks.Warning, "smtp.unreachable-address",
-				fmt.Sprintf("%s resolves to %s, an internal address: the hosted service cannot reach it from the internet", s.Host, ip),
-				"Give the server's public name or address, and open the port to the service's IP ranges in the firewall.")
+				checks.T("smtp.unreachable-address", "%s resolves to %s, an internal address: the hosted service cannot reach it from the internet", s.Host, ip.String()),
+				checks.T("smtp.unreachable-address.fix", "Give the server's public name or address, and open the port to the service's IP ranges in the firewall."))
 		}
 	}
 }

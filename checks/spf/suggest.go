@@ -15,12 +15,14 @@ import (
 
 // Suggestion is the SPF record to publish so the provider may send.
 type Suggestion struct {
-	Record     string   `json:"record"`
-	Strings    []string `json:"strings,omitempty"` // the record cut at 255 bytes, when longer
-	Lookups    int      `json:"lookups"`
-	Reason     string   `json:"reason"`
-	UsesRanges bool     `json:"uses_ranges,omitempty"` // the provider's IP ranges instead of its include
-	Unchanged  bool     `json:"unchanged,omitempty"`   // the published record already does it
+	Record  string   `json:"record"`
+	Strings []string `json:"strings,omitempty"` // the record cut at 255 bytes, when longer
+	Lookups int      `json:"lookups"`
+	Reason  string   `json:"reason"`
+	// ReasonText is Reason for the faces to translate.
+	ReasonText checks.Text `json:"-"`
+	UsesRanges bool        `json:"uses_ranges,omitempty"` // the provider's IP ranges instead of its include
+	Unchanged  bool        `json:"unchanged,omitempty"`   // the published record already does it
 }
 
 // Errors of Suggest. A suggestion is a record the admin will publish over
@@ -36,6 +38,17 @@ var (
 	// ErrNoSuchDomain means the domain does not exist in DNS.
 	ErrNoSuchDomain = errors.New("spf: the domain does not exist")
 )
+
+// Refusal is an error of Suggest that says why in words for people
+// (Why, for the faces to translate); it wraps ErrUnknown or
+// ErrNoSuchDomain.
+type Refusal struct {
+	Kind error
+	Why  checks.Text
+}
+
+func (r *Refusal) Error() string { return r.Kind.Error() + ": " + r.Why.String() }
+func (r *Refusal) Unwrap() error { return r.Kind }
 
 // Mailbox says what is known of the domain's mailbox provider, for a
 // domain without an SPF record: its includes keep the domain's own mail
@@ -54,18 +67,19 @@ func Suggest(ctx context.Context, r dnsq.Resolver, a *Analysis, p *transports.Pr
 	}
 	switch {
 	case a.NXDomain:
-		return nil, fmt.Errorf("%w: %s does not exist in DNS; check its spelling", ErrNoSuchDomain, a.Domain)
+		return nil, &Refusal{ErrNoSuchDomain, checks.T("spf.refusal.nxdomain", "%s does not exist in DNS; check its spelling", a.Domain)}
 	case a.Unknown != "":
-		return nil, fmt.Errorf("%w: %s", ErrUnknown, a.Unknown)
+		return nil, &Refusal{ErrUnknown, a.UnknownText}
 	case len(a.Records) == 0 && a.Misplaced == "" && !mx.Known:
-		return nil, fmt.Errorf("%w: the MX records of %s could not be looked up, so which mail servers the new record must keep is unknown", ErrUnknown, a.Domain)
+		return nil, &Refusal{ErrUnknown, checks.T("spf.refusal.mx-unknown", "the MX records of %s could not be looked up, so which mail servers the new record must keep is unknown", a.Domain)}
 	}
 	providerTerms := []string{"include:" + p.SPFInclude}
 	if p.SPFInclude == "" {
 		providerTerms = fallbackTerms(p)
 	}
 	var s Suggestion
-	var dropped []string
+	var reason []checks.Text // sentences
+	var dropped []checks.Text
 	var terms []string
 	allTerm := "~all"
 	switch {
@@ -76,21 +90,25 @@ func Suggest(ctx context.Context, r dnsq.Resolver, a *Analysis, p *transports.Pr
 		}
 		terms, allTerm, dropped = mergeTerms([]*Record{rec}, a.Broken)
 		providerTerms = missingTerms(terms, providerTerms)
-		s.Reason = fmt.Sprintf("This is the record now published under the doubled name, to be created at %s itself (the name @ or empty in most DNS panels)%s.",
-			a.Domain, map[bool]string{true: "", false: ", with " + strings.Join(providerTerms, " ") + " added"}[len(providerTerms) == 0])
+		if len(providerTerms) == 0 {
+			reason = append(reason, checks.T("spf.reason.misplaced", "This is the record now published under the doubled name, to be created at %s itself (the name @ or empty in most DNS panels).", a.Domain))
+		} else {
+			reason = append(reason, checks.T("spf.reason.misplaced.added", "This is the record now published under the doubled name, to be created at %s itself (the name @ or empty in most DNS panels), with %s added.",
+				a.Domain, strings.Join(providerTerms, " ")))
+		}
 	case len(a.Records) == 0:
 		if len(mx.Includes) > 0 {
 			for _, inc := range mx.Includes {
 				terms = append(terms, "include:"+inc)
 			}
-			s.Reason = fmt.Sprintf("%s has no SPF record yet. This one keeps the mail your mailbox provider sends passing (%s), adds %s, "+
+			reason = append(reason, checks.T("spf.reason.new.mailbox", "%s has no SPF record yet. This one keeps the mail your mailbox provider sends passing (%s), adds %s, "+
 				"and ends in ~all: receivers treat other senders with suspicion without rejecting them. Change it to -all once you are sure every sender is listed.",
-				a.Domain, strings.Join(mx.Includes, ", "), p.Name)
+				a.Domain, strings.Join(mx.Includes, ", "), p.Name))
 		} else {
 			terms = append(terms, "mx")
-			s.Reason = fmt.Sprintf("%s has no SPF record yet. This one allows the servers in its MX records (usually your own mail servers also send), adds %s, "+
+			reason = append(reason, checks.T("spf.reason.new.mx", "%s has no SPF record yet. This one allows the servers in its MX records (usually your own mail servers also send), adds %s, "+
 				"and ends in ~all: receivers treat other senders with suspicion without rejecting them. List any other servers that send for the domain before publishing.",
-				a.Domain, p.Name)
+				a.Domain, p.Name))
 		}
 	default:
 		recs := make([]*Record, 0, len(a.Records))
@@ -103,29 +121,30 @@ func Suggest(ctx context.Context, r dnsq.Resolver, a *Analysis, p *transports.Pr
 		}
 		allowed := p.SPFInclude != "" && a.IncludesProvider || p.SPFInclude == "" && coversRanges(recs[0], p.SendingRanges)
 		if len(recs) == 1 && allowed && len(a.Broken) == 0 && !allowsAll(recs[0]) {
-			return &Suggestion{Record: recs[0].String(), Lookups: a.Lookups, Unchanged: true,
-				Reason: fmt.Sprintf("the published record already allows %s; nothing to change", p.Name)}, nil
+			why := checks.T("spf.reason.unchanged", "the published record already allows %s; nothing to change", p.Name)
+			return &Suggestion{Record: recs[0].String(), Lookups: a.Lookups, Unchanged: true, Reason: why.String(), ReasonText: why}, nil
 		}
 		terms, allTerm, dropped = mergeTerms(recs, a.Broken)
 		if allowed {
 			providerTerms = nil
 		}
 		providerTerms = missingTerms(terms, providerTerms)
-		switch {
-		case len(recs) > 1:
-			s.Reason = fmt.Sprintf("The %d SPF records are merged into one (delete the others).", len(recs))
-		default:
-			s.Reason = "The rest of the record is unchanged."
-		}
 		if len(providerTerms) > 0 {
-			s.Reason = fmt.Sprintf("%s is added before the final %s. %s", strings.Join(providerTerms, " "), allTerm, s.Reason)
+			reason = append(reason, checks.T("spf.reason.added", "%s is added before the final %s.", strings.Join(providerTerms, " "), allTerm))
+		}
+		if len(recs) > 1 {
+			reason = append(reason, checks.T("spf.reason.merged", "The %d SPF records are merged into one (delete the others).", len(recs)))
+		} else {
+			reason = append(reason, checks.T("spf.reason.rest-unchanged", "The rest of the record is unchanged."))
 		}
 	}
-	s.Reason += explainChanges(dropped)
+	if len(dropped) > 0 {
+		reason = append(reason, checks.T("spf.reason.dropped", "Left out, because they make receivers reject the whole record (permerror): %s.", checks.Join("; ", dropped...)))
+	}
 	// The admin's strictness is kept, except an all that passes everyone:
 	// nobody would publish that on purpose.
 	if strings.EqualFold(allTerm, "all") || strings.EqualFold(allTerm, "+all") {
-		s.Reason += fmt.Sprintf(" The record ended in %s, which lets every server on the internet send as %s: the suggestion ends in ~all instead.", allTerm, a.Domain)
+		reason = append(reason, checks.T("spf.reason.allow-all", "The record ended in %s, which lets every server on the internet send as %s: the suggestion ends in ~all instead.", allTerm, a.Domain))
 		allTerm = "~all"
 	}
 	record := buildRecord(terms, providerTerms, allTerm)
@@ -135,12 +154,14 @@ func Suggest(ctx context.Context, r dnsq.Resolver, a *Analysis, p *transports.Pr
 		record = buildRecord(terms, missingTerms(terms, fallback), allTerm)
 		lookups = costOf(ctx, r, record, a.Domain)
 		s.UsesRanges = true
-		s.Reason += fmt.Sprintf(" With include:%s the record would need %d DNS lookups, more than the %d receivers allow, so %s's addresses are listed instead (%d lookups). "+
-			"If %s adds servers, this record must be updated.", p.SPFInclude, before, MaxLookups, p.Name, lookups, p.Name)
+		reason = append(reason, checks.T("spf.reason.ranges", "With include:%s the record would need %d DNS lookups, more than the %d receivers allow, so %s's addresses are listed instead (%d lookups). "+
+			"If %s adds servers, this record must be updated.", p.SPFInclude, before, MaxLookups, p.Name, lookups, p.Name))
 	}
 	if lookups > MaxLookups {
-		s.Reason += fmt.Sprintf(" It still needs %d DNS lookups, more than the %d receivers allow: replace other includes with their IP ranges or remove senders you no longer use.", lookups, MaxLookups)
+		reason = append(reason, checks.T("spf.reason.too-many-lookups", "It still needs %d DNS lookups, more than the %d receivers allow: replace other includes with their IP ranges or remove senders you no longer use.", lookups, MaxLookups))
 	}
+	s.ReasonText = checks.Join(" ", reason...)
+	s.Reason = s.ReasonText.String()
 	s.Record, s.Lookups = record, lookups
 	if len(record) > 255 {
 		s.Strings = dkimkey.SplitTXT(record)
@@ -183,14 +204,6 @@ func allowsAll(rec *Record) bool {
 	return false
 }
 
-// explainChanges says which terms the suggestion left out and why.
-func explainChanges(dropped []string) string {
-	if len(dropped) == 0 {
-		return ""
-	}
-	return " Left out, because they make receivers reject the whole record (permerror): " + strings.Join(dropped, "; ") + "."
-}
-
 func rangeTerms(ranges []string) []string {
 	var out []string
 	for _, r := range ranges {
@@ -230,9 +243,10 @@ func coversRanges(rec *Record, ranges []string) bool {
 // it returns the all term of the first record that has one (the admin's
 // chosen strictness), else ~all, and the terms dropped with the reason. A
 // redirect= is kept as the last term only when no record has an all.
-func mergeTerms(recs []*Record, broken map[string]string) ([]string, string, []string) {
+func mergeTerms(recs []*Record, broken map[string]checks.Text) ([]string, string, []checks.Text) {
 	seen := map[string]bool{}
-	var terms, dropped []string
+	var terms []string
+	var dropped []checks.Text
 	allTerm, redirect := "", ""
 	for _, rec := range recs {
 		for _, m := range rec.Mechanisms {
@@ -243,9 +257,9 @@ func mergeTerms(recs []*Record, broken map[string]string) ([]string, string, []s
 				continue
 			}
 			if why, ok := broken[strings.ToLower(strings.TrimSuffix(m.Domain, "."))]; ok && m.Name == "include" {
-				if !seen["dropped:"+why] {
-					seen["dropped:"+why] = true
-					dropped = append(dropped, m.Raw+" ("+why+")")
+				if !seen["dropped:"+why.String()] {
+					seen["dropped:"+why.String()] = true
+					dropped = append(dropped, checks.T("spf.reason.dropped-term", "%s (%s)", m.Raw, why))
 				}
 				continue
 			}
@@ -298,16 +312,17 @@ func (a *Analysis) PointFixesAt(s *Suggestion) {
 		return
 	}
 	for i, f := range a.Findings {
+		instead := checks.T("spf.fix.publish-instead", "%s Publish at %s, in place of the current SPF record: %s", f.FixText, a.Domain, s.Record)
 		switch f.Code {
 		case CodeMissing:
-			a.Findings[i].Fix = fmt.Sprintf("Create a TXT record at %s (the name @ in most DNS panels) with the value: %s", a.Domain, s.Record)
+			a.Findings[i] = f.Say(f.MessageText, checks.T("spf.missing.fix.record", "Create a TXT record at %s (the name @ in most DNS panels) with the value: %s", a.Domain, s.Record))
 		case CodeAllowAll, CodeTooManyLookups:
 			if f.Severity != checks.Error || s.Lookups > MaxLookups {
 				continue // ?all is kept; a record still past the limit fixes nothing
 			}
-			a.Findings[i].Fix = fmt.Sprintf("%s Publish at %s, in place of the current SPF record: %s", f.Fix, a.Domain, s.Record)
+			a.Findings[i] = f.Say(f.MessageText, instead)
 		case CodeIncludeMissing, CodeMultiple, CodeIncludeBroken:
-			a.Findings[i].Fix = fmt.Sprintf("%s Publish at %s, in place of the current SPF record: %s", f.Fix, a.Domain, s.Record)
+			a.Findings[i] = f.Say(f.MessageText, instead)
 		}
 	}
 }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/miekg/dns"
 
+	"mailwizard/checks"
 	"mailwizard/checks/dnsq"
 	"mailwizard/transports"
 )
@@ -24,7 +25,7 @@ type walker struct {
 	voids   int
 	// broken are include and redirect targets that lead nowhere, by name:
 	// a definite answer (no SPF record, several, or an invalid one).
-	broken map[string]string
+	broken map[string]checks.Text
 	// failed are lookups that got no answer: until they do, the counts
 	// and the verdicts are unknown.
 	failed map[string]error
@@ -41,7 +42,7 @@ type lookupResult struct {
 
 func newWalker(ctx context.Context, r dnsq.Resolver) *walker {
 	return &walker{ctx: ctx, r: r, cache: map[string]lookupResult{},
-		broken: map[string]string{}, failed: map[string]error{}, reached: map[string]bool{}}
+		broken: map[string]checks.Text{}, failed: map[string]error{}, reached: map[string]bool{}}
 }
 
 // fresh is a walker with zero counts sharing the lookup cache.
@@ -66,12 +67,12 @@ func (w *walker) lookup(name string, qtype uint16) *dnsq.Result {
 }
 
 // brokenNames lists the broken targets' reasons in a stable order.
-func (w *walker) brokenNames() []string {
-	out := make([]string, 0, len(w.broken))
+func (w *walker) brokenNames() []checks.Text {
+	out := make([]checks.Text, 0, len(w.broken))
 	for _, why := range w.broken {
 		out = append(out, why)
 	}
-	sort.Strings(out)
+	sort.Slice(out, func(i, j int) bool { return out[i].String() < out[j].String() })
 	return out
 }
 
@@ -158,17 +159,17 @@ func (w *walker) recordCost(domain string, depth int) int {
 		}
 		switch {
 		case r.Outcome == dnsq.NXDomain:
-			w.broken[key] = fmt.Sprintf("%s, reached by include or redirect, does not exist", domain)
+			w.broken[key] = checks.T("spf.broken.nxdomain", "%s, reached by include or redirect, does not exist", domain)
 		case len(recs) == 0:
-			w.broken[key] = fmt.Sprintf("%s, reached by include or redirect, has no SPF record", domain)
+			w.broken[key] = checks.T("spf.broken.missing", "%s, reached by include or redirect, has no SPF record", domain)
 		default:
-			w.broken[key] = fmt.Sprintf("%s, reached by include or redirect, has %d SPF records", domain, len(recs))
+			w.broken[key] = checks.T("spf.broken.multiple", "%s, reached by include or redirect, has %d SPF records", domain, len(recs))
 		}
 		return 0
 	}
 	rec, err := Parse(recs[0])
 	if err != nil {
-		w.broken[key] = fmt.Sprintf("the SPF record of %s, reached by include or redirect, is invalid (%s)", domain, strings.TrimPrefix(err.Error(), "spf: "))
+		w.broken[key] = checks.T("spf.broken.syntax", "the SPF record of %s, reached by include or redirect, is invalid (%s)", domain, strings.TrimPrefix(err.Error(), "spf: "))
 		return 0
 	}
 	before := w.lookups
@@ -186,11 +187,14 @@ func (w *walker) recordCost(domain string, depth int) int {
 
 // LookupCount writes a count of DNS lookups for people: "1 DNS lookup",
 // "4 DNS lookups".
-func LookupCount(n int) string {
+func LookupCount(n int) string { return LookupCountText(n).String() }
+
+// LookupCountText is LookupCount for the faces to translate.
+func LookupCountText(n int) checks.Text {
 	if n == 1 {
-		return "1 DNS lookup"
+		return checks.T("spf.lookups.one", "1 DNS lookup")
 	}
-	return fmt.Sprintf("%d DNS lookups", n)
+	return checks.T("spf.lookups", "%d DNS lookups", n)
 }
 
 // IncludesTarget reports whether an SPF record names include:target,

@@ -15,6 +15,7 @@ import (
 	"mailwizard/checks/domaincheck"
 	"mailwizard/checks/spf"
 	"mailwizard/transports"
+	"mailwizard/wizard/i18n"
 )
 
 // Deadlines of the DNS commands, set once here at the entry point.
@@ -83,7 +84,7 @@ func buildCheck(fs *flag.FlagSet, e *env) func([]string) int {
 			e.writeJSON(reports)
 		default:
 			for _, r := range reports {
-				printReport(e.Out, r)
+				printReport(e.Out, e.tr, r)
 			}
 		}
 		var all []checks.Finding
@@ -146,10 +147,10 @@ func readDomains(path string) ([]string, error) {
 	return out, nil
 }
 
-func printReport(w io.Writer, r *domaincheck.Report) {
+func printReport(w io.Writer, tr *i18n.Translator, r *domaincheck.Report) {
 	title := r.Domain
 	if r.Provider != "" {
-		title += " (provider " + r.Provider + ")"
+		title = tr.X("cmd.check.title", "%s (provider %s)", r.Domain, r.Provider)
 	}
 	fmt.Fprintln(w, title)
 	if r.Checks.MX.Name != "" {
@@ -158,13 +159,13 @@ func printReport(w io.Writer, r *domaincheck.Report) {
 		fmt.Fprintf(w, "  mail     %s\n", strings.Join(r.Checks.MX.Hosts, ", "))
 	}
 	if h := r.Hints.DNSHost; h != nil {
-		fmt.Fprintf(w, "  dns      hosted at %s; adding a record: %s\n", h.Name, h.HelpURL)
+		fmt.Fprintf(w, "  dns      %s\n", tr.X("cmd.check.dns_host", "hosted at %s; adding a record: %s", h.Name, h.HelpURL))
 	}
 	if s := r.Checks.SPF; s != nil {
 		if s.Record == "" {
 			fmt.Fprintf(w, "  spf      %-7s -\n", s.Status)
 		} else {
-			fmt.Fprintf(w, "  spf      %-7s %s (%s)\n", s.Status, s.Record, spf.LookupCount(s.Lookups))
+			fmt.Fprintf(w, "  spf      %-7s %s (%s)\n", s.Status, s.Record, tr.Text(spf.LookupCountText(s.Lookups)))
 		}
 	}
 	if d := r.Checks.DKIM; d != nil {
@@ -183,26 +184,50 @@ func printReport(w io.Writer, r *domaincheck.Report) {
 		for _, s := range r.Hints.Selectors {
 			sels = append(sels, s.Selector)
 		}
-		fmt.Fprintf(w, "  signing  DKIM selectors in use: %s\n", strings.Join(sels, ", "))
+		fmt.Fprintf(w, "  signing  %s\n", tr.X("cmd.check.selectors", "DKIM selectors in use: %s", strings.Join(sels, ", ")))
 	}
-	printFindings(w, r.Findings)
+	writeFindings(w, tr, r.Findings)
+	reason := tr.TextOr(r.Checks.SPF.SuggestionReasonText, r.Checks.SPF.SuggestionReason)
 	switch s := r.Checks.SPF; {
 	case s.Suggested != "":
-		fmt.Fprintf(w, "\n  SPF record to publish (TXT at %s):\n    %s\n", r.Domain, s.Suggested)
-		if s.SuggestionReason != "" {
-			fmt.Fprintf(w, "    %s\n", s.SuggestionReason)
+		fmt.Fprintf(w, "\n  %s\n    %s\n", tr.X("cmd.check.spf_publish", "SPF record to publish (TXT at %s):", r.Domain), s.Suggested)
+		if reason != "" {
+			fmt.Fprintf(w, "    %s\n", reason)
 		}
-	case s.SuggestionReason != "":
-		fmt.Fprintf(w, "\n  %s\n", s.SuggestionReason)
+	case reason != "":
+		fmt.Fprintf(w, "\n  %s\n", reason)
 	}
 	fmt.Fprintln(w)
 }
 
-func printFindings(w io.Writer, fs []checks.Finding) {
+// printFindings prints findings in the run's language (--lang).
+func (e *env) printFindings(w io.Writer, fs []checks.Finding) { writeFindings(w, e.tr, fs) }
+
+// writeFindings prints each finding's severity, code, message and fix in
+// tr's language (English when tr is nil); the code stays as it is, for
+// searching and for the support desk.
+func writeFindings(w io.Writer, tr *i18n.Translator, fs []checks.Finding) {
+	if tr == nil {
+		tr = i18n.New(i18n.English)
+	}
 	for _, f := range fs {
-		fmt.Fprintf(w, "  %-7s  %s: %s\n", strings.ToUpper(string(f.Severity)), f.Code, f.Message)
-		if f.Fix != "" {
-			fmt.Fprintf(w, "           fix: %s\n", f.Fix)
+		msg, fix := tr.Finding(f)
+		fmt.Fprintf(w, "  %-7s  %s: %s\n", severityWord(tr, f.Severity), f.Code, msg)
+		if fix != "" {
+			fmt.Fprintf(w, "           %s\n", tr.X("cmd.check.fix", "fix: %s", fix))
 		}
 	}
+}
+
+// severityWord is the label of a finding's severity, at most 7 letters.
+func severityWord(tr *i18n.Translator, s checks.Severity) string {
+	switch s {
+	case checks.Error:
+		return tr.X("cmd.check.severity.error", "ERROR")
+	case checks.Warning:
+		return tr.X("cmd.check.severity.warning", "WARNING")
+	case checks.Info:
+		return tr.X("cmd.check.severity.info", "INFO")
+	}
+	return strings.ToUpper(string(s))
 }

@@ -8,6 +8,7 @@ import (
 	"os"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"golang.org/x/term"
 
@@ -15,6 +16,7 @@ import (
 	"mailwizard/transports/dkimkey"
 	"mailwizard/transports/secrets"
 	"mailwizard/wizard"
+	"mailwizard/wizard/i18n"
 )
 
 // maxKeyFile bounds what dkim import reads: a PEM key is a few KiB.
@@ -73,7 +75,7 @@ func buildDKIMGen(fs *flag.FlagSet, e *env) func([]string) int {
 		if *asJSON {
 			return e.writeJSON(res)
 		}
-		printRecord(e.Out, res, "generated")
+		printRecord(e.Out, e.tr, res, e.tr.X("cmd.dkim.key_generated", "DKIM key generated: %s, fingerprint %s", res.Record.Algorithm, res.Record.Fingerprint))
 		return ExitOK
 	}
 }
@@ -114,7 +116,7 @@ func buildDKIMImport(fs *flag.FlagSet, e *env) func([]string) int {
 		if *asJSON {
 			return e.writeJSON(res)
 		}
-		printRecord(e.Out, res, "imported")
+		printRecord(e.Out, e.tr, res, e.tr.X("cmd.dkim.key_imported", "DKIM key imported: %s, fingerprint %s", res.Record.Algorithm, res.Record.Fingerprint))
 		return ExitOK
 	}
 }
@@ -189,28 +191,39 @@ func writeKeyFile(path string, key *dkimkey.Key) error {
 	return f.Close()
 }
 
-func printRecord(w io.Writer, res dkimOutput, verb string) {
+// printRecord prints a new or imported key's record to publish, after
+// the headline that says which.
+func printRecord(w io.Writer, tr *i18n.Translator, res dkimOutput, headline string) {
 	r := res.Record
-	fmt.Fprintf(w, "DKIM key %s: %s, fingerprint %s\n", verb, r.Algorithm, r.Fingerprint)
+	fmt.Fprintln(w, headline)
 	for _, warn := range res.Warnings {
-		fmt.Fprintf(w, "Warning: %s\n", warn)
+		printWarning(w, tr, warn)
 	}
 	if res.Stored == "file" {
-		fmt.Fprintf(w, "Private key written to %s (readable by you only). Keep it secret; it is not in the keychain.\n", res.File)
+		fmt.Fprintln(w, tr.X("cmd.dkim.stored_file", "Private key written to %s (readable by you only). Keep it secret; it is not in the keychain.", res.File))
 	} else {
-		fmt.Fprintf(w, "Private key stored in the system keychain (service %s, entry %s).\n", secrets.Service, res.SecretRef)
+		fmt.Fprintln(w, tr.X("cmd.dkim.stored_keychain", "Private key stored in the system keychain (service %s, entry %s).", secrets.Service, res.SecretRef))
 	}
-	fmt.Fprintf(w, "\nPublish this TXT record in the DNS of %s:\n", r.Domain)
-	fmt.Fprintf(w, "  Type:  TXT\n  Name:  %s\n", r.Name)
-	fmt.Fprintf(w, "         (if your DNS panel adds the domain itself, enter only: %s)\n", r.RelativeName)
-	fmt.Fprintf(w, "  Value: %s\n", r.Value)
+	fmt.Fprintf(w, "\n%s\n", tr.X("cmd.dkim.publish", "Publish this TXT record in the DNS of %s:", r.Domain))
+	labels := []string{tr.X("cmd.dkim.field.type", "Type:"), tr.X("cmd.dkim.field.name", "Name:"), tr.X("cmd.dkim.field.value", "Value:")}
+	width := 0
+	for _, l := range labels {
+		width = max(width, utf8.RuneCountInString(l))
+	}
+	field := func(label, value string) {
+		fmt.Fprintf(w, "  %s%s %s\n", label, strings.Repeat(" ", width-utf8.RuneCountInString(label)), value)
+	}
+	field(labels[0], "TXT")
+	field(labels[1], r.Name)
+	fmt.Fprintf(w, "  %s %s\n", strings.Repeat(" ", width), tr.X("cmd.dkim.relative_name", "(if your DNS panel adds the domain itself, enter only: %s)", r.RelativeName))
+	field(labels[2], r.Value)
 	if len(r.Strings) > 1 {
-		fmt.Fprintf(w, "\nIf the panel takes at most 255 characters per value, enter these %d strings in order:\n", len(r.Strings))
+		fmt.Fprintf(w, "\n%s\n", tr.X("cmd.dkim.strings", "If the panel takes at most 255 characters per value, enter these %d strings in order:", len(r.Strings)))
 		for i, s := range r.Strings {
 			fmt.Fprintf(w, "  %d: %s\n", i+1, s)
 		}
 	}
-	fmt.Fprintf(w, "\nAs a zone-file line:\n  %s\n", r.ZoneLine)
+	fmt.Fprintf(w, "\n%s\n  %s\n", tr.X("cmd.dkim.zone_line", "As a zone-file line:"), r.ZoneLine)
 }
 
 // readPassword asks on the terminal without echo, or reads one line from

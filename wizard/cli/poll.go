@@ -13,6 +13,7 @@ import (
 	"mailwizard/checks/poll"
 	"mailwizard/transports"
 	"mailwizard/wizard"
+	"mailwizard/wizard/i18n"
 )
 
 func buildPoll(fs *flag.FlagSet, e *env) func([]string) int {
@@ -58,11 +59,11 @@ func buildPoll(fs *flag.FlagSet, e *env) func([]string) int {
 			return e.fail("poll", ExitTemporary, err)
 		}
 		if !*asJSON {
-			where := fmt.Sprintf("the %d name server(s) of %s", len(zone.Nameservers), strings.TrimSuffix(zone.Name, "."))
+			where := e.tr.X("cmd.poll.where", "the %d name server(s) of %s", len(zone.Nameservers), strings.TrimSuffix(zone.Name, "."))
 			if c.Pinned != "" {
-				where = "the server given with --dns-server, " + c.Pinned
+				where = e.tr.X("cmd.poll.where_pinned", "the server given with --dns-server, %s", c.Pinned)
 			}
-			fmt.Fprintf(e.Out, "Waiting for %d record(s) on %s (every %s; Ctrl+C stops):\n", len(wants), where, *interval)
+			fmt.Fprintln(e.Out, e.tr.X("cmd.poll.waiting", "Waiting for %d record(s) on %s (every %s; Ctrl+C stops):", len(wants), where, *interval))
 		}
 		var last poll.Event
 		for ev := range poll.Poll(ctx, c, zone, wants, poll.Options{Interval: *interval}) {
@@ -71,16 +72,16 @@ func buildPoll(fs *flag.FlagSet, e *env) func([]string) int {
 				line, _ := json.Marshal(ev)
 				fmt.Fprintln(e.json, string(line))
 			} else {
-				printRound(e.Out, ev)
+				printRound(e.Out, e.tr, ev)
 			}
 		}
 		if last.Done {
 			if !*asJSON {
-				fmt.Fprintf(e.Out, "All records are published on every authoritative server, after %s.\n", last.Elapsed.Round(time.Second))
+				fmt.Fprintln(e.Out, e.tr.X("cmd.poll.done", "All records are published on every authoritative server, after %s.", last.Elapsed.Round(time.Second)))
 			}
 			return ExitOK
 		}
-		fmt.Fprintf(e.Err, "mailwizard poll: stopped after %s before every record was seen (%v)\n", *timeout, context.Cause(ctx))
+		fmt.Fprintf(e.Err, "mailwizard poll: %s\n", e.tr.X("cmd.poll.timeout", "stopped after %s before every record was seen (%v)", *timeout, context.Cause(ctx)))
 		return ExitFindings
 	}
 }
@@ -97,8 +98,8 @@ func keysToPoll(p *transports.Provider, selector, expect string) []wizard.KeyRec
 	return []wizard.KeyRecord{{Selector: selector, Value: expect}}
 }
 
-func printRound(w io.Writer, ev poll.Event) {
-	fmt.Fprintf(w, "[%s] round %d\n", ev.Elapsed.Round(time.Second), ev.Round)
+func printRound(w io.Writer, tr *i18n.Translator, ev poll.Event) {
+	fmt.Fprintf(w, "[%s] %s\n", ev.Elapsed.Round(time.Second), tr.X("cmd.poll.round", "round %d", ev.Round))
 	for _, r := range ev.Records {
 		seen := 0
 		for _, s := range r.Authoritative {
@@ -106,7 +107,7 @@ func printRound(w io.Writer, ev poll.Event) {
 				seen++
 			}
 		}
-		fmt.Fprintf(w, "  %-16s %d/%d name servers  %s\n", r.Label, seen, len(r.Authoritative), r.Name)
+		fmt.Fprintf(w, "  %-16s %s  %s\n", r.Label, tr.X("cmd.poll.name_servers", "%d/%d name servers", seen, len(r.Authoritative)), r.Name)
 		for _, s := range r.Authoritative {
 			who := s.Nameserver
 			if who == "" {
@@ -114,15 +115,15 @@ func printRound(w io.Writer, ev poll.Event) {
 			}
 			switch s.State {
 			case poll.Wrong:
-				fmt.Fprintf(w, "      %s has a different value: %s\n", who, s.Value)
+				fmt.Fprintf(w, "      %s\n", tr.X("cmd.poll.wrong", "%s has a different value: %s", who, s.Value))
 			case poll.Failed:
-				fmt.Fprintf(w, "      %s did not answer: %s\n", who, s.Error)
+				fmt.Fprintf(w, "      %s\n", tr.X("cmd.poll.failed", "%s did not answer: %s", who, tr.TextOr(s.ErrorText, s.Error)))
 			}
 		}
 		for _, s := range r.Resolvers {
 			if s.State == poll.NotYet && !s.VisibleBy.IsZero() && r.Done {
-				fmt.Fprintf(w, "      resolver %s still remembers \"no such record\"; it will see the record by %s (the zone's negative TTL)\n",
-					s.Server, s.VisibleBy.Format("15:04:05"))
+				fmt.Fprintf(w, "      %s\n", tr.X("cmd.poll.cached", "resolver %s still remembers \"no such record\"; it will see the record by %s (the zone's negative TTL)",
+					s.Server, s.VisibleBy.Format("15:04:05")))
 			}
 		}
 	}

@@ -211,4 +211,4 @@ func (r *setupRun) badUnder(field string) bool {
 }
 
 // printFindings prints findings with the class words the engines gave.
-func (r *setupRun) printFindings(fs []checks.Finding) { printFindings(r.e.Out, fs) }
+func (r *setupRun) printFindings(fs []checks.Finding) { r.e.printFindings(r.e.Out, fs) }

@@ -197,7 +197,7 @@ func (r *setupRun) review() int {
 		return r.e.fail("setup", ExitFindings, err)
 	}
 	for _, w := range res.Warnings {
-		fmt.Fprintln(r.e.Out, "Warning: "+w)
+		printWarning(r.e.Out, r.e.tr, w)
 	}
 	fmt.Fprintln(r.e.Out, r.e.tr.X("setup.written", "Written: %s (check it with: mailwizard export validate %s)", res.Path, res.Path))
 	fmt.Fprintln(r.e.Out, r.e.tr.X("setup.next", "Next:"))

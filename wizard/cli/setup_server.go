@@ -105,7 +105,7 @@ func (r *setupRun) detect() error {
 	for _, pr := range det.Probes {
 		state := r.e.tr.X("setup.works", "works")
 		if !pr.Works {
-			state = pr.Problem
+			state = r.e.tr.TextOr(pr.ProblemText, pr.Problem)
 		}
 		fmt.Fprintf(r.e.Out, "  %-40s %s\n", pr.Candidate.String(), state)
 	}
@@ -170,7 +170,7 @@ func (r *setupRun) testServer() error {
 	if err != nil {
 		return err
 	}
-	printSMTPReport(r.e.Out, rep)
+	writeSMTPReport(r.e.Out, r.e.tr, rep)
 	if checks.OutcomeOf(rep.Findings) == checks.Passed {
 		return nil
 	}
@@ -255,7 +255,7 @@ func (r *setupRun) sendAndConfirm(from string) error {
 				fmt.Fprintln(r.e.Out, r.e.tr.X("setup.code_ok", "Confirmed: mail from %s goes through this server.", from))
 				return nil
 			case wizard.IsFinal(err):
-				fmt.Fprintln(r.e.Err, strings.TrimPrefix(err.Error(), "smtp: "))
+				fmt.Fprintln(r.e.Err, codeWords(r.e.tr, err))
 			default:
 				fmt.Fprintln(r.e.Err, r.e.tr.X("setup.code_wrong", "That is not the code."))
 				continue

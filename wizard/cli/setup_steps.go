@@ -292,7 +292,7 @@ func (r *setupRun) importFile(t *transports.Transport, path, sel string) error {
 		return err
 	}
 	for _, w := range warns {
-		fmt.Fprintln(r.e.Out, "Warning:", w)
+		printWarning(r.e.Out, r.e.tr, w)
 	}
 	fmt.Fprintln(r.e.Out, r.e.tr.X("setup.key_imported", "Imported the key (%s, fingerprint %s) into the keychain.", k.Algorithm, k.Fingerprint))
 	return nil
@@ -302,16 +302,16 @@ func (r *setupRun) importFile(t *transports.Transport, path, sel string) error {
 func (r *setupRun) printSPF(plan *wizard.HostedPlan) {
 	a, sug := plan.SPF.Analysis, plan.SPF.Suggestion
 	if a.Record != "" {
-		fmt.Fprintln(r.e.Out, r.e.tr.X("setup.spf_now", "SPF now (%s): %s", spf.LookupCount(a.Lookups), a.Record))
+		fmt.Fprintln(r.e.Out, r.e.tr.X("setup.spf_now", "SPF now (%s): %s", r.e.tr.Text(spf.LookupCountText(a.Lookups)), a.Record))
 	}
 	r.printFindings(a.Findings)
 	switch {
 	case plan.SPF.Err != nil:
-		fmt.Fprintln(r.e.Out, r.e.tr.X("setup.spf_none", "No SPF record to publish: %s", strings.TrimPrefix(plan.SPF.Err.Error(), "spf: ")))
+		fmt.Fprintln(r.e.Out, r.e.tr.X("setup.spf_none", "No SPF record to publish: %s", spfRefusalWords(r.e.tr, plan.SPF.Err)))
 	case sug.Unchanged:
 		fmt.Fprintln(r.e.Out, r.e.tr.X("setup.spf_ok", "The SPF record already allows the service."))
 	default:
-		fmt.Fprintln(r.e.Out, r.e.tr.X("setup.spf_new", "SPF to publish (%s): %s", spf.LookupCount(sug.Lookups), sug.Record))
+		fmt.Fprintln(r.e.Out, r.e.tr.X("setup.spf_new", "SPF to publish (%s): %s", r.e.tr.Text(spf.LookupCountText(sug.Lookups)), sug.Record))
 		for _, c := range plan.Changes {
 			switch c.Change {
 			case "added":
@@ -320,7 +320,7 @@ func (r *setupRun) printSPF(plan *wizard.HostedPlan) {
 				fmt.Fprintln(r.e.Out, "  "+r.e.tr.X("setup.spf_removed", "removed: %s", c.Term))
 			}
 		}
-		fmt.Fprintln(r.e.Out, "  "+sug.Reason)
+		fmt.Fprintln(r.e.Out, "  "+r.e.tr.TextOr(sug.ReasonText, sug.Reason))
 	}
 }
 

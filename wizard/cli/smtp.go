@@ -15,6 +15,7 @@ import (
 	"mailwizard/checks/smtp"
 	"mailwizard/transports"
 	"mailwizard/wizard"
+	"mailwizard/wizard/i18n"
 )
 
 // smtpFlags are shared by smtp test and smtp verify.
@@ -80,7 +81,7 @@ func (s *smtpFlags) settings(e *env) (smtp.Settings, transports.AuthMode, error)
 			return smtp.Settings{}, "", fmt.Errorf("--password-env: the environment variable %s is empty or not set", s.passwordEnv)
 		}
 	case isTerminal(e.In):
-		pw, err := e.readPassword(fmt.Sprintf("Password for %s: ", s.user))
+		pw, err := e.readPassword(e.tr.X("cmd.smtp.password_prompt", "Password for %s: ", s.user))
 		if err != nil {
 			return smtp.Settings{}, "", err
 		}
@@ -141,10 +142,10 @@ func buildSMTPTest(fs *flag.FlagSet, e *env) func([]string) int {
 		if f.asJSON {
 			e.writeJSON(rep)
 		} else {
-			printSMTPReport(e.Out, rep)
+			writeSMTPReport(e.Out, e.tr, rep)
 			if rep.MailFrom != nil && rep.MailFrom.OK && f.user != "" && !strings.EqualFold(rep.MailFrom.Address, f.user) {
-				fmt.Fprintf(e.Out, "\nTo prove that %s may send as %s, send a verification code to a mailbox you read:\n  %s\n",
-					orDash(f.user), rep.MailFrom.Address, f.verifyCommand(rep.MailFrom.Address))
+				fmt.Fprintf(e.Out, "\n%s\n  %s\n", e.tr.X("cmd.smtp.prove_send_as", "To prove that %s may send as %s, send a verification code to a mailbox you read:",
+					orDash(f.user), rep.MailFrom.Address), f.verifyCommand(rep.MailFrom.Address))
 			}
 		}
 		return exitFor(rep.Findings)
@@ -166,39 +167,43 @@ func (s *smtpFlags) verifyCommand(from string) string {
 	return cmd + " --from " + from + " --to YOUR-MAILBOX"
 }
 
-func printSMTPReport(w io.Writer, r *smtp.Report) {
+// writeSMTPReport prints what smtp test found in tr's language.
+func writeSMTPReport(w io.Writer, tr *i18n.Translator, r *smtp.Report) {
 	fmt.Fprintln(w, r.Server)
+	line := func(label, value string) { fmt.Fprintf(w, "  %-11s %s\n", label, value) }
 	if len(r.Addresses) > 0 {
-		fmt.Fprintf(w, "  addresses   %s\n", strings.Join(r.Addresses, ", "))
+		line(tr.X("cmd.smtp.report.addresses", "addresses"), strings.Join(r.Addresses, ", "))
 	}
 	if r.Greeting != "" {
-		fmt.Fprintf(w, "  greeting    %s\n", r.Greeting)
+		line(tr.X("cmd.smtp.report.greeting", "greeting"), r.Greeting)
 	}
 	if t := r.TLS; t != nil && t.Version != "" {
-		fmt.Fprintf(w, "  tls         %s, %s\n", t.Version, t.Cipher)
+		line("tls", t.Version+", "+t.Cipher)
 	}
 	if t := r.TLS; t != nil && t.Subject != "" {
-		state := "verified"
+		state := tr.X("cmd.smtp.report.cert_verified", "verified")
 		if !t.Verified {
-			state = "NOT verified: " + t.VerifyProblem
+			state = tr.X("cmd.smtp.report.cert_not_verified", "NOT verified: %s", tr.TextOr(t.VerifyProblemText, t.VerifyProblem))
 		}
-		names := "no host names"
+		names := tr.X("cmd.smtp.report.no_names", "no host names")
 		if len(t.Names) > 0 {
 			names = strings.Join(t.Names, ", ")
 		}
-		fmt.Fprintf(w, "  certificate %s, issued by %s, valid until %s, for %s (%s)\n", t.Subject, t.Issuer, t.NotAfter.Format("2006-01-02"), names, state)
+		line(tr.X("cmd.smtp.report.certificate", "certificate"), tr.X("cmd.smtp.report.cert", "%s, issued by %s, valid until %s, for %s (%s)",
+			t.Subject, t.Issuer, t.NotAfter.Format("2006-01-02"), names, state))
 	}
 	if len(r.Extensions) > 0 {
-		fmt.Fprintf(w, "  offers      %s\n", strings.Join(r.Extensions, "; "))
+		line(tr.X("cmd.smtp.report.offers", "offers"), strings.Join(r.Extensions, "; "))
 	}
 	if a := r.Auth; a != nil {
-		fmt.Fprintf(w, "  login       %s %s\n", a.Mechanism, okWord(a.OK, "accepted", "failed"))
+		line(tr.X("cmd.smtp.report.login", "login"), a.Mechanism+" "+okWord(a.OK, tr.X("cmd.smtp.report.accepted", "accepted"), tr.X("cmd.smtp.report.failed", "failed")))
 	}
 	if m := r.MailFrom; m != nil {
-		fmt.Fprintf(w, "  sender      %s %s\n", m.Address, okWord(m.OK, "accepted at MAIL FROM (not yet proof of a send-as right)", "refused"))
+		line(tr.X("cmd.smtp.report.sender", "sender"), m.Address+" "+okWord(m.OK,
+			tr.X("cmd.smtp.report.sender_accepted", "accepted at MAIL FROM (not yet proof of a send-as right)"), tr.X("cmd.smtp.report.refused", "refused")))
 	}
-	printFindings(w, r.Findings)
-	fmt.Fprintln(w, "\n  transcript (passwords and message bodies left out):")
+	writeFindings(w, tr, r.Findings)
+	fmt.Fprintf(w, "\n  %s\n", tr.X("cmd.smtp.report.transcript", "transcript (passwords and message bodies left out):"))
 	for _, l := range r.Transcript {
 		fmt.Fprintf(w, "  %s\n", l)
 	}
@@ -234,20 +239,21 @@ func buildSMTPDetect(fs *flag.FlagSet, e *env) func([]string) int {
 		if *asJSON {
 			e.writeJSON(det)
 		} else {
-			fmt.Fprintf(e.Out, "Mail servers for %s, best first:\n", domain)
+			fmt.Fprintln(e.Out, e.tr.X("cmd.smtp.detect.title", "Mail servers for %s, best first:", domain))
 			for _, p := range det.Probes {
-				state := "works"
+				state := e.tr.X("cmd.smtp.detect.works", "works")
+				problem := e.tr.TextOr(p.ProblemText, p.Problem)
 				switch {
 				case !p.Works:
-					state = "no: " + p.Problem
+					state = e.tr.X("cmd.smtp.detect.fails", "no: %s", problem)
 				case !p.Encrypted:
-					state = "works, but without encryption"
+					state = e.tr.X("cmd.smtp.detect.unencrypted", "works, but without encryption")
 				case !p.CertValid:
-					state = "works, but the " + p.Problem
+					state = e.tr.X("cmd.smtp.detect.cert", "works, but %s", problem)
 				}
 				fmt.Fprintf(e.Out, "  %-40s %s  [%s]\n", p.Candidate.String(), state, p.Source)
 			}
-			printFindings(e.Out, det.Findings)
+			e.printFindings(e.Out, det.Findings)
 		}
 		return exitFor(det.Findings)
 	}
@@ -296,7 +302,7 @@ func buildSMTPVerify(fs *flag.FlagSet, e *env) func([]string) int {
 		var sendErr *wizard.SendError
 		switch {
 		case errors.As(err, &sendErr):
-			printFindings(e.Err, []checks.Finding{sendErr.Finding})
+			e.printFindings(e.Err, []checks.Finding{sendErr.Finding})
 			return exitFor([]checks.Finding{sendErr.Finding})
 		case err != nil:
 			return e.fail("smtp verify", ExitFindings, err)
@@ -309,22 +315,22 @@ func buildSMTPVerify(fs *flag.FlagSet, e *env) func([]string) int {
 // Lines come from the run's one line reader, so a prompt that ends early
 // leaves nothing reading behind it.
 func (e *env) readCode(env *wizard.Env, p *wizard.PendingCode, asJSON bool) int {
-	fmt.Fprintf(e.Err, "A mail with a verification code was sent to %s. Type the code (%d attempts, valid %s):\n", p.To(), p.AttemptsLeft(), smtp.CodeLifetime)
+	fmt.Fprintln(e.Err, e.tr.X("cmd.smtp.code_sent", "A mail with a verification code was sent to %s. Type the code (%d attempts, valid %s):", p.To(), p.AttemptsLeft(), smtp.CodeLifetime))
 	ctx, cancel := context.WithTimeout(e.ctx, smtp.CodeLifetime)
 	defer cancel()
 	for {
 		line, err := e.lines.ReadLine(ctx)
 		switch {
 		case errors.Is(err, context.DeadlineExceeded):
-			fmt.Fprintln(e.Err, strings.TrimPrefix(smtp.ErrCodeExpired.Error(), "smtp: "))
+			fmt.Fprintln(e.Err, codeWords(e.tr, smtp.ErrCodeExpired))
 			return ExitFindings
 		case errors.Is(err, context.Canceled):
 			return ExitFindings
 		case errors.Is(err, errLineTooLong):
-			fmt.Fprintf(e.Err, "That line is too long to be the code; %d attempt(s) left:\n", p.AttemptsLeft())
+			fmt.Fprintln(e.Err, e.tr.X("cmd.smtp.code_too_long", "That line is too long to be the code; %d attempt(s) left:", p.AttemptsLeft()))
 			continue
 		case err != nil:
-			fmt.Fprintln(e.Err, "no code was typed; the transport is not verified")
+			fmt.Fprintln(e.Err, e.tr.X("cmd.smtp.code_none", "no code was typed; the transport is not verified"))
 			return ExitFindings
 		}
 		switch ev, err := p.Confirm(env, line); {
@@ -332,13 +338,13 @@ func (e *env) readCode(env *wizard.Env, p *wizard.PendingCode, asJSON bool) int 
 			if asJSON {
 				e.writeJSON(ev)
 			} else {
-				fmt.Fprintf(e.Out, "Verified: %s.\n", ev.Detail)
+				fmt.Fprintln(e.Out, e.tr.X("cmd.smtp.verified", "Verified: %s.", ev.Detail))
 			}
 			return ExitOK
 		case errors.Is(err, wizard.ErrWrongCode):
-			fmt.Fprintf(e.Err, "That is not the code; %d attempt(s) left:\n", p.AttemptsLeft())
+			fmt.Fprintln(e.Err, e.tr.X("cmd.smtp.code_wrong", "That is not the code; %d attempt(s) left:", p.AttemptsLeft()))
 		default:
-			fmt.Fprintln(e.Err, strings.TrimPrefix(err.Error(), "smtp: "))
+			fmt.Fprintln(e.Err, codeWords(e.tr, err))
 			return ExitFindings
 		}
 	}

@@ -134,23 +134,23 @@ func buildSPFSuggest(fs *flag.FlagSet, e *env) func([]string) int {
 			return exitFor(findings)
 		}
 		if a.Record != "" {
-			fmt.Fprintf(e.Out, "Published now (%s):\n  %s\n", spf.LookupCount(a.Lookups), a.Record)
+			fmt.Fprintf(e.Out, "%s\n  %s\n", e.tr.X("cmd.spf.published_now", "Published now (%s):", e.tr.Text(spf.LookupCountText(a.Lookups))), a.Record)
 		}
-		printFindings(e.Out, findings)
+		e.printFindings(e.Out, findings)
 		switch {
 		case serr != nil:
-			fmt.Fprintf(e.Out, "No record to publish: %s\n", strings.TrimPrefix(serr.Error(), "spf: "))
+			fmt.Fprintln(e.Out, e.tr.X("cmd.spf.no_record", "No record to publish: %s", spfRefusalWords(e.tr, serr)))
 		case sug.Unchanged:
-			fmt.Fprintf(e.Out, "Nothing to change: %s\n", sug.Reason)
+			fmt.Fprintln(e.Out, e.tr.X("cmd.spf.nothing_to_change", "Nothing to change: %s", e.tr.TextOr(sug.ReasonText, sug.Reason)))
 		default:
-			fmt.Fprintf(e.Out, "Publish this TXT record at %s (%s):\n  %s\n", domain, spf.LookupCount(sug.Lookups), sug.Record)
+			fmt.Fprintf(e.Out, "%s\n  %s\n", e.tr.X("cmd.spf.publish", "Publish this TXT record at %s (%s):", domain, e.tr.Text(spf.LookupCountText(sug.Lookups))), sug.Record)
 			if len(sug.Strings) > 0 {
-				fmt.Fprintln(e.Out, "If your DNS panel takes at most 255 characters per value, enter these strings in order:")
+				fmt.Fprintln(e.Out, e.tr.X("cmd.spf.strings", "If your DNS panel takes at most 255 characters per value, enter these strings in order:"))
 				for i, s := range sug.Strings {
 					fmt.Fprintf(e.Out, "  %d: %s\n", i+1, s)
 				}
 			}
-			fmt.Fprintf(e.Out, "Why: %s\n", sug.Reason)
+			fmt.Fprintln(e.Out, e.tr.X("cmd.spf.why", "Why: %s", e.tr.TextOr(sug.ReasonText, sug.Reason)))
 		}
 		return exitFor(findings)
 	}

@@ -3,6 +3,7 @@ package i18n
 import (
 	"encoding/json"
 	"flag"
+	"fmt"
 	"go/ast"
 	"go/constant"
 	"go/parser"
@@ -12,54 +13,73 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 	"testing"
 )
 
 var update = flag.Bool("update", false, "rewrite resources/translations/en.json from the source")
 
-// usedTexts finds every t.X("key", "fallback") call in the wizard's source
-// and returns key -> English fallback.
+// usedTexts finds every t.X("key", "fallback") call in the wizard's
+// source and every checks.T("key", "english", ...) in the checks' and
+// returns catalog key -> English text; the checks' keys are filed under
+// checksPrefix.
 func usedTexts(t *testing.T) map[string]string {
 	t.Helper()
 	out := map[string]string{}
 	fset := token.NewFileSet()
 	root := filepath.Join("..", "..")
-	err := filepath.WalkDir(filepath.Join(root, "wizard"), func(path string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() || !strings.HasSuffix(path, ".go") || strings.HasSuffix(path, "_test.go") {
-			return err
-		}
-		f, err := parser.ParseFile(fset, path, nil, 0)
-		if err != nil {
-			return err
-		}
-		ast.Inspect(f, func(n ast.Node) bool {
-			call, ok := n.(*ast.CallExpr)
-			if !ok || len(call.Args) < 2 {
+	for _, dir := range []string{"wizard", "checks"} {
+		err := filepath.WalkDir(filepath.Join(root, dir), func(path string, d fs.DirEntry, err error) error {
+			if err != nil || d.IsDir() || !strings.HasSuffix(path, ".go") || strings.HasSuffix(path, "_test.go") {
+				return err
+			}
+			f, err := parser.ParseFile(fset, path, nil, 0)
+			if err != nil {
+				return err
+			}
+			ast.Inspect(f, func(n ast.Node) bool {
+				call, ok := n.(*ast.CallExpr)
+				if !ok || len(call.Args) < 2 {
+					return true
+				}
+				prefix, ok := textCall(call)
+				if !ok {
+					return true
+				}
+				key, ok1 := constString(fset, call.Args[0])
+				english, ok2 := constString(fset, call.Args[1])
+				if !ok1 || !ok2 {
+					t.Errorf("%s: a text needs constant strings for the key and the English", fset.Position(call.Pos()))
+					return true
+				}
+				key = prefix + key
+				if prev, dup := out[key]; dup && prev != english {
+					t.Errorf("%s: key %q is used with two English texts:\n%q\n%q", fset.Position(call.Pos()), key, prev, english)
+				}
+				out[key] = english
 				return true
-			}
-			sel, ok := call.Fun.(*ast.SelectorExpr)
-			if !ok || sel.Sel.Name != "X" {
-				return true
-			}
-			key, ok1 := constString(fset, call.Args[0])
-			fallback, ok2 := constString(fset, call.Args[1])
-			if !ok1 || !ok2 {
-				t.Errorf("%s: X needs constant strings for the key and the English text", fset.Position(call.Pos()))
-				return true
-			}
-			if prev, dup := out[key]; dup && prev != fallback {
-				t.Errorf("%s: key %q is used with two English texts:\n%q\n%q", fset.Position(call.Pos()), key, prev, fallback)
-			}
-			out[key] = fallback
-			return true
+			})
+			return nil
 		})
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
+		if err != nil {
+			t.Fatal(err)
+		}
 	}
 	return out
+}
+
+// textCall says whether call is a text to translate, and the prefix of
+// its key in the catalogs: tr.X(...) or checks.T(...).
+func textCall(call *ast.CallExpr) (string, bool) {
+	sel, ok := call.Fun.(*ast.SelectorExpr)
+	if !ok {
+		return "", false
+	}
+	if pkg, ok := sel.X.(*ast.Ident); ok && pkg.Name == "checks" && sel.Sel.Name == "T" {
+		return checksPrefix, true
+	}
+	return "", sel.Sel.Name == "X"
 }
 
 // constString evaluates a string literal or a concatenation of literals.
@@ -120,14 +140,35 @@ func TestCatalogsCoverTheSource(t *testing.T) {
 	}
 }
 
+// verbs lists the format verbs of s by the argument each formats
+// ("1:s 2:d"), so that a translation may take the arguments in another
+// order with explicit indexes (%[2]s) and still match the English.
 func verbs(s string) string {
 	var out []string
-	for i := 0; i < len(s)-1; i++ {
-		if s[i] == '%' {
-			out = append(out, s[i:i+2])
+	arg := 0
+	for i := 0; i < len(s); i++ {
+		if s[i] != '%' {
+			continue
+		}
+		i++
+		for i < len(s) && strings.IndexByte("+-# 0123456789.", s[i]) >= 0 {
 			i++
 		}
+		if i < len(s) && s[i] == '[' {
+			if end := strings.IndexByte(s[i:], ']'); end > 0 {
+				if n, err := strconv.Atoi(s[i+1 : i+end]); err == nil {
+					arg = n - 1
+				}
+				i += end + 1
+			}
+		}
+		if i >= len(s) || s[i] == '%' {
+			continue
+		}
+		arg++
+		out = append(out, fmt.Sprintf("%d:%c", arg, s[i]))
 	}
+	sort.Strings(out)
 	return strings.Join(out, " ")
 }
 

@@ -1,0 +1,82 @@
+package cli
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+)
+
+// jsonFindings reads the findings of a --json report.
+func jsonFindings(t *testing.T, out string) []map[string]any {
+	t.Helper()
+	var rep struct {
+		Findings []map[string]any `json:"findings"`
+	}
+	if err := json.Unmarshal([]byte(out), &rep); err != nil {
+		t.Fatalf("not JSON: %v\n%s", err, out)
+	}
+	return rep.Findings
+}
+
+// inDutch runs a command with --lang nl twice, as text and as --json: the
+// JSON keeps the English words and the codes (the CLI contract), the text
+// shows every finding's code with words other than the English ones, and
+// the wanted Dutch sentences.
+func inDutch(t *testing.T, wantCode int, args []string, wantDutch ...string) {
+	t.Helper()
+	args = append(args, "--lang", "nl")
+	code, text, errOut := runCLI(t, nil, args...)
+	if code != wantCode {
+		t.Fatalf("%v: exit %d, want %d\n%s%s", args, code, wantCode, text, errOut)
+	}
+	_, out, _ := runCLI(t, nil, append(args, "--json")...)
+	findings := jsonFindings(t, out)
+	if len(findings) == 0 {
+		t.Fatalf("%v --json: no findings\n%s", args, out)
+	}
+	for _, f := range findings {
+		code, msg, fix := f["code"].(string), f["message"].(string), f["fix"]
+		if !strings.Contains(text, code+": ") {
+			t.Errorf("the text lacks code %s:\n%s", code, text)
+		}
+		if strings.Contains(text, msg) {
+			t.Errorf("%s is in English in the Dutch text: %q", code, msg)
+		}
+		if fix, ok := fix.(string); ok && fix != "" && strings.Contains(text, fix) {
+			t.Errorf("the fix of %s is in English in the Dutch text: %q", code, fix)
+		}
+	}
+	for _, want := range wantDutch {
+		if !strings.Contains(text, want) {
+			t.Errorf("the Dutch text lacks %q:\n%s", want, text)
+		}
+	}
+}
+
+func TestCheckInDutch(t *testing.T) {
+	addr, _ := dnsServer(t)
+	args := []string{"check", "example.nl", "--provider", "clockwise", "--dns-server", addr}
+	inDutch(t, ExitFindings, args,
+		"FOUT     spf.include-missing: het SPF-record van example.nl bevat geen include van _spf.clockwise.info",
+		"oplossing: Voeg include:_spf.clockwise.info toe vóór de all aan het eind van het record. Publiceer op example.nl, in plaats van het huidige SPF-record: v=spf1",
+		"dkim.missing: geen DKIM-record op clockwise._domainkey.example.nl",
+		"Te publiceren SPF-record (TXT op example.nl):")
+	_, out, _ := runCLI(t, nil, append(args, "--lang", "nl", "--json")...)
+	if !strings.Contains(out, `"message": "the SPF record of example.nl does not include _spf.clockwise.info`) {
+		t.Errorf("--json with --lang nl does not keep the English message:\n%s", out)
+	}
+}
+
+func TestSMTPTestInDutch(t *testing.T) {
+	_, flags := smtpServer(t)
+	args := append([]string{"smtp", "test", "--password-env", "MW_WRONG_PASSWORD"}, flags...)
+	inDutch(t, ExitFindings, args,
+		"smtp.auth-failed: de server weigerde de gebruikersnaam of het wachtwoord (de server zei: 535 5.7.8 Authentication credentials invalid)",
+		"oplossing: Controleer de gebruikersnaam (vaak het volledige mailadres) en het wachtwoord",
+		"login       PLAIN mislukt",
+		"smtp.desk-test: deze test liep vanaf uw computer")
+	_, out, _ := runCLI(t, nil, append(args, "--lang", "nl", "--json")...)
+	if !strings.Contains(out, `"message": "the server rejected the username or password (the server said: 535 5.7.8`) {
+		t.Errorf("--json with --lang nl does not keep the English message:\n%s", out)
+	}
+}
