@@ -1,69 +1,27 @@
 package checks
 
-import (
-	"fmt"
-	"strings"
-)
+import "mailwizard/texts"
 
 // Text is words for people in a form each face renders in its own
-// language; the checks build Texts and never translate them, so the
-// engine needs no catalog and no language.
+// language (package texts); the checks build Texts and never translate
+// them, so the engine needs no catalog and no language.
 //
-// Key names the words in the catalogs (resources/translations, where
-// wizard/i18n files them under "finding."): a finding's message has its
-// code as key, its fix the code plus ".fix", and a variant adds a suffix
-// ("smtp.auth-failed.m365", "smtp.auth-failed.fix.m365"). English is the
-// fmt format in English, used where no catalog has the key. Args fill the
-// format: strings and numbers stay as they are (names, records, a
-// server's reply), a Text is a clause rendered in the same language.
-type Text struct {
-	Key     string
-	English string
-	Args    []any
-	en      string // the English words, formatted once
-}
+// A finding's message has its code as key, its fix the code plus ".fix",
+// and a variant adds a suffix ("smtp.auth-failed.m365",
+// "smtp.auth-failed.fix.m365"); wizard/i18n files them under "checks.".
+type Text = texts.Text
 
 // T builds a Text. key and english must be string constants: the
-// catalog test in wizard/i18n reads them from the source. go vet checks
-// english against args like any fmt format.
-func T(key, english string, args ...any) Text {
-	return Text{Key: key, English: english, Args: args, en: fmt.Sprintf(english, args...)}
-}
+// catalog test in wizard/i18n reads them from the source.
+func T(key, english string, args ...any) Text { return texts.T(key, english, args...) }
 
 // Verbatim is words that are not ours to translate, such as a library's
 // error text; they are shown as they are in every language.
-func Verbatim(s string) Text { return Text{English: s, en: s} }
+func Verbatim(s string) Text { return texts.Verbatim(s) }
 
-// String is the English words.
-func (t Text) String() string {
-	if t.en != "" || t.English == "" {
-		return t.en
-	}
-	return t.Render(nil)
-}
-
-// Render formats t with the format that lookup returns for a key, or the
-// English one when lookup is nil or has no such key; clauses among the
-// arguments are rendered the same way.
-func (t Text) Render(lookup func(key string) (string, bool)) string {
-	if t.Key == "" && len(t.Args) == 0 {
-		return t.English // verbatim: not a format
-	}
-	format := t.English
-	if lookup != nil && t.Key != "" {
-		if s, ok := lookup(t.Key); ok {
-			format = s
-		}
-	}
-	args := make([]any, len(t.Args))
-	for i, a := range t.Args {
-		if clause, ok := a.(Text); ok {
-			a = clause.Render(lookup)
-		}
-		args[i] = a
-	}
-	return fmt.Sprintf(format, args...)
-}
+// Join strings texts together with sep between them; each part is
+// rendered in the face's language, sep is not translated.
+func Join(sep string, parts ...Text) Text { return texts.Join(sep, parts...) }
 
 // Say sets the finding's message and fix, in English and as Texts the
 // faces translate; a zero fix means none.
@@ -71,20 +29,4 @@ func (f Finding) Say(message, fix Text) Finding {
 	f.Message, f.MessageText = message.String(), message
 	f.Fix, f.FixText = fix.String(), fix
 	return f
-}
-
-// IsZero reports whether t holds no words.
-func (t Text) IsZero() bool { return t.Key == "" && t.English == "" }
-
-// Join strings texts together with sep between them, such as the
-// sentences of one explanation; each part is rendered in the face's
-// language, sep is not translated.
-func Join(sep string, parts ...Text) Text {
-	verbs := make([]string, len(parts))
-	args := make([]any, len(parts))
-	for i, p := range parts {
-		verbs[i], args[i] = "%s", p
-	}
-	format := strings.Join(verbs, strings.ReplaceAll(sep, "%", "%%"))
-	return Text{English: format, Args: args, en: fmt.Sprintf(format, args...)}
 }

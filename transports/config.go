@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"mailwizard/texts"
 	"mailwizard/transports/atomicfile"
 )
 
@@ -91,8 +92,8 @@ type DNSFact struct {
 
 // Errors of Read that a front end treats specially.
 var (
-	ErrFutureVersion = errors.New("written by a newer mailwizard")
-	ErrNotConfig     = errors.New("not a mailwizard configuration document")
+	ErrFutureVersion = texts.Err(nil, texts.T("field.kind.future-version", "written by a newer mailwizard"))
+	ErrNotConfig     = texts.Err(nil, texts.T("field.kind.not-config", "not a mailwizard configuration document"))
 )
 
 // Validate checks every field and the rules between them, naming each bad
@@ -100,7 +101,7 @@ var (
 func (d *Document) Validate() error {
 	var errs FieldErrors
 	if d.Version < 1 || d.Version > ConfigVersion {
-		errs.add("version", &reasonError{kind: ErrUnknownValue, msg: fmt.Sprintf("is %d; this mailwizard reads versions 1 to %d", d.Version, ConfigVersion)})
+		errs.add("version", texts.Err(ErrUnknownValue, texts.T("field.version.unknown", "is %d; this mailwizard reads versions 1 to %d", d.Version, ConfigVersion)))
 	}
 	errs.add("generator", CheckText(d.Generator))
 	if d.Created.IsZero() {
@@ -109,19 +110,19 @@ func (d *Document) Validate() error {
 	errs.add("provider", checkIdentifier(d.Provider))
 	errs.add("domain", checkCanonical(NormalizeDomain, d.Domain))
 	if len(d.Transports) == 0 {
-		errs.add("transports", &reasonError{kind: ErrEmpty, msg: "is empty: the document needs at least one transport"})
+		errs.add("transports", texts.Err(ErrEmpty, texts.T("field.transports.none", "is empty: the document needs at least one transport")))
 	}
 	errs.add("transports", d.Transports.Validate())
 	for i, t := range d.Transports {
 		// The DNS facts in this document prove one domain only, so a hosted
 		// transport may only send for that domain (or its subdomains).
 		if t.Type == Hosted && t.Match.Domain != "" && !domainCovers("."+d.Domain, t.Match.Domain) {
-			errs.add(fmt.Sprintf("transports[%d].match.domain", i), &reasonError{kind: ErrConflict,
-				msg: fmt.Sprintf("%q is outside %s: a hosted transport can only send for the document's domain; make one document per domain", t.Match.Domain, d.Domain)})
+			errs.add(fmt.Sprintf("transports[%d].match.domain", i), texts.Err(ErrConflict,
+				texts.T("field.match.outside-domain", "%q is outside %s: a hosted transport can only send for the document's domain; make one document per domain", t.Match.Domain, d.Domain)))
 		}
 		if t.Type == Hosted && t.Hosted != nil && (t.Hosted.DKIM.Mode == DKIMGenerate || t.Hosted.DKIM.Mode == DKIMImport) && d.findDKIM(t.Hosted.DKIM.Selector) < 0 {
-			errs.add(fmt.Sprintf("transports[%d].hosted.dkim.selector", i), &reasonError{kind: ErrConflict,
-				msg: fmt.Sprintf("%q has no key in the dkim list", t.Hosted.DKIM.Selector)})
+			errs.add(fmt.Sprintf("transports[%d].hosted.dkim.selector", i), texts.Err(ErrConflict,
+				texts.T("field.dkim.selector-without-key", "%q has no key in the dkim list", t.Hosted.DKIM.Selector)))
 		}
 	}
 	for i, k := range d.DKIM {
@@ -154,12 +155,12 @@ func (k DKIMKey) validate(domain string) error {
 	errs.add("selector", checkCanonical(NormalizeSelector, k.Selector))
 	errs.add("algorithm", oneOf(k.Algorithm, "rsa1024", "rsa2048", "rsa3072", "rsa4096", "ed25519"))
 	if want := k.Selector + "._domainkey." + domain; k.RecordName != want {
-		errs.add("record_name", &reasonError{kind: ErrConflict, msg: fmt.Sprintf("is %q; for this selector and domain it must be %q", k.RecordName, want)})
+		errs.add("record_name", texts.Err(ErrConflict, texts.T("field.dkim.record-name", "is %q; for this selector and domain it must be %q", k.RecordName, want)))
 	}
 	if err := CheckText(k.RecordValue); err != nil {
 		errs.add("record_value", err)
 	} else if !strings.HasPrefix(k.RecordValue, "v=DKIM1;") {
-		errs.add("record_value", &reasonError{kind: ErrSyntax, msg: "must start with v=DKIM1; (RFC 6376 section 3.6.1)"})
+		errs.add("record_value", texts.Err(ErrSyntax, texts.T("field.dkim.record-value", "must start with v=DKIM1; (RFC 6376 section 3.6.1)")))
 	}
 	errs.add("private_key_ref", CheckText(string(k.PrivateKeyRef)))
 	return errs.err()
@@ -185,22 +186,22 @@ func (f DNSFact) validate() error {
 func (s ExportedSecret) validate(refs map[SecretRef]string) error {
 	var errs FieldErrors
 	if kind, ok := refs[s.Ref]; !ok {
-		errs.add("ref", &reasonError{kind: ErrConflict, msg: fmt.Sprintf("%q is not referred to by this document", s.Ref)})
+		errs.add("ref", texts.Err(ErrConflict, texts.T("field.secret.ref-unknown", "%q is not referred to by this document", s.Ref)))
 	} else if s.Kind != kind {
-		errs.add("kind", &reasonError{kind: ErrConflict, msg: fmt.Sprintf("is %q; the document refers to %q as %s", s.Kind, s.Ref, kind)})
+		errs.add("kind", texts.Err(ErrConflict, texts.T("field.secret.kind", "is %q; the document refers to %q as %s", s.Kind, s.Ref, kind)))
 	}
 	switch {
 	case (s.Sealed == "") == (s.Plaintext == ""):
-		errs.add("sealed", &reasonError{kind: ErrConflict, msg: "a secret is either sealed or, on request, plain text: exactly one"})
+		errs.add("sealed", texts.Err(ErrConflict, texts.T("field.secret.sealed-or-plain", "a secret is either sealed or, on request, plain text: exactly one")))
 	case s.Sealed != "":
 		if !strings.HasPrefix(s.Sealed, sealedHeader) {
-			errs.add("sealed", &reasonError{kind: ErrSyntax, msg: "is not an ASCII-armoured age file"})
+			errs.add("sealed", texts.Err(ErrSyntax, texts.T("field.secret.not-age", "is not an ASCII-armoured age file")))
 		}
 		if s.Recipient == "" {
-			errs.add("recipient", &reasonError{kind: ErrEmpty, msg: "is empty: name the key the secret is sealed to"})
+			errs.add("recipient", texts.Err(ErrEmpty, texts.T("field.secret.no-recipient", "is empty: name the key the secret is sealed to")))
 		}
 	case s.Recipient != "":
-		errs.add("recipient", &reasonError{kind: ErrConflict, msg: "is set on a plain-text secret"})
+		errs.add("recipient", texts.Err(ErrConflict, texts.T("field.secret.recipient-on-plain", "is set on a plain-text secret")))
 	}
 	return errs.err()
 }
@@ -211,8 +212,8 @@ func (s ExportedSecret) validate(refs map[SecretRef]string) error {
 // Upgraded first, so that no file claims a version its fields are not.
 func (d *Document) Marshal() ([]byte, error) {
 	if d.Version != ConfigVersion {
-		return nil, &FieldError{Field: "version", Err: &reasonError{kind: ErrUnknownValue,
-			msg: fmt.Sprintf("is %d; this mailwizard writes version %d only (Upgrade the document first)", d.Version, ConfigVersion)}}
+		return nil, &FieldError{Field: "version", Err: texts.Err(ErrUnknownValue,
+			texts.T("field.version.write-only", "is %d; this mailwizard writes version %d only (Upgrade the document first)", d.Version, ConfigVersion))}
 	}
 	if err := d.Validate(); err != nil {
 		return nil, err
@@ -248,9 +249,9 @@ func ReadFile(path string) (*Document, error) {
 	raw, err := ReadSmallFile(path, maxDocumentSize)
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) || errors.Is(err, fs.ErrPermission) {
-			return nil, fmt.Errorf("reading configuration: %w", err)
+			return nil, texts.Err(err, texts.T("field.document.read", "reading configuration: %v", err))
 		}
-		return nil, &FieldError{Err: &reasonError{kind: ErrNotConfig, msg: err.Error()}}
+		return nil, &FieldError{Err: texts.Err(ErrNotConfig, texts.Verbatim(err.Error()))}
 	}
 	return Parse(raw)
 }
@@ -265,7 +266,7 @@ func Parse(raw []byte) (*Document, error) {
 	}
 	obj, ok := inst.(map[string]any)
 	if !ok {
-		return nil, &FieldError{Err: &reasonError{kind: ErrNotConfig, msg: "is not a JSON object: not a mailwizard configuration document"}}
+		return nil, &FieldError{Err: texts.Err(ErrNotConfig, texts.T("field.document.not-object", "is not a JSON object: not a mailwizard configuration document"))}
 	}
 	if err := checkVersion(obj["version"]); err != nil {
 		return nil, err
@@ -276,7 +277,7 @@ func Parse(raw []byte) (*Document, error) {
 		if schemaErr != nil {
 			return nil, schemaErr
 		}
-		return nil, &FieldError{Err: &reasonError{kind: ErrSyntax, msg: err.Error()}}
+		return nil, &FieldError{Err: texts.Err(ErrSyntax, texts.Verbatim(err.Error()))}
 	}
 	if err := d.Validate(); err != nil {
 		return nil, err
@@ -290,18 +291,18 @@ func Parse(raw []byte) (*Document, error) {
 func checkVersion(v any) error {
 	num, ok := v.(json.Number)
 	if v == nil {
-		return &FieldError{Field: "version", Err: &reasonError{kind: ErrNotConfig, msg: "is missing: not a mailwizard configuration document"}}
+		return &FieldError{Field: "version", Err: texts.Err(ErrNotConfig, texts.T("field.version.missing", "is missing: not a mailwizard configuration document"))}
 	}
 	n, err := num.Int64()
 	if !ok || err != nil {
-		return &FieldError{Field: "version", Err: &reasonError{kind: ErrSyntax, msg: fmt.Sprintf("must be a whole number, found %v", v)}}
+		return &FieldError{Field: "version", Err: texts.Err(ErrSyntax, texts.T("field.version.not-number", "must be a whole number, found %v", v))}
 	}
 	switch {
 	case n > ConfigVersion:
-		return &FieldError{Field: "version", Err: &reasonError{kind: ErrFutureVersion,
-			msg: fmt.Sprintf("is %d: this file was written by a newer mailwizard, and this one reads versions up to %d; install the current mailwizard", n, ConfigVersion)}}
+		return &FieldError{Field: "version", Err: texts.Err(ErrFutureVersion,
+			texts.T("field.version.newer", "is %d: this file was written by a newer mailwizard, and this one reads versions up to %d; install the current mailwizard", n, ConfigVersion))}
 	case n < 1:
-		return &FieldError{Field: "version", Err: &reasonError{kind: ErrUnknownValue, msg: fmt.Sprintf("is %d; versions start at 1", n)}}
+		return &FieldError{Field: "version", Err: texts.Err(ErrUnknownValue, texts.T("field.version.below-one", "is %d; versions start at 1", n))}
 	}
 	return nil
 }

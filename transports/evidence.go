@@ -5,6 +5,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"mailwizard/texts"
 )
 
 // Origin says where a validation ran.
@@ -95,10 +97,10 @@ func (e Evidence) validate(list List) error {
 		errs.add("check", CheckText(e.Check))
 	}
 	if e.Transport != "" && list.Find(e.Transport) == nil {
-		errs.add("transport", &reasonError{kind: ErrConflict, msg: fmt.Sprintf("%q is not the name of a transport in this document", e.Transport)})
+		errs.add("transport", texts.Err(ErrConflict, texts.T("field.evidence.transport-unknown", "%q is not the name of a transport in this document", e.Transport)))
 	}
 	if e.Settings != "" && e.Transport == "" {
-		errs.add("settings", &reasonError{kind: ErrConflict, msg: "is set, but no transport is named: settings belong to a transport"})
+		errs.add("settings", texts.Err(ErrConflict, texts.T("field.evidence.settings-without-transport", "is set, but no transport is named: settings belong to a transport")))
 	}
 	errs.add("settings", CheckText(e.Settings))
 	if e.At.IsZero() {

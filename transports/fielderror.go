@@ -3,19 +3,23 @@ package transports
 import (
 	"errors"
 	"strings"
+
+	"mailwizard/texts"
 )
 
 // Sentinel causes, so callers can tell kinds of bad input apart with
-// errors.Is while the message stays specific.
+// errors.Is while the message stays specific. The messages are Texts
+// (texts.Err) so that the faces show them in the admin's language; a
+// sentinel is itself the message where nothing more specific is said.
 var (
-	ErrEmpty        = errors.New("is empty")
-	ErrControlChar  = errors.New("contains a control character")
-	ErrTooLong      = errors.New("is too long")
-	ErrSyntax       = errors.New("is not valid")
-	ErrOutOfRange   = errors.New("is out of range")
-	ErrNotCanonical = errors.New("is not in canonical form")
-	ErrUnknownValue = errors.New("is not one of the allowed values")
-	ErrConflict     = errors.New("conflicts with another setting")
+	ErrEmpty        = texts.Err(nil, texts.T("field.kind.empty", "is empty"))
+	ErrControlChar  = texts.Err(nil, texts.T("field.kind.control-char", "contains a control character"))
+	ErrTooLong      = texts.Err(nil, texts.T("field.kind.too-long", "is too long"))
+	ErrSyntax       = texts.Err(nil, texts.T("field.kind.syntax", "is not valid"))
+	ErrOutOfRange   = texts.Err(nil, texts.T("field.kind.out-of-range", "is out of range"))
+	ErrNotCanonical = texts.Err(nil, texts.T("field.kind.not-canonical", "is not in canonical form"))
+	ErrUnknownValue = texts.Err(nil, texts.T("field.kind.unknown-value", "is not one of the allowed values"))
+	ErrConflict     = texts.Err(nil, texts.T("field.kind.conflict", "conflicts with another setting"))
 )
 
 // FieldError is bad input in one named field. Field is a path into the
@@ -34,14 +38,14 @@ func (e *FieldError) Error() string {
 
 func (e *FieldError) Unwrap() error { return e.Err }
 
-// reasonError carries a specific message while errors.Is still finds kind.
-type reasonError struct {
-	kind error
-	msg  string
+// Text is Error's words for the faces: the field as it is (a path, like
+// a code), its message in the reader's language.
+func (e *FieldError) Text() texts.Text {
+	if e.Field == "" {
+		return texts.Of(e.Err)
+	}
+	return texts.Join(": ", texts.Verbatim(e.Field), texts.Of(e.Err))
 }
-
-func (e *reasonError) Error() string { return e.msg }
-func (e *reasonError) Unwrap() error { return e.kind }
 
 // FieldErrors is every problem found in one validation pass, in field order.
 type FieldErrors []*FieldError
@@ -52,6 +56,15 @@ func (errs FieldErrors) Error() string {
 		msgs[i] = e.Error()
 	}
 	return strings.Join(msgs, "; ")
+}
+
+// Text is Error's words for the faces.
+func (errs FieldErrors) Text() texts.Text {
+	parts := make([]texts.Text, len(errs))
+	for i, e := range errs {
+		parts[i] = e.Text()
+	}
+	return texts.Join("; ", parts...)
 }
 
 func (errs FieldErrors) Unwrap() []error {
@@ -116,4 +129,16 @@ func FirstField(err error) string {
 		return one.Field
 	}
 	return ""
+}
+
+// orList is "a or b or c" in the reader's language.
+func orList(items []string) texts.Text {
+	if len(items) == 0 {
+		return texts.Text{}
+	}
+	list := texts.Verbatim(items[0])
+	for _, item := range items[1:] {
+		list = texts.T("field.or", "%s or %s", list, item)
+	}
+	return list
 }

@@ -1,9 +1,10 @@
 package transports
 
 import (
-	"errors"
 	"fmt"
 	"strings"
+
+	"mailwizard/texts"
 )
 
 // List is the transports in the order they are tried: the first whose Match
@@ -12,7 +13,7 @@ type List []Transport
 
 // ErrNoTransport is returned by Select when no rule matches: the service
 // would then fall back to its default, which the admin should know.
-var ErrNoTransport = errors.New("transports: no transport matches this sender")
+var ErrNoTransport = texts.Err(nil, texts.T("field.kind.no-transport", "transports: no transport matches this sender"))
 
 // Select returns the index of the first transport that matches mail from
 // the address from (domain may be internationalised) for subsystem.
@@ -37,8 +38,11 @@ type Shadowed struct {
 	By    int // the earlier transport that takes its mail
 }
 
-func (s Shadowed) String() string {
-	return fmt.Sprintf("transports[%d] is never used: transports[%d] comes first and matches every sender it would; move it up or narrow the earlier rule", s.Index, s.By)
+func (s Shadowed) String() string { return s.Text().String() }
+
+// Text is String's words for the faces.
+func (s Shadowed) Text() texts.Text {
+	return texts.T("field.shadowed", "transports[%d] is never used: transports[%d] comes first and matches every sender it would; move it up or narrow the earlier rule", s.Index, s.By)
 }
 
 // ShadowedRules lists every unreachable rule with the first earlier rule
@@ -66,7 +70,7 @@ func (l List) Validate() error {
 		errs.add(path, t.Validate())
 		key := strings.ToLower(strings.TrimSpace(t.Name))
 		if j, dup := seen[key]; dup && key != "" {
-			errs.add(path+".name", &reasonError{kind: ErrConflict, msg: fmt.Sprintf("%q is already the name of transports[%d]", t.Name, j)})
+			errs.add(path+".name", texts.Err(ErrConflict, texts.T("field.transport.name-taken", "%q is already the name of transports[%d]", t.Name, j)))
 		} else {
 			seen[key] = i
 		}

@@ -1,8 +1,9 @@
 package transports
 
 import (
-	"fmt"
 	"strings"
+
+	"mailwizard/texts"
 )
 
 // Match selects the mail a transport sends. An empty field matches
@@ -25,7 +26,7 @@ func (m Match) Validate() error {
 	if d, err := NormalizeMatchDomain(m.Domain); err != nil {
 		errs.add("domain", err)
 	} else if d != m.Domain {
-		errs.add("domain", &reasonError{kind: ErrNotCanonical, msg: fmt.Sprintf("must be written %q", d)})
+		errs.add("domain", texts.Err(ErrNotCanonical, texts.T("field.not-canonical", "must be written %q", d)))
 	}
 	if m.Subsystem != "" {
 		errs.add("subsystem", checkIdentifier(m.Subsystem))
@@ -121,11 +122,11 @@ func checkIdentifier(s string) error {
 		return ErrEmpty
 	}
 	if len(s) > maxLabelLen {
-		return &reasonError{kind: ErrTooLong, msg: fmt.Sprintf("%q is longer than %d characters", s, maxLabelLen)}
+		return texts.Err(ErrTooLong, texts.T("field.identifier.too-long", "%q is longer than %d characters", s, maxLabelLen))
 	}
 	for _, r := range s {
 		if !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '-' || r == '_') {
-			return &reasonError{kind: ErrSyntax, msg: fmt.Sprintf("%q may hold only lower-case letters, digits, - and _", s)}
+			return texts.Err(ErrSyntax, texts.T("field.identifier.syntax", "%q may hold only lower-case letters, digits, - and _", s))
 		}
 	}
 	return nil

@@ -14,6 +14,7 @@ import (
 	"filippo.io/age"
 
 	"mailwizard/resources"
+	"mailwizard/texts"
 )
 
 // Provider is a profile of the hosted service: what the customer's DNS and
@@ -79,8 +80,8 @@ func (d *ProviderDKIM) CheckKey(name, algo string) error {
 	if d.AllowsAlgorithm(algo) {
 		return nil
 	}
-	return &reasonError{kind: ErrUnknownValue, msg: fmt.Sprintf("%s signs only with %s keys; this key is %s: generate or import a key of that kind",
-		name, strings.Join(d.Algorithms, " or "), algo)}
+	return texts.Err(ErrUnknownValue,
+		texts.T("field.provider.key-algorithm", "%s signs only with %s keys; this key is %s: generate or import a key of that kind", name, orList(d.Algorithms), algo))
 }
 
 // AllowedRange is one range of a relay allow-list.
@@ -162,7 +163,7 @@ func (p *Provider) Supports(t Type) bool {
 
 // ErrUnknownProvider is returned for a provider name that is neither
 // built in nor a readable profile file.
-var ErrUnknownProvider = errors.New("unknown provider")
+var ErrUnknownProvider = texts.Err(nil, texts.T("field.kind.unknown-provider", "unknown provider"))
 
 // BuiltinProviders returns the built-in profiles sorted by ID, with
 // "custom" last since it is the fallback when none fits.
@@ -215,13 +216,14 @@ func LoadProvider(idOrFile string) (*Provider, error) {
 			ids[i] = p.ID
 		}
 		if errors.Is(err, fs.ErrNotExist) {
-			return nil, fmt.Errorf("%w %q: use one of %s, or the path of a profile file", ErrUnknownProvider, idOrFile, strings.Join(ids, ", "))
+			return nil, texts.Err(ErrUnknownProvider,
+				texts.T("field.provider.unknown", "unknown provider %q: use one of %s, or the path of a profile file", idOrFile, strings.Join(ids, ", ")))
 		}
-		return nil, fmt.Errorf("reading provider profile: %w", err)
+		return nil, texts.Err(err, texts.T("field.provider.read", "reading provider profile: %v", err))
 	}
 	p, err := ParseProvider(raw)
 	if err != nil {
-		return nil, fmt.Errorf("provider profile %s: %w", idOrFile, err)
+		return nil, texts.Err(err, texts.T("field.provider.file", "provider profile %s: %v", idOrFile, err))
 	}
 	return p, nil
 }
@@ -230,7 +232,7 @@ func LoadProvider(idOrFile string) (*Provider, error) {
 const maxProfileSize = 1 << 20
 
 // ErrFileTooLarge is a file larger than its kind ever is.
-var ErrFileTooLarge = errors.New("file too large")
+var ErrFileTooLarge = texts.Err(nil, texts.T("field.kind.file-too-large", "file too large"))
 
 // ReadSmallFile reads a regular file of at most max bytes, so that a path
 // to a device, a pipe or a huge file cannot hang or exhaust the wizard.
@@ -243,7 +245,7 @@ func ReadSmallFile(path string, max int64) ([]byte, error) {
 		return nil, err
 	}
 	if !st.Mode().IsRegular() {
-		return nil, fmt.Errorf("%s is not a regular file", path)
+		return nil, texts.Err(nil, texts.T("field.file.not-regular", "%s is not a regular file", path))
 	}
 	f, err := os.Open(path)
 	if err != nil {
@@ -255,7 +257,7 @@ func ReadSmallFile(path string, max int64) ([]byte, error) {
 		return nil, err
 	}
 	if int64(len(raw)) > max {
-		return nil, fmt.Errorf("%w: %s is larger than %d KiB, more than such a file ever holds", ErrFileTooLarge, path, max>>10)
+		return nil, texts.Err(ErrFileTooLarge, texts.T("field.file.too-large", "%v: %s is larger than %d KiB, more than such a file ever holds", ErrFileTooLarge, path, max>>10))
 	}
 	return raw, nil
 }
@@ -295,7 +297,7 @@ func (p *Provider) Validate() error {
 	}
 	errs.add("description", CheckText(p.Description))
 	if len(p.Transports) == 0 {
-		errs.add("transports", &reasonError{kind: ErrEmpty, msg: "is empty: list at least one of hosted, noreply, smtp"})
+		errs.add("transports", texts.Err(ErrEmpty, texts.T("field.provider.no-transports", "is empty: list at least one of hosted, noreply, smtp")))
 	}
 	for i, t := range p.Transports {
 		errs.add(fmt.Sprintf("transports[%d]", i), oneOf(t, Types...))
@@ -313,7 +315,7 @@ func (p *Provider) Validate() error {
 		}
 	}
 	if p.Supports(NoReply) && p.NoReplyAddress == "" && p.ID != "custom" {
-		errs.add("noreply_address", &reasonError{kind: ErrEmpty, msg: "is empty, but the profile offers a noreply transport"})
+		errs.add("noreply_address", texts.Err(ErrEmpty, texts.T("field.provider.no-noreply-address", "is empty, but the profile offers a noreply transport")))
 	}
 	errs.add("dkim", p.DKIM.validate())
 	if p.Bounce != nil {
@@ -326,7 +328,7 @@ func (p *Provider) Validate() error {
 	}
 	if p.SealingRecipient != "" {
 		if _, err := age.ParseX25519Recipient(p.SealingRecipient); err != nil {
-			errs.add("sealing_recipient", &reasonError{kind: ErrSyntax, msg: "is not an age X25519 public key (age1…): " + err.Error()})
+			errs.add("sealing_recipient", texts.Err(ErrSyntax, texts.T("field.provider.sealing-recipient", "is not an age X25519 public key (age1…): %v", err)))
 		}
 	}
 	for i, n := range p.Notes {
@@ -346,7 +348,7 @@ func (d *ProviderDKIM) validate() error {
 	}
 	errs.add("requires", CheckText(d.Requires))
 	if d.Mode == "cname" && len(d.CNAMEs) == 0 {
-		errs.add("cnames", &reasonError{kind: ErrEmpty, msg: "is empty, but the DKIM mode is cname"})
+		errs.add("cnames", texts.Err(ErrEmpty, texts.T("field.provider.no-cnames", "is empty, but the DKIM mode is cname")))
 	}
 	for i, c := range d.CNAMEs {
 		errs.add(fmt.Sprintf("cnames[%d].name", i), checkCanonical(NormalizeDNSName, c.Name))
@@ -363,7 +365,7 @@ func checkCanonical(normalize func(string) (string, error), s string) error {
 		return err
 	}
 	if n != s {
-		return &reasonError{kind: ErrNotCanonical, msg: fmt.Sprintf("must be written %q", n)}
+		return texts.Err(ErrNotCanonical, texts.T("field.not-canonical", "must be written %q", n))
 	}
 	return nil
 }
@@ -379,11 +381,11 @@ func checkPrefixes(prefixes []string, canonical bool) error {
 		field := fmt.Sprintf("[%d]", i)
 		pfx, err := netip.ParsePrefix(s)
 		if err != nil {
-			errs.add(field, &reasonError{kind: ErrSyntax, msg: fmt.Sprintf("%q is not an IP range such as 192.0.2.0/24", s)})
+			errs.add(field, texts.Err(ErrSyntax, texts.T("field.range.syntax", "%q is not an IP range such as 192.0.2.0/24", s)))
 			continue
 		}
 		if canonical && pfx.Masked() != pfx {
-			errs.add(field, &reasonError{kind: ErrNotCanonical, msg: fmt.Sprintf("%q has host bits set: write %s", s, pfx.Masked())})
+			errs.add(field, texts.Err(ErrNotCanonical, texts.T("field.range.host-bits", "%q has host bits set: write %s", s, pfx.Masked())))
 		}
 	}
 	return errs.err()
@@ -396,7 +398,7 @@ func checkFallback(terms []string) error {
 	for i, t := range terms {
 		kind, addr, _ := strings.Cut(t, ":")
 		if kind != "ip4" && kind != "ip6" {
-			errs.add(fmt.Sprintf("[%d]", i), &reasonError{kind: ErrSyntax, msg: fmt.Sprintf("%q: only ip4: and ip6: terms can stand in for an include", t)})
+			errs.add(fmt.Sprintf("[%d]", i), texts.Err(ErrSyntax, texts.T("field.fallback.term", "%q: only ip4: and ip6: terms can stand in for an include", t)))
 			continue
 		}
 		if !strings.Contains(addr, "/") {
@@ -404,7 +406,7 @@ func checkFallback(terms []string) error {
 		}
 		pfx, err := netip.ParsePrefix(addr)
 		if err != nil || pfx.Addr().Is4() != (kind == "ip4") || pfx.Masked() != pfx {
-			errs.add(fmt.Sprintf("[%d]", i), &reasonError{kind: ErrSyntax, msg: fmt.Sprintf("%q is not a valid %s: term with a canonical range", t, kind)})
+			errs.add(fmt.Sprintf("[%d]", i), texts.Err(ErrSyntax, texts.T("field.fallback.range", "%q is not a valid %s: term with a canonical range", t, kind)))
 		}
 	}
 	return errs.err()

@@ -17,6 +17,7 @@ import (
 	"golang.org/x/text/message"
 
 	"mailwizard/resources"
+	"mailwizard/texts"
 )
 
 // The JSON schemas in resources/ are what the service receives and checks
@@ -92,7 +93,7 @@ func CheckSchema(name string, raw []byte) error {
 
 // ErrUnknownField is a field the format does not have: a typo, or a file
 // for another program or version.
-var ErrUnknownField = errors.New("is not a field of this format")
+var ErrUnknownField = texts.Err(nil, texts.T("field.kind.unknown-field", "is not a field of this format"))
 
 // describeSchemaError words the schema library's findings for people and
 // moves "unknown field" and "missing field" onto the field they concern.
@@ -101,22 +102,22 @@ func describeSchemaError(field string, k jsonschema.ErrorKind, p *message.Printe
 	case *kind.AdditionalProperties:
 		var out []*FieldError
 		for _, prop := range k.Properties {
-			out = append(out, &FieldError{Field: joinPath(field, prop), Err: &reasonError{kind: ErrUnknownField,
-				msg: "is not a field of this format: check its spelling, or remove it"}})
+			out = append(out, &FieldError{Field: joinPath(field, prop), Err: texts.Err(ErrUnknownField,
+				texts.T("field.schema.unknown-field", "is not a field of this format: check its spelling, or remove it"))})
 		}
 		return out
 	case *kind.Required:
 		var out []*FieldError
 		for _, prop := range k.Missing {
-			out = append(out, &FieldError{Field: joinPath(field, prop), Err: &reasonError{kind: ErrEmpty, msg: "is missing"}})
+			out = append(out, &FieldError{Field: joinPath(field, prop), Err: texts.Err(ErrEmpty, texts.T("field.schema.missing", "is missing"))})
 		}
 		return out
 	case *kind.Pattern:
-		return []*FieldError{{Field: field, Err: &reasonError{kind: ErrSyntax, msg: fmt.Sprintf("%q is not in the form this field needs", k.Got)}}}
+		return []*FieldError{{Field: field, Err: texts.Err(ErrSyntax, texts.T("field.schema.pattern", "%q is not in the form this field needs", k.Got))}}
 	case *kind.Not:
-		return []*FieldError{{Field: field, Err: &reasonError{kind: ErrConflict, msg: "holds settings that do not belong together"}}}
+		return []*FieldError{{Field: field, Err: texts.Err(ErrConflict, texts.T("field.schema.not", "holds settings that do not belong together"))}}
 	}
-	return []*FieldError{{Field: field, Err: &reasonError{kind: ErrSyntax, msg: k.LocalizedString(p)}}}
+	return []*FieldError{{Field: field, Err: texts.Err(ErrSyntax, texts.Verbatim(k.LocalizedString(p)))}}
 }
 
 // pointerToPath turns ["transports","1","smtp","port"] into
@@ -138,7 +139,7 @@ func pointerToPath(tokens []string) string {
 }
 
 // ErrNotJSON means the bytes are not a JSON document at all.
-var ErrNotJSON = errors.New("is not valid JSON")
+var ErrNotJSON = texts.Err(nil, texts.T("field.kind.not-json", "is not valid JSON"))
 
 // decodeJSON parses raw into a generic value (numbers kept exact) and
 // reports syntax errors with a line and column a person can find.
@@ -149,19 +150,19 @@ func decodeJSON(raw []byte) (any, error) {
 	err := dec.Decode(&v)
 	if err == nil {
 		if _, extra := dec.Token(); extra != io.EOF {
-			return nil, &reasonError{kind: ErrNotJSON, msg: "has more data after the JSON document ends"}
+			return nil, texts.Err(ErrNotJSON, texts.T("field.json.trailing", "has more data after the JSON document ends"))
 		}
 		return v, nil
 	}
 	var se *json.SyntaxError
 	if errors.As(err, &se) {
 		line, col := lineCol(raw, se.Offset)
-		return nil, &reasonError{kind: ErrNotJSON, msg: fmt.Sprintf("is not valid JSON at line %d, column %d: %v", line, col, se)}
+		return nil, texts.Err(ErrNotJSON, texts.T("field.json.syntax", "is not valid JSON at line %d, column %d: %v", line, col, se))
 	}
 	if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
-		return nil, &reasonError{kind: ErrNotJSON, msg: "is empty or cut off: the JSON document is incomplete"}
+		return nil, texts.Err(ErrNotJSON, texts.T("field.json.incomplete", "is empty or cut off: the JSON document is incomplete"))
 	}
-	return nil, &reasonError{kind: ErrNotJSON, msg: err.Error()}
+	return nil, texts.Err(ErrNotJSON, texts.Verbatim(err.Error()))
 }
 
 func lineCol(raw []byte, offset int64) (line, col int) {

@@ -5,8 +5,9 @@
 package transports
 
 import (
-	"fmt"
 	"strings"
+
+	"mailwizard/texts"
 )
 
 // Type says who sends the mail and under which name.
@@ -142,9 +143,9 @@ func oneOf[T ~string](v T, allowed ...T) error {
 		names[i] = string(a)
 	}
 	if v == "" {
-		return &reasonError{kind: ErrEmpty, msg: "is empty: choose one of " + strings.Join(names, ", ")}
+		return texts.Err(ErrEmpty, texts.T("field.choice.empty", "is empty: choose one of %s", strings.Join(names, ", ")))
 	}
-	return &reasonError{kind: ErrUnknownValue, msg: fmt.Sprintf("%q is not one of %s", string(v), strings.Join(names, ", "))}
+	return texts.Err(ErrUnknownValue, texts.T("field.choice.unknown", "%q is not one of %s", string(v), strings.Join(names, ", ")))
 }
 
 // Validate checks every field and the rules between them. Errors name the
@@ -154,9 +155,9 @@ func (t *Transport) Validate() error {
 	if err := CheckText(t.Name); err != nil {
 		errs.add("name", err)
 	} else if strings.TrimSpace(t.Name) == "" {
-		errs.add("name", &reasonError{kind: ErrEmpty, msg: "is empty: give the transport a name, such as \"Billing via our server\""})
+		errs.add("name", texts.Err(ErrEmpty, texts.T("field.transport.no-name", "is empty: give the transport a name, such as \"Billing via our server\"")))
 	} else if len(t.Name) > maxTextLen {
-		errs.add("name", &reasonError{kind: ErrTooLong, msg: fmt.Sprintf("is longer than %d characters", maxTextLen)})
+		errs.add("name", texts.Err(ErrTooLong, texts.T("field.text.too-long", "is longer than %d characters", maxTextLen)))
 	}
 	errs.add("match", t.Match.Validate())
 	if err := oneOf(t.Type, Types...); err != nil {
@@ -166,19 +167,19 @@ func (t *Transport) Validate() error {
 	present := map[Type]bool{Hosted: t.Hosted != nil, NoReply: t.NoReply != nil, SMTP: t.SMTP != nil}
 	for _, typ := range Types {
 		if present[typ] && typ != t.Type {
-			errs.add(string(typ), &reasonError{kind: ErrConflict, msg: fmt.Sprintf("settings for a %s transport on a transport of type %s", typ, t.Type)})
+			errs.add(string(typ), texts.Err(ErrConflict, texts.T("field.transport.other-settings", "settings for a %s transport on a transport of type %s", typ, t.Type)))
 		}
 	}
 	switch t.Type {
 	case Hosted:
 		if t.Hosted == nil {
-			errs.add("hosted", &reasonError{kind: ErrEmpty, msg: "is missing: a hosted transport needs its DKIM settings"})
+			errs.add("hosted", texts.Err(ErrEmpty, texts.T("field.transport.no-hosted", "is missing: a hosted transport needs its DKIM settings")))
 		} else {
 			errs.add("hosted", t.Hosted.validate())
 		}
 	case SMTP:
 		if t.SMTP == nil {
-			errs.add("smtp", &reasonError{kind: ErrEmpty, msg: "is missing: an smtp transport needs a server"})
+			errs.add("smtp", texts.Err(ErrEmpty, texts.T("field.transport.no-smtp", "is missing: an smtp transport needs a server")))
 		} else {
 			errs.add("smtp", t.SMTP.Validate())
 		}
@@ -193,13 +194,13 @@ func (h *HostedSettings) validate() error {
 	}
 	switch {
 	case h.DKIM.Mode == DKIMNone && h.DKIM.Selector != "":
-		errs.add("dkim.selector", &reasonError{kind: ErrConflict, msg: "is set but DKIM is off"})
+		errs.add("dkim.selector", texts.Err(ErrConflict, texts.T("field.dkim.selector-when-off", "is set but DKIM is off")))
 	case h.DKIM.Mode == DKIMGenerate || h.DKIM.Mode == DKIMImport:
 		sel, err := NormalizeSelector(h.DKIM.Selector)
 		if err != nil {
 			errs.add("dkim.selector", err)
 		} else if sel != h.DKIM.Selector {
-			errs.add("dkim.selector", &reasonError{kind: ErrNotCanonical, msg: fmt.Sprintf("must be written %q", sel)})
+			errs.add("dkim.selector", texts.Err(ErrNotCanonical, texts.T("field.not-canonical", "must be written %q", sel)))
 		}
 	}
 	return errs.err()
@@ -213,7 +214,7 @@ func (s *SMTPSettings) Validate() error {
 	if host, err := NormalizeHost(s.Host); err != nil {
 		errs.add("host", err)
 	} else if host != s.Host {
-		errs.add("host", &reasonError{kind: ErrNotCanonical, msg: fmt.Sprintf("must be written %q", host)})
+		errs.add("host", texts.Err(ErrNotCanonical, texts.T("field.not-canonical", "must be written %q", host)))
 	}
 	errs.add("port", CheckPort(s.Port))
 	errs.add("encryption", oneOf(s.Encryption, Encryptions...))
@@ -228,25 +229,25 @@ func (s *SMTPSettings) Validate() error {
 		if err := CheckText(s.Username); err != nil {
 			errs.add("username", err)
 		} else if strings.TrimSpace(s.Username) == "" {
-			errs.add("username", &reasonError{kind: ErrEmpty, msg: "is empty: password authentication needs the account name"})
+			errs.add("username", texts.Err(ErrEmpty, texts.T("field.smtp.no-username", "is empty: password authentication needs the account name")))
 		} else if len(s.Username) > maxTextLen {
-			errs.add("username", &reasonError{kind: ErrTooLong, msg: fmt.Sprintf("is longer than %d characters", maxTextLen)})
+			errs.add("username", texts.Err(ErrTooLong, texts.T("field.text.too-long", "is longer than %d characters", maxTextLen)))
 		}
 		if s.PasswordRef == "" {
-			errs.add("password_ref", &reasonError{kind: ErrEmpty, msg: "is empty: the password must be stored in the keychain first"})
+			errs.add("password_ref", texts.Err(ErrEmpty, texts.T("field.smtp.no-password-ref", "is empty: the password must be stored in the keychain first")))
 		} else {
 			errs.add("password_ref", CheckText(string(s.PasswordRef)))
 		}
 		if s.Encryption == EncryptNone || s.Encryption == EncryptSTARTTLSOptional {
-			errs.add("encryption", &reasonError{kind: ErrConflict, msg: fmt.Sprintf(
-				"%s could send the password unencrypted: choose starttls or tls, or allow-list the service's IP ranges instead of a password", s.Encryption)})
+			errs.add("encryption", texts.Err(ErrConflict,
+				texts.T("field.smtp.password-unencrypted", "%s could send the password unencrypted: choose starttls or tls, or allow-list the service's IP ranges instead of a password", s.Encryption)))
 		}
 	case AuthIPAllowlist:
 		if s.Username != "" || s.PasswordRef != "" {
-			errs.add("username", &reasonError{kind: ErrConflict, msg: "is set, but IP allow-listing sends no credentials"})
+			errs.add("username", texts.Err(ErrConflict, texts.T("field.smtp.credentials-with-allowlist", "is set, but IP allow-listing sends no credentials")))
 		}
 		if s.Mode == ModeMailbox {
-			errs.add("mode", &reasonError{kind: ErrConflict, msg: "mailbox needs a login: with IP allow-listing the server must relay for the whole domain"})
+			errs.add("mode", texts.Err(ErrConflict, texts.T("field.smtp.mailbox-with-allowlist", "mailbox needs a login: with IP allow-listing the server must relay for the whole domain")))
 		}
 	}
 	return errs.err()

@@ -1,12 +1,13 @@
 package transports
 
 import (
-	"fmt"
 	"net/netip"
 	"strings"
 	"unicode/utf8"
 
 	"golang.org/x/net/idna"
+
+	"mailwizard/texts"
 )
 
 // The validators below check one value each and return an error that says
@@ -37,18 +38,29 @@ const (
 // truncates strings in C libraries the value may reach.
 func CheckText(s string) error {
 	if !utf8.ValidString(s) {
-		return &reasonError{kind: ErrSyntax, msg: "is not valid UTF-8 text"}
+		return texts.Err(ErrSyntax, texts.T("field.text.utf8", "is not valid UTF-8 text"))
 	}
 	for i, r := range s {
 		if r < 0x20 || r == 0x7f {
-			name := map[rune]string{'\r': "carriage return (CR)", '\n': "line feed (LF)", 0: "NUL byte", '\t': "tab"}[r]
-			if name == "" {
-				name = fmt.Sprintf("control character U+%04X", r)
-			}
-			return &reasonError{kind: ErrControlChar, msg: fmt.Sprintf("contains a %s at position %d: remove it (often pasted by accident)", name, i+1)}
+			return texts.Err(ErrControlChar, texts.T("field.text.control", "contains a %s at position %d: remove it (often pasted by accident)", controlName(r), i+1))
 		}
 	}
 	return nil
+}
+
+// controlName names a control character the way a person knows it.
+func controlName(r rune) texts.Text {
+	switch r {
+	case '\r':
+		return texts.T("field.char.cr", "carriage return (CR)")
+	case '\n':
+		return texts.T("field.char.lf", "line feed (LF)")
+	case 0:
+		return texts.T("field.char.nul", "NUL byte")
+	case '\t':
+		return texts.T("field.char.tab", "tab")
+	}
+	return texts.T("field.char.control", "control character U+%04X", r)
 }
 
 // NormalizeDomain checks a mail domain such as "example.nl" or "bücher.de"
@@ -63,18 +75,18 @@ func NormalizeDomain(s string) (string, error) {
 		return "", ErrEmpty
 	}
 	if strings.Contains(in, "@") {
-		return "", &reasonError{kind: ErrSyntax, msg: fmt.Sprintf("%q is an address, not a domain: use the part after @", in)}
+		return "", texts.Err(ErrSyntax, texts.T("field.domain.address", "%q is an address, not a domain: use the part after @", in))
 	}
 	if strings.Contains(in, "://") || strings.Contains(in, "/") {
-		return "", &reasonError{kind: ErrSyntax, msg: fmt.Sprintf("%q looks like a web address: give only the domain name, such as example.nl", in)}
+		return "", texts.Err(ErrSyntax, texts.T("field.domain.url", "%q looks like a web address: give only the domain name, such as example.nl", in))
 	}
 	in = strings.TrimSuffix(in, ".")
 	if len(in) > maxDomainLen*4 { // far beyond any name; spare idna the work
-		return "", &reasonError{kind: ErrTooLong, msg: fmt.Sprintf("is %d characters long; a domain name has at most %d", len(in), maxDomainLen)}
+		return "", texts.Err(ErrTooLong, texts.T("field.domain.too-long", "is %d characters long; a domain name has at most %d", len(in), maxDomainLen))
 	}
 	for _, label := range strings.Split(in, ".") {
 		if label == "" {
-			return "", &reasonError{kind: ErrSyntax, msg: fmt.Sprintf("%q has an empty label (two dots in a row, or a leading dot)", in)}
+			return "", texts.Err(ErrSyntax, texts.T("field.name.empty-label", "%q has an empty label (two dots in a row, or a leading dot)", in))
 		}
 	}
 	ascii, err := idnaProfile.ToASCII(in)
@@ -84,10 +96,10 @@ func NormalizeDomain(s string) (string, error) {
 	ascii = strings.ToLower(ascii)
 	labels := strings.Split(ascii, ".")
 	if len(labels) < 2 {
-		return "", &reasonError{kind: ErrSyntax, msg: fmt.Sprintf("%q has no dot: give the full domain, such as %s.nl", in, ascii)}
+		return "", texts.Err(ErrSyntax, texts.T("field.domain.no-dot", "%q has no dot: give the full domain, such as %s.nl", in, ascii))
 	}
 	if strings.Trim(labels[len(labels)-1], "0123456789") == "" {
-		return "", &reasonError{kind: ErrSyntax, msg: fmt.Sprintf("%q ends in a number: a domain's last label is never all digits", in)}
+		return "", texts.Err(ErrSyntax, texts.T("field.domain.numeric-tld", "%q ends in a number: a domain's last label is never all digits", in))
 	}
 	return ascii, nil
 }
@@ -98,20 +110,20 @@ func describeIDNAError(in string, err error) error {
 	for _, label := range strings.Split(in, ".") {
 		switch {
 		case len(label) > maxLabelLen && isASCII(label):
-			return &reasonError{kind: ErrTooLong, msg: fmt.Sprintf("label %q is %d characters long; a label has at most %d", label, len(label), maxLabelLen)}
+			return texts.Err(ErrTooLong, texts.T("field.label.too-long", "label %q is %d characters long; a label has at most %d", label, len(label), maxLabelLen))
 		case strings.HasPrefix(label, "-") || strings.HasSuffix(label, "-"):
-			return &reasonError{kind: ErrSyntax, msg: fmt.Sprintf("label %q starts or ends with a hyphen", label)}
+			return texts.Err(ErrSyntax, texts.T("field.label.hyphen", "label %q starts or ends with a hyphen", label))
 		}
 		for _, r := range label {
 			if r < 0x80 && !isLDH(r) {
-				return &reasonError{kind: ErrSyntax, msg: fmt.Sprintf("label %q contains %q: a domain name has only letters, digits and hyphens", label, r)}
+				return texts.Err(ErrSyntax, texts.T("field.label.char-domain", "label %q contains %q: a domain name has only letters, digits and hyphens", label, r))
 			}
 		}
 	}
 	if len(in) > maxDomainLen {
-		return &reasonError{kind: ErrTooLong, msg: fmt.Sprintf("is %d characters long; a domain name has at most %d", len(in), maxDomainLen)}
+		return texts.Err(ErrTooLong, texts.T("field.domain.too-long", "is %d characters long; a domain name has at most %d", len(in), maxDomainLen))
 	}
-	return &reasonError{kind: ErrSyntax, msg: fmt.Sprintf("%q is not a valid domain name (%v)", in, err)}
+	return texts.Err(ErrSyntax, texts.T("field.domain.invalid", "%q is not a valid domain name (%v)", in, err))
 }
 
 func isLDH(r rune) bool {
@@ -159,15 +171,15 @@ func CheckLocalPart(s string) error {
 	case s == "":
 		return ErrEmpty
 	case len(s) > maxLocalPartLen:
-		return &reasonError{kind: ErrTooLong, msg: fmt.Sprintf("local part is %d bytes long; at most %d are allowed", len(s), maxLocalPartLen)}
+		return texts.Err(ErrTooLong, texts.T("field.local.too-long", "local part is %d bytes long; at most %d are allowed", len(s), maxLocalPartLen))
 	case strings.HasPrefix(s, ".") || strings.HasSuffix(s, ".") || strings.Contains(s, ".."):
-		return &reasonError{kind: ErrSyntax, msg: fmt.Sprintf("local part %q has a dot at the start, the end, or twice in a row", s)}
+		return texts.Err(ErrSyntax, texts.T("field.local.dots", "local part %q has a dot at the start, the end, or twice in a row", s))
 	}
 	for _, r := range s {
 		if r == '.' || r >= 0x80 || isLDH(r) || strings.ContainsRune(atextSpecials, r) {
 			continue
 		}
-		return &reasonError{kind: ErrSyntax, msg: fmt.Sprintf("local part %q contains %q, which an address cannot hold unquoted", s, r)}
+		return texts.Err(ErrSyntax, texts.T("field.local.char", "local part %q contains %q, which an address cannot hold unquoted", s, r))
 	}
 	return nil
 }
@@ -191,22 +203,22 @@ func ParseAddress(s string) (Address, error) {
 		return Address{}, ErrEmpty
 	}
 	if strings.ContainsAny(t, "<> ") {
-		return Address{}, &reasonError{kind: ErrSyntax, msg: fmt.Sprintf("%q: give the bare address, such as info@example.nl, without a name or brackets", t)}
+		return Address{}, texts.Err(ErrSyntax, texts.T("field.address.bare", "%q: give the bare address, such as info@example.nl, without a name or brackets", t))
 	}
 	at := strings.LastIndexByte(t, '@')
 	if at < 0 {
-		return Address{}, &reasonError{kind: ErrSyntax, msg: fmt.Sprintf("%q has no @: an address looks like info@example.nl", t)}
+		return Address{}, texts.Err(ErrSyntax, texts.T("field.address.no-at", "%q has no @: an address looks like info@example.nl", t))
 	}
 	if err := CheckLocalPart(t[:at]); err != nil {
 		if err == ErrEmpty {
-			return Address{}, &reasonError{kind: ErrSyntax, msg: fmt.Sprintf("%q has nothing before the @", t)}
+			return Address{}, texts.Err(ErrSyntax, texts.T("field.address.no-local", "%q has nothing before the @", t))
 		}
 		return Address{}, err
 	}
 	domain, err := NormalizeDomain(t[at+1:])
 	if err != nil {
 		if err == ErrEmpty {
-			return Address{}, &reasonError{kind: ErrSyntax, msg: fmt.Sprintf("%q has nothing after the @", t)}
+			return Address{}, texts.Err(ErrSyntax, texts.T("field.address.no-domain", "%q has nothing after the @", t))
 		}
 		return Address{}, err
 	}
@@ -224,19 +236,19 @@ func NormalizeHost(s string) (string, error) {
 		return "", ErrEmpty
 	}
 	if strings.Contains(t, "://") {
-		return "", &reasonError{kind: ErrSyntax, msg: fmt.Sprintf("%q is a URL: give only the server name, such as smtp.example.nl", t)}
+		return "", texts.Err(ErrSyntax, texts.T("field.host.url", "%q is a URL: give only the server name, such as smtp.example.nl", t))
 	}
 	if inner, ok := strings.CutPrefix(t, "["); ok {
 		t = strings.TrimSuffix(inner, "]")
 	}
 	if ip, err := netip.ParseAddr(t); err == nil {
 		if ip.Zone() != "" {
-			return "", &reasonError{kind: ErrSyntax, msg: fmt.Sprintf("%q has an interface zone, which no other machine can reach", t)}
+			return "", texts.Err(ErrSyntax, texts.T("field.host.zone", "%q has an interface zone, which no other machine can reach", t))
 		}
 		return ip.String(), nil
 	}
 	if _, _, err := netSplitHostPort(t); err == nil {
-		return "", &reasonError{kind: ErrSyntax, msg: fmt.Sprintf("%q includes a port: put the port in its own field", t)}
+		return "", texts.Err(ErrSyntax, texts.T("field.host.port", "%q includes a port: put the port in its own field", t))
 	}
 	host, err := NormalizeDomain(t)
 	if err != nil {
@@ -257,7 +269,7 @@ func netSplitHostPort(s string) (string, string, error) {
 // CheckPort accepts TCP ports 1-65535.
 func CheckPort(p int) error {
 	if p < 1 || p > 65535 {
-		return &reasonError{kind: ErrOutOfRange, msg: fmt.Sprintf("%d is not a TCP port: use 1-65535", p)}
+		return texts.Err(ErrOutOfRange, texts.T("field.port.range", "%d is not a TCP port: use 1-65535", p))
 	}
 	return nil
 }
@@ -273,23 +285,23 @@ func NormalizeSelector(s string) (string, error) {
 		return "", ErrEmpty
 	}
 	if strings.HasSuffix(t, "._domainkey") || strings.Contains(t, "._domainkey.") {
-		return "", &reasonError{kind: ErrSyntax, msg: fmt.Sprintf("%q: give only the selector, without ._domainkey", t)}
+		return "", texts.Err(ErrSyntax, texts.T("field.selector.domainkey", "%q: give only the selector, without ._domainkey", t))
 	}
 	if len(t) > maxDomainLen {
-		return "", &reasonError{kind: ErrTooLong, msg: fmt.Sprintf("selector is %d characters long", len(t))}
+		return "", texts.Err(ErrTooLong, texts.T("field.selector.too-long", "selector is %d characters long", len(t)))
 	}
 	for _, label := range strings.Split(t, ".") {
 		switch {
 		case label == "":
-			return "", &reasonError{kind: ErrSyntax, msg: fmt.Sprintf("selector %q has an empty label", t)}
+			return "", texts.Err(ErrSyntax, texts.T("field.selector.empty-label", "selector %q has an empty label", t))
 		case len(label) > maxLabelLen:
-			return "", &reasonError{kind: ErrTooLong, msg: fmt.Sprintf("selector label %q is longer than %d characters", label, maxLabelLen)}
+			return "", texts.Err(ErrTooLong, texts.T("field.selector.label-too-long", "selector label %q is longer than %d characters", label, maxLabelLen))
 		case strings.HasPrefix(label, "-") || strings.HasSuffix(label, "-"):
-			return "", &reasonError{kind: ErrSyntax, msg: fmt.Sprintf("selector %q starts or ends a label with a hyphen", t)}
+			return "", texts.Err(ErrSyntax, texts.T("field.selector.hyphen", "selector %q starts or ends a label with a hyphen", t))
 		}
 		for _, r := range label {
 			if !isLDH(r) {
-				return "", &reasonError{kind: ErrSyntax, msg: fmt.Sprintf("selector %q contains %q: use letters, digits and hyphens", t, r)}
+				return "", texts.Err(ErrSyntax, texts.T("field.selector.char", "selector %q contains %q: use letters, digits and hyphens", t, r))
 			}
 		}
 	}
@@ -314,11 +326,11 @@ func NormalizeDNSName(s string) (string, error) {
 	}
 	for _, label := range strings.Split(t, ".") {
 		if label == "" {
-			return "", &reasonError{kind: ErrSyntax, msg: fmt.Sprintf("%q has an empty label (two dots in a row, or a leading dot)", t)}
+			return "", texts.Err(ErrSyntax, texts.T("field.name.empty-label", "%q has an empty label (two dots in a row, or a leading dot)", t))
 		}
 		for _, r := range label {
 			if r < 0x80 && !isLDH(r) && r != '_' {
-				return "", &reasonError{kind: ErrSyntax, msg: fmt.Sprintf("label %q contains %q: DNS names hold letters, digits, hyphens and underscores", label, r)}
+				return "", texts.Err(ErrSyntax, texts.T("field.label.char-dns", "label %q contains %q: DNS names hold letters, digits, hyphens and underscores", label, r))
 			}
 		}
 	}
@@ -328,7 +340,7 @@ func NormalizeDNSName(s string) (string, error) {
 	}
 	for _, label := range strings.Split(ascii, ".") {
 		if len(label) > maxLabelLen {
-			return "", &reasonError{kind: ErrTooLong, msg: fmt.Sprintf("label %q is longer than %d characters", label, maxLabelLen)}
+			return "", texts.Err(ErrTooLong, texts.T("field.label.longer", "label %q is longer than %d characters", label, maxLabelLen))
 		}
 	}
 	return strings.ToLower(ascii), nil

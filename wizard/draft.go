@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"time"
 
+	"mailwizard/texts"
 	"mailwizard/transports"
 	"mailwizard/transports/atomicfile"
 )
@@ -36,7 +37,7 @@ const maxDraftSize = 1 << 20
 
 // ErrDraftUnreadable means the draft could not be used; the file was moved
 // aside (never deleted) and the wizard starts fresh.
-var ErrDraftUnreadable = errors.New("wizard: draft unreadable")
+var ErrDraftUnreadable = texts.Err(nil, texts.T("wizard.draft.unreadable", "wizard: draft unreadable"))
 
 // Load returns the saved draft, or nil when there is none. A corrupt draft,
 // or one from a newer mailwizard, is renamed to draft.json.unreadable-<time>
@@ -52,25 +53,25 @@ func (d Drafts) Load() (*State, error) {
 	var s State
 	dec := json.NewDecoder(bytes.NewReader(raw))
 	dec.DisallowUnknownFields()
-	why := ""
+	var why texts.Text
 	switch derr := dec.Decode(&s); {
 	case err != nil:
-		why = fmt.Sprintf("it is larger than %d KiB, far more than a draft holds", maxDraftSize>>10)
+		why = texts.T("wizard.draft.too-large", "it is larger than %d KiB, far more than a draft holds", maxDraftSize>>10)
 	case derr != nil:
-		why = "it is damaged (" + derr.Error() + ")"
+		why = texts.T("wizard.draft.damaged", "it is damaged (%v)", derr)
 	case s.Version > DraftVersion:
-		why = fmt.Sprintf("it was saved by a newer mailwizard (draft version %d)", s.Version)
+		why = texts.T("wizard.draft.newer", "it was saved by a newer mailwizard (draft version %d)", s.Version)
 	case s.Version < 1:
-		why = "it has no version"
+		why = texts.T("wizard.draft.no-version", "it has no version")
 	}
-	if why == "" {
+	if why.IsZero() {
 		return &s, nil
 	}
 	aside := fmt.Sprintf("%s.unreadable-%s", d.Path, time.Now().UTC().Format("20060102T150405Z"))
 	if err := os.Rename(d.Path, aside); err != nil {
-		return nil, fmt.Errorf("%w: %s, and moving it aside failed: %v", ErrDraftUnreadable, why, err)
+		return nil, texts.Err(ErrDraftUnreadable, texts.T("wizard.draft.not-moved", "%v: %s, and moving it aside failed: %v", ErrDraftUnreadable, why, err))
 	}
-	return nil, fmt.Errorf("%w: %s; it was kept as %s and the wizard starts afresh", ErrDraftUnreadable, why, aside)
+	return nil, texts.Err(ErrDraftUnreadable, texts.T("wizard.draft.moved", "%v: %s; it was kept as %s and the wizard starts afresh", ErrDraftUnreadable, why, aside))
 }
 
 // Encode renders s as the bytes Save writes; callers on a UI goroutine

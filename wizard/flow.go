@@ -3,6 +3,7 @@ package wizard
 import (
 	"strings"
 
+	"mailwizard/texts"
 	"mailwizard/transports"
 	"mailwizard/wizard/i18n"
 )
@@ -76,17 +77,7 @@ func checkWelcome(s *State) error {
 	return err
 }
 
-var errChooseProvider = &reason{msg: "no service chosen: choose the service that will send your mail", kind: transports.ErrEmpty}
-
-// reason is an error with its own message that errors.Is still matches
-// against a transports sentinel.
-type reason struct {
-	msg  string
-	kind error
-}
-
-func (r *reason) Error() string { return r.msg }
-func (r *reason) Unwrap() error { return r.kind }
+var errChooseProvider = texts.Err(transports.ErrEmpty, texts.T("wizard.welcome.no-service", "no service chosen: choose the service that will send your mail"))
 
 // Flow walks the steps over one State.
 type Flow struct {

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"mailwizard/texts"
 	"mailwizard/transports"
 	"mailwizard/transports/dkimkey"
 	"mailwizard/wizard/i18n"
@@ -30,7 +31,8 @@ func FromDocument(path string, lang i18n.Lang) (*State, error) {
 	s := NewState(lang)
 	s.Provider, s.Domain = doc.Provider, doc.Domain
 	if _, err := s.Profile(); err != nil {
-		return nil, fmt.Errorf("%s names provider %q, which this mailwizard does not know: open it with --preset naming the profile file: %w", path, doc.Provider, err)
+		return nil, texts.Err(err,
+			texts.T("wizard.export.unknown-provider", "%s names provider %q, which this mailwizard does not know: open it with --preset naming the profile file: %v", path, doc.Provider, err))
 	}
 	s.Transports = append([]transports.Transport(nil), doc.Transports...)
 	s.Keys = append([]transports.DKIMKey(nil), doc.DKIM...)

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"mailwizard/texts"
 	"mailwizard/transports"
 	"mailwizard/wizard/i18n"
 )
@@ -43,11 +44,11 @@ const maxPresetSize = 256 << 10
 func LoadPreset(path string) (*Preset, error) {
 	raw, err := transports.ReadSmallFile(path, maxPresetSize)
 	if err != nil {
-		return nil, fmt.Errorf("reading preset: %w", err)
+		return nil, texts.Err(err, texts.T("wizard.preset.read", "reading preset: %v", err))
 	}
 	p, err := parsePreset(raw, filepath.Dir(path))
 	if err != nil {
-		return nil, fmt.Errorf("preset %s: %w", path, err)
+		return nil, texts.Err(err, texts.T("wizard.preset.file", "preset %s: %v", path, err))
 	}
 	return p, nil
 }
@@ -65,7 +66,8 @@ func parsePreset(raw []byte, dir string) (*Preset, error) {
 	}
 	if json.Unmarshal(raw, &head) == nil && head.Version != "" {
 		if n, err := head.Version.Int64(); err == nil && n > PresetVersion {
-			return nil, transports.FieldErrors{{Field: "version", Err: fmt.Errorf("is %d: this preset was written for a newer mailwizard; update mailwizard to use it: %w", n, transports.ErrFutureVersion)}}
+			return nil, transports.FieldErrors{{Field: "version", Err: texts.Err(transports.ErrFutureVersion,
+				texts.T("wizard.preset.newer", "is %d: this preset was written for a newer mailwizard; update mailwizard to use it: %v", n, transports.ErrFutureVersion))}}
 		}
 	}
 	if err := transports.CheckSchema("preset", raw); err != nil {
@@ -111,7 +113,8 @@ func refuseSecrets(raw []byte) error {
 		}
 		if t.Hosted != nil && t.Hosted.DKIM != nil && t.Hosted.DKIM.PrivateKey != nil {
 			errs = append(errs, &transports.FieldError{Field: fmt.Sprintf("transports[%d].hosted.dkim.private_key", i),
-				Err: &reason{msg: "a preset holds no private key: name the PEM file with key_file instead; it goes straight into the keychain", kind: transports.ErrConflict}})
+				Err: texts.Err(transports.ErrConflict,
+					texts.T("wizard.preset.private-key", "a preset holds no private key: name the PEM file with key_file instead; it goes straight into the keychain"))})
 		}
 	}
 	if len(errs) > 0 {
@@ -120,7 +123,8 @@ func refuseSecrets(raw []byte) error {
 	return nil
 }
 
-var errSecretInPreset = &reason{msg: "a preset holds no password: setup asks for it (without echo), or reads it from the variable --password-env names; it then goes to the keychain", kind: transports.ErrConflict}
+var errSecretInPreset = texts.Err(transports.ErrConflict,
+	texts.T("wizard.preset.password", "a preset holds no password: setup asks for it (without echo), or reads it from the variable --password-env names; it then goes to the keychain"))
 
 // check checks what needs no service: the provider can be found, the
 // domain, senders and addresses are well formed, each transport's own
@@ -140,7 +144,7 @@ func (p *Preset) check() error {
 	}
 	if p.Custom != nil {
 		if p.Provider != "custom" {
-			errs = append(errs, &transports.FieldError{Field: "custom", Err: &reason{msg: `is only for provider "custom"`, kind: transports.ErrConflict}})
+			errs = append(errs, &transports.FieldError{Field: "custom", Err: texts.Err(transports.ErrConflict, texts.T("wizard.preset.custom-only", `is only for provider "custom"`))})
 		} else if _, err := p.Custom.profile(); err != nil {
 			var fes transports.FieldErrors
 			if !errors.As(err, &fes) {

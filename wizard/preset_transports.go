@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"mailwizard/texts"
 	"mailwizard/transports"
 	"mailwizard/transports/dkimkey"
 )
@@ -112,18 +113,21 @@ func (d *PresetDKIM) check(dir string) error {
 		d.Selector = sel
 	}
 	if d.Mode == transports.DKIMNone && d.Selector != "" || d.Mode == transports.DKIMCNAME && d.Selector != "" {
-		errs = append(errs, &transports.FieldError{Field: "selector", Err: &reason{msg: fmt.Sprintf("is set, but with mode %s this wizard makes no key", d.Mode), kind: transports.ErrConflict}})
+		errs = append(errs, &transports.FieldError{Field: "selector", Err: texts.Err(transports.ErrConflict,
+			texts.T("wizard.preset.selector-unused", "is set, but with mode %s this wizard makes no key", d.Mode))})
 	}
 	if d.Algorithm != "" {
 		if _, err := dkimkey.ParseAlgorithm(d.Algorithm); err != nil {
 			errs = append(errs, &transports.FieldError{Field: "algorithm", Err: err})
 		} else if d.Mode != "" && d.Mode != transports.DKIMGenerate {
-			errs = append(errs, &transports.FieldError{Field: "algorithm", Err: &reason{msg: "is for mode generate: an imported key has its own", kind: transports.ErrConflict}})
+			errs = append(errs, &transports.FieldError{Field: "algorithm", Err: texts.Err(transports.ErrConflict,
+				texts.T("wizard.preset.algorithm-import", "is for mode generate: an imported key has its own"))})
 		}
 	}
 	if d.KeyFile != "" {
 		if d.Mode != transports.DKIMImport {
-			errs = append(errs, &transports.FieldError{Field: "key_file", Err: &reason{msg: `is for mode "import": set the mode too`, kind: transports.ErrConflict}})
+			errs = append(errs, &transports.FieldError{Field: "key_file", Err: texts.Err(transports.ErrConflict,
+				texts.T("wizard.preset.key-file-mode", `is for mode "import": set the mode too`))})
 		}
 		if !filepath.IsAbs(d.KeyFile) {
 			d.KeyFile = filepath.Join(dir, d.KeyFile)
@@ -131,7 +135,7 @@ func (d *PresetDKIM) check(dir string) error {
 		if fi, err := os.Stat(d.KeyFile); err != nil {
 			errs = append(errs, &transports.FieldError{Field: "key_file", Err: err})
 		} else if !fi.Mode().IsRegular() {
-			errs = append(errs, &transports.FieldError{Field: "key_file", Err: fmt.Errorf("%s is not a file", d.KeyFile)})
+			errs = append(errs, &transports.FieldError{Field: "key_file", Err: texts.Err(nil, texts.T("wizard.preset.key-file-not-file", "%s is not a file", d.KeyFile))})
 		}
 	}
 	if len(errs) > 0 {
@@ -193,7 +197,7 @@ func presetSMTPErrors(err error) error {
 func (p *Preset) applyTransports(s *State) error {
 	prof, err := s.Profile()
 	if err != nil {
-		return transports.FieldErrors{{Field: "transports", Err: &reason{msg: "need the service: name it in the preset's provider", kind: transports.ErrEmpty}}}
+		return transports.FieldErrors{{Field: "transports", Err: texts.Err(transports.ErrEmpty, texts.T("wizard.preset.no-service", "need the service: name it in the preset's provider"))}}
 	}
 	var errs transports.FieldErrors
 	var list []transports.Transport
@@ -208,7 +212,8 @@ func (p *Preset) applyTransports(s *State) error {
 		}
 		for _, other := range list {
 			if t.Name != "" && strings.EqualFold(other.Name, t.Name) {
-				errs = append(errs, &transports.FieldError{Field: field + ".name", Err: &reason{msg: fmt.Sprintf("%q is taken by an earlier transport: names must differ", t.Name), kind: transports.ErrConflict}})
+				errs = append(errs, &transports.FieldError{Field: field + ".name", Err: texts.Err(transports.ErrConflict,
+					texts.T("wizard.preset.name-taken", "%q is taken by an earlier transport: names must differ", t.Name))})
 			}
 		}
 		list = append(list, t)
@@ -234,13 +239,15 @@ func (p *Preset) applyTransports(s *State) error {
 func (pt PresetTransport) transport(p *transports.Provider, domain string, now time.Time) (transports.Transport, *KeyPlan, error) {
 	t := transports.Transport{Name: strings.TrimSpace(pt.Name), Type: pt.Type}
 	if !p.Supports(pt.Type) {
-		return t, nil, transports.FieldErrors{{Field: "type", Err: &reason{msg: fmt.Sprintf("%s does not offer %s transports", p.Name, pt.Type), kind: transports.ErrUnknownValue}}}
+		return t, nil, transports.FieldErrors{{Field: "type", Err: texts.Err(transports.ErrUnknownValue,
+			texts.T("wizard.type.not-offered", "%s does not offer %s transports", p.Name, pt.Type))}}
 	}
 	switch {
 	case pt.Match != nil:
 		t.Match = *pt.Match
 	case domain == "":
-		return t, nil, transports.FieldErrors{{Field: "match", Err: &reason{msg: "is missing, and the preset names no domain: give one of them", kind: transports.ErrEmpty}}}
+		return t, nil, transports.FieldErrors{{Field: "match", Err: texts.Err(transports.ErrEmpty,
+			texts.T("wizard.preset.no-match", "is missing, and the preset names no domain: give one of them"))}}
 	default:
 		t.Match = transports.Match{Domain: domain}
 	}
@@ -294,7 +301,7 @@ func (d PresetDKIM) settings(p *transports.Provider, now time.Time) (transports.
 		allowed[transports.DKIMImport] = p.DKIM.Import || p.ID == "custom"
 	}
 	if !allowed[mode] {
-		return def, transports.FieldErrors{{Field: "mode", Err: &reason{msg: fmt.Sprintf("%s does not offer DKIM mode %s", p.Name, mode), kind: transports.ErrConflict}}}
+		return def, transports.FieldErrors{{Field: "mode", Err: texts.Err(transports.ErrConflict, texts.T("wizard.preset.mode-not-offered", "%s does not offer DKIM mode %s", p.Name, mode))}}
 	}
 	if d.Algorithm != "" {
 		if err := p.DKIM.CheckKey(p.Name, d.Algorithm); err != nil {

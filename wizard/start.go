@@ -2,8 +2,8 @@ package wizard
 
 import (
 	"errors"
-	"fmt"
 
+	"mailwizard/texts"
 	"mailwizard/wizard/i18n"
 )
 
@@ -39,9 +39,10 @@ func Start(opts Options) (*Session, error) {
 	}
 	sess := &Session{Drafts: Drafts{Path: path}}
 	state, err := sess.Drafts.Load()
+	var unreadable error // told once the language is settled
 	switch {
 	case errors.Is(err, ErrDraftUnreadable):
-		sess.Notices = append(sess.Notices, err.Error())
+		unreadable = err
 	case err != nil:
 		return nil, err
 	}
@@ -63,7 +64,7 @@ func Start(opts Options) (*Session, error) {
 			return nil, err
 		}
 		if err := preset.Apply(state); err != nil {
-			return nil, fmt.Errorf("preset %s: %w", opts.PresetFile, err)
+			return nil, texts.Err(err, texts.T("wizard.preset.file", "preset %s: %v", opts.PresetFile, err))
 		}
 	}
 	if opts.Lang != "" {
@@ -71,6 +72,9 @@ func Start(opts Options) (*Session, error) {
 	}
 	if state.Lang == "" {
 		state.Lang = i18n.System()
+	}
+	if unreadable != nil {
+		sess.Notices = append(sess.Notices, i18n.New(state.Lang).Error(unreadable))
 	}
 	if preset != nil {
 		sess.Notices = append(sess.Notices, preset.Conflicts(i18n.New(state.Lang), &before, path)...)

@@ -7,6 +7,7 @@ import (
 
 	"mailwizard/checks/poll"
 	"mailwizard/checks/spf"
+	"mailwizard/texts"
 	"mailwizard/transports"
 )
 
@@ -129,7 +130,8 @@ func checkDNS(s *State) error {
 	}
 	for _, r := range Records(p, s.Domain, zoneOf(s.Domain), SPFRecord{}, s.hostedKeys()) {
 		if !ok[strings.ToLower(r.Name)+"/"+r.Type] {
-			return transports.FieldErrors{{Field: "dns", Err: &reason{msg: r.Label + " (" + r.Name + ") is not on every name server yet: wait for it, or choose to export now and publish it later", kind: transports.ErrEmpty}}}
+			return transports.FieldErrors{{Field: "dns", Err: texts.Err(transports.ErrEmpty,
+				texts.T("wizard.dns.not-everywhere", "%s (%s) is not on every name server yet: wait for it, or choose to export now and publish it later", r.Label, r.Name))}}
 		}
 	}
 	return nil

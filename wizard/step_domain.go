@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"mailwizard/checks/domaincheck"
+	"mailwizard/texts"
 	"mailwizard/transports"
 )
 
@@ -55,7 +56,7 @@ func senderAddress(raw, domain string) (string, error) {
 		return "", err
 	}
 	if a.Domain != domain && !strings.HasSuffix(a.Domain, "."+domain) {
-		return "", &reason{msg: fmt.Sprintf("%s is not an address of %s: the service sends for that domain only", a, domain), kind: transports.ErrConflict}
+		return "", texts.Err(transports.ErrConflict, texts.T("wizard.domain.foreign-address", "%s is not an address of %s: the service sends for that domain only", a, domain))
 	}
 	return a.String(), nil
 }

@@ -8,6 +8,7 @@ import (
 	"mailwizard/checks/dnsq"
 	"mailwizard/checks/domaincheck"
 	"mailwizard/checks/spf"
+	"mailwizard/texts"
 	"mailwizard/transports"
 	"mailwizard/transports/dkimkey"
 )
@@ -126,7 +127,7 @@ func ImportKey(env *Env, s *State, pemData []byte, password dkimkey.PasswordFunc
 		return nil, nil, err
 	}
 	if !p.DKIM.Import && p.ID != "custom" {
-		return nil, nil, transports.FieldErrors{{Field: "dkim.mode", Err: &reason{msg: p.Name + " does not take imported keys", kind: transports.ErrConflict}}}
+		return nil, nil, transports.FieldErrors{{Field: "dkim.mode", Err: texts.Err(transports.ErrConflict, texts.T("wizard.hosted.no-import", "%s does not take imported keys", p.Name))}}
 	}
 	sel, err := transports.NormalizeSelector(selector)
 	if err != nil {
@@ -185,9 +186,11 @@ func checkHosted(s *State) error {
 	d := t.Hosted.DKIM
 	switch {
 	case p.DKIM.Mode == "cname" && d.Mode != transports.DKIMCNAME:
-		return transports.FieldErrors{{Field: "dkim.mode", Err: &reason{msg: p.Name + " hosts the DKIM keys itself: publish its CNAME records", kind: transports.ErrConflict}}}
+		return transports.FieldErrors{{Field: "dkim.mode", Err: texts.Err(transports.ErrConflict,
+			texts.T("wizard.hosted.cname", "%s hosts the DKIM keys itself: publish its CNAME records", p.Name))}}
 	case (d.Mode == transports.DKIMGenerate || d.Mode == transports.DKIMImport) && s.Key(d.Selector) == nil:
-		return transports.FieldErrors{{Field: "dkim.key", Err: &reason{msg: "no key yet for selector " + d.Selector + ": generate one or import yours", kind: transports.ErrEmpty}}}
+		return transports.FieldErrors{{Field: "dkim.key", Err: texts.Err(transports.ErrEmpty,
+			texts.T("wizard.hosted.no-key", "no key yet for selector %s: generate one or import yours", d.Selector))}}
 	}
 	return t.Validate()
 }

@@ -1,6 +1,7 @@
 package wizard
 
 import (
+	"mailwizard/texts"
 	"mailwizard/transports"
 	"mailwizard/wizard/i18n"
 )
@@ -26,7 +27,7 @@ func ReplyToAdvice(tr *i18n.Translator, s *State, p *transports.Provider, d *Dis
 func SetReplyToFrom(s *State, on bool) error {
 	t := s.Current()
 	if t == nil || t.NoReply == nil {
-		return transports.FieldErrors{{Field: "type", Err: &reason{msg: "no no-reply transport is being edited", kind: transports.ErrConflict}}}
+		return transports.FieldErrors{{Field: "type", Err: texts.Err(transports.ErrConflict, texts.T("wizard.noreply.not-editing", "no no-reply transport is being edited"))}}
 	}
 	t.NoReply.ReplyToFrom = on
 	return nil

@@ -2,11 +2,11 @@ package wizard
 
 import (
 	"context"
-	"fmt"
 	"strings"
 	"time"
 
 	"mailwizard/checks/smtp"
+	"mailwizard/texts"
 	"mailwizard/transports"
 	"mailwizard/transports/secrets"
 	"mailwizard/wizard/i18n"
@@ -58,11 +58,11 @@ func (s *State) smtpServer(env *Env, t *transports.Transport) (smtp.Settings, er
 	password := ""
 	if t.SMTP.Auth == transports.AuthPassword {
 		if t.SMTP.PasswordRef == "" {
-			return smtp.Settings{}, transports.FieldErrors{{Field: "smtp.password", Err: &reason{msg: "no password given yet", kind: transports.ErrEmpty}}}
+			return smtp.Settings{}, transports.FieldErrors{{Field: "smtp.password", Err: texts.Err(transports.ErrEmpty, texts.T("wizard.smtp.no-password", "no password given yet"))}}
 		}
 		pw, err := env.Secrets.Get(t.SMTP.PasswordRef)
 		if err != nil {
-			return smtp.Settings{}, fmt.Errorf("reading the SMTP password from the keychain: %w", err)
+			return smtp.Settings{}, texts.Err(err, texts.T("wizard.smtp.keychain", "reading the SMTP password from the keychain: %v", err))
 		}
 		password = pw
 	}
@@ -162,7 +162,7 @@ func ConnectorSteps(tr *i18n.Translator, p *transports.Provider) []string {
 func (s *State) smtpTransport() (*transports.Transport, error) {
 	t := s.Current()
 	if t == nil || t.Type != transports.SMTP || t.SMTP == nil {
-		return nil, transports.FieldErrors{{Field: "type", Err: &reason{msg: "no own-server transport is being edited", kind: transports.ErrConflict}}}
+		return nil, transports.FieldErrors{{Field: "type", Err: texts.Err(transports.ErrConflict, texts.T("wizard.smtp.not-editing", "no own-server transport is being edited"))}}
 	}
 	return t, nil
 }

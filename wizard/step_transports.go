@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 
+	"mailwizard/texts"
 	"mailwizard/transports"
 	"mailwizard/wizard/i18n"
 )
@@ -94,7 +95,7 @@ func Route(s *State, address, subsystem string) (int, error) {
 
 func checkTransports(s *State) error {
 	if len(s.Transports) == 0 {
-		return transports.FieldErrors{{Field: "transports", Err: &reason{msg: "no transport yet: add one", kind: transports.ErrEmpty}}}
+		return transports.FieldErrors{{Field: "transports", Err: texts.Err(transports.ErrEmpty, texts.T("wizard.transports.none", "no transport yet: add one"))}}
 	}
 	if err := transports.List(s.Transports).Validate(); err != nil {
 		return prefixFields("transports", err)
@@ -111,9 +112,9 @@ func checkTransports(s *State) error {
 func (s *State) complete(t transports.Transport) error {
 	switch {
 	case t.Hosted != nil && (t.Hosted.DKIM.Mode == transports.DKIMGenerate || t.Hosted.DKIM.Mode == transports.DKIMImport) && s.Key(t.Hosted.DKIM.Selector) == nil:
-		return &reason{msg: fmt.Sprintf("%q has no DKIM key yet", t.Name), kind: transports.ErrEmpty}
+		return texts.Err(transports.ErrEmpty, texts.T("wizard.transports.no-key", "%q has no DKIM key yet", t.Name))
 	case t.SMTP != nil && !s.HasEvidence(CheckSMTPVerify, t.Name) && !s.HasEvidence(CheckSMTPSendAs, t.Name):
-		return &reason{msg: fmt.Sprintf("%q is not verified with a code yet", t.Name), kind: transports.ErrEmpty}
+		return texts.Err(transports.ErrEmpty, texts.T("wizard.transports.unverified", "%q is not verified with a code yet", t.Name))
 	}
 	return nil
 }

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"time"
 
+	"mailwizard/texts"
 	"mailwizard/transports"
 	"mailwizard/transports/dkimkey"
 	"mailwizard/wizard/i18n"
@@ -84,7 +85,7 @@ func Recommend(tr *i18n.Translator, s *State, p *transports.Provider, d *Discove
 // gives. The settings of the old type are dropped; its name and rule stay.
 func (s *State) ChooseType(p *transports.Provider, typ transports.Type, now time.Time) error {
 	if !p.Supports(typ) {
-		return transports.FieldErrors{{Field: "type", Err: &reason{msg: fmt.Sprintf("%s does not offer %s transports", p.Name, typ), kind: transports.ErrUnknownValue}}}
+		return transports.FieldErrors{{Field: "type", Err: texts.Err(transports.ErrUnknownValue, texts.T("wizard.type.not-offered", "%s does not offer %s transports", p.Name, typ))}}
 	}
 	t := s.Current()
 	if t == nil {
@@ -157,14 +158,14 @@ func defaultDKIM(p *transports.Provider, now time.Time) transports.DKIMSettings 
 func checkTransportType(s *State) error {
 	t := s.Current()
 	if t == nil || t.Type == "" {
-		return transports.FieldErrors{{Field: "type", Err: &reason{msg: "no transport type chosen: choose how the service sends", kind: transports.ErrEmpty}}}
+		return transports.FieldErrors{{Field: "type", Err: texts.Err(transports.ErrEmpty, texts.T("wizard.type.none", "no transport type chosen: choose how the service sends"))}}
 	}
 	p, err := s.Profile()
 	if err != nil {
 		return err
 	}
 	if !p.Supports(t.Type) {
-		return transports.FieldErrors{{Field: "type", Err: &reason{msg: fmt.Sprintf("%s does not offer %s transports", p.Name, t.Type), kind: transports.ErrUnknownValue}}}
+		return transports.FieldErrors{{Field: "type", Err: texts.Err(transports.ErrUnknownValue, texts.T("wizard.type.not-offered", "%s does not offer %s transports", p.Name, t.Type))}}
 	}
 	return nil
 }

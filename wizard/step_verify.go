@@ -4,6 +4,7 @@ import (
 	"context"
 	"strings"
 
+	"mailwizard/texts"
 	"mailwizard/transports"
 )
 
@@ -114,14 +115,15 @@ func checkVerify(s *State) error {
 		return err
 	}
 	if !s.HasEvidence(CheckSMTPVerify, t.Name) && !s.HasEvidence(CheckSMTPSendAs, t.Name) {
-		msg := "no code has come back yet: send one and type it here"
+		msg := texts.T("wizard.verify.no-code", "no code has come back yet: send one and type it here")
 		if s.verifiedBefore(t.Name) {
-			msg = "the server settings changed after the code came back: send a new one and type it here"
+			msg = texts.T("wizard.verify.settings-changed", "the server settings changed after the code came back: send a new one and type it here")
 		}
-		return transports.FieldErrors{{Field: "code", Err: &reason{msg: msg, kind: transports.ErrEmpty}}}
+		return transports.FieldErrors{{Field: "code", Err: texts.Err(transports.ErrEmpty, msg)}}
 	}
 	if _, sendAs := VerifySenders(s); sendAs != "" && !s.HasEvidence(CheckSMTPSendAs, t.Name) {
-		return transports.FieldErrors{{Field: "code", Err: &reason{msg: "in mailbox mode the send-as right must be proven too: send a code as " + sendAs, kind: transports.ErrEmpty}}}
+		return transports.FieldErrors{{Field: "code", Err: texts.Err(transports.ErrEmpty,
+			texts.T("wizard.verify.send-as", "in mailbox mode the send-as right must be proven too: send a code as %s", sendAs))}}
 	}
 	return nil
 }

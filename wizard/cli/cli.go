@@ -15,6 +15,7 @@ import (
 	"strings"
 
 	"mailwizard/checks"
+	"mailwizard/texts"
 	"mailwizard/transports/secrets"
 	"mailwizard/wizard"
 	"mailwizard/wizard/i18n"
@@ -78,12 +79,12 @@ func run(ctx context.Context, args []string, stdio Stdio, openWindow OpenWindow)
 	rest := top.Args()
 	if len(rest) == 0 {
 		if openWindow == nil {
-			return e.usage("", errors.New("no command given and no window available"))
+			return e.usage("", texts.Err(nil, texts.T("cmd.err.no_window", "no command given and no window available")))
 		}
 		return openWindow(wizard.Options{PresetFile: *preset, Lang: e.globals.lang})
 	}
 	if *preset != "" && rest[0] != "setup" {
-		return e.usage("", errors.New("--preset: only the window and setup take a preset"))
+		return e.usage("", texts.Err(nil, texts.T("cmd.err.preset_elsewhere", "--preset: only the window and setup take a preset")))
 	}
 	if rest[0] == "help" {
 		// Global flags may follow help too ("help --lang nl").
@@ -152,24 +153,34 @@ func (p printableWriter) Write(b []byte) (int, error) {
 // openKeychain is how commands reach the secret store; tests replace it.
 var openKeychain = func() (secrets.Store, error) { return secrets.OpenKeychain() }
 
+// translator is the run's, or, before the flags are read, one for the
+// --lang read so far (English without it).
+func (e *env) translator() *i18n.Translator {
+	if e.tr != nil {
+		return e.tr
+	}
+	return i18n.New(e.globals.lang)
+}
+
 // fail reports an error that is not the user's input and returns code.
 func (e *env) fail(cmd string, code int, err error) int {
-	fmt.Fprintf(e.Err, "mailwizard %s: %v\n", cmd, err)
+	fmt.Fprintf(e.Err, "mailwizard %s: %s\n", cmd, e.translator().Error(err))
 	return code
 }
 
 // usage reports bad input or usage and returns ExitUsage. The message names
 // the flag or argument at fault.
 func (e *env) usage(cmd string, err error) int {
+	tr := e.translator()
 	prefix := "mailwizard"
 	if cmd != "" {
 		prefix += " " + cmd
 	}
-	fmt.Fprintf(e.Err, "%s: %v\n", prefix, err)
+	fmt.Fprintf(e.Err, "%s: %s\n", prefix, tr.Error(err))
 	if cmd != "" {
-		fmt.Fprintf(e.Err, "Run 'mailwizard help %s' for its flags.\n", cmd)
+		fmt.Fprintln(e.Err, tr.X("cmd.usage.help_command", "Run 'mailwizard help %s' for its flags.", cmd))
 	} else {
-		fmt.Fprintln(e.Err, "Run 'mailwizard help' for the commands.")
+		fmt.Fprintln(e.Err, tr.X("cmd.usage.help", "Run 'mailwizard help' for the commands."))
 	}
 	return ExitUsage
 }

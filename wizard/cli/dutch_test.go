@@ -1,7 +1,10 @@
 package cli
 
 import (
+	"context"
 	"encoding/json"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -78,5 +81,63 @@ func TestSMTPTestInDutch(t *testing.T) {
 	_, out, _ := runCLI(t, nil, append(args, "--lang", "nl", "--json")...)
 	if !strings.Contains(out, `"message": "the server rejected the username or password (the server said: 535 5.7.8`) {
 		t.Errorf("--json with --lang nl does not keep the English message:\n%s", out)
+	}
+}
+
+// TestRefusalsInDutch: bad input is refused in Dutch with --lang nl, the
+// flag or field named as it is.
+func TestRefusalsInDutch(t *testing.T) {
+	test := func(says string, args ...string) {
+		t.Helper()
+		code, _, errOut := runCLI(t, nil, args...)
+		if code != ExitUsage || !strings.Contains(errOut, says) {
+			t.Errorf("%v: exit %d, want 2 saying %q:\n%s", args, code, says, errOut)
+		}
+	}
+	test("mailwizard smtp test: --port: 70000 is geen TCP-poort: gebruik 1-65535\nVoer 'mailwizard help smtp test' uit voor de opties.",
+		"--lang", "nl", "smtp", "test", "--host", "smtp.example.nl", "--port", "70000", "--encryption", "starttls")
+	test(`DOMAIN: "anna@example.nl" is een adres, geen domein`, "check", "anna@example.nl", "--lang", "nl")
+	test(`--provider: onbekende provider "nope"`, "check", "example.nl", "--provider", "nope", "--lang", "nl")
+	test("--preset: alleen het venster en setup nemen een preset", "--lang", "nl", "--preset", "p.json", "providers")
+	// Before --lang is read, and without it, the words are English.
+	test("--port: 70000 is not a TCP port", "smtp", "test", "--host", "smtp.example.nl", "--port", "70000", "--encryption", "starttls")
+}
+
+func TestExportValidateInDutch(t *testing.T) {
+	dir := t.TempDir()
+	bad := filepath.Join(dir, "bad.json")
+	os.WriteFile(bad, []byte(`{"version": 2, "generator": "x", "created": "2026-01-01T00:00:00Z", "provider": "clockwise", "domain": "Example.nl", "transports": []}`), 0o600)
+	code, _, errOut := runCLI(t, nil, "export", "validate", bad, "--lang", "nl")
+	if code != ExitFindings || !strings.Contains(errOut, bad+`: domain: moet geschreven worden als "example.nl"`) ||
+		!strings.Contains(errOut, "transports: is leeg: het document heeft minstens één transport nodig") {
+		t.Errorf("exit %d, want 1 with Dutch field errors:\n%s", code, errOut)
+	}
+	_, out, _ := runCLI(t, nil, "export", "validate", bad, "--lang", "nl", "--json")
+	if !strings.Contains(out, `"message": "must be written \"example.nl\""`) {
+		t.Errorf("--json with --lang nl does not keep the English message:\n%s", out)
+	}
+}
+
+// TestSetupRefusesInDutch: setup's refusals of a typed answer read in
+// Dutch, each naming its field.
+func TestSetupRefusesInDutch(t *testing.T) {
+	addr, _, _, _ := setupWorld(t)
+	in := newScript("1", "exa mple.nl", "facturen@other.nl", "example.nl", "facturen")
+	code, _, stderr := runSetup(t, context.Background(), in.r, "--dns-server", addr, "--lang", "nl")
+	for _, want := range []string{
+		`domain: label "exa mple" bevat ' ': een domeinnaam bevat alleen letters, cijfers en koppeltekens`,
+		"senders[0]: facturen@other.nl is geen adres van example.nl: de dienst verstuurt alleen voor dat domein",
+	} {
+		if !strings.Contains(stderr, want) {
+			t.Errorf("stderr does not say %q:\n%s", want, stderr)
+		}
+	}
+	for _, english := range []string{"a domain name has only", "is not an address of"} {
+		if strings.Contains(stderr, english) {
+			t.Errorf("stderr has English %q:\n%s", english, stderr)
+		}
+	}
+	if code != ExitUsage {
+		t.Errorf("exit %d at the end of the script, want 2", code)
 	}
 }

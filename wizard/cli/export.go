@@ -32,6 +32,7 @@ func buildExportValidate(fs *flag.FlagSet, e *env) func([]string) int {
 			return e.usage("export validate", err)
 		}
 		rep := validationReport{File: args[0]}
+		var shadowed []transports.Shadowed
 		doc, err := transports.ReadFile(args[0])
 		if unreadable(err) && !*asJSON {
 			// Not a document at all (missing, not JSON, a newer version):
@@ -39,23 +40,26 @@ func buildExportValidate(fs *flag.FlagSet, e *env) func([]string) int {
 			return e.usage("export validate", fmt.Errorf("%s: %w", args[0], err))
 		}
 		if err != nil {
-			rep.Errors = fieldReports(err)
+			rep.Errors = fieldReports(err, error.Error)
 		} else {
 			rep.Valid, rep.Version, rep.Domain, rep.Provider, rep.Transports = true, doc.Version, doc.Domain, doc.Provider, len(doc.Transports)
-			for _, s := range doc.Transports.ShadowedRules() {
+			shadowed = doc.Transports.ShadowedRules()
+			for _, s := range shadowed {
 				rep.Warnings = append(rep.Warnings, s.String())
 			}
 		}
+		// --json keeps the English messages (the contract); the text is
+		// in the run's language.
 		if *asJSON {
 			e.writeJSON(rep)
 		} else if rep.Valid {
-			fmt.Fprintf(e.Out, "%s: valid mailwizard configuration (version %d) for %s, provider %s, %d transport(s)\n",
-				rep.File, rep.Version, rep.Domain, rep.Provider, rep.Transports)
-			for _, w := range rep.Warnings {
-				fmt.Fprintf(e.Out, "warning: %s\n", w)
+			fmt.Fprintln(e.Out, e.tr.X("cmd.export.valid", "%s: valid mailwizard configuration (version %d) for %s, provider %s, %d transport(s)",
+				rep.File, rep.Version, rep.Domain, rep.Provider, rep.Transports))
+			for _, s := range shadowed {
+				fmt.Fprintln(e.Out, e.tr.X("cmd.export.warning", "warning: %s", e.tr.Text(s.Text())))
 			}
 		} else {
-			for _, fe := range rep.Errors {
+			for _, fe := range fieldReports(err, e.tr.Error) {
 				if fe.Field == "" {
 					fmt.Fprintf(e.Err, "%s: %s\n", rep.File, fe.Message)
 				} else {
@@ -88,19 +92,20 @@ func unreadable(err error) bool {
 	return !errors.As(err, &list) && !errors.As(err, &one)
 }
 
-// fieldReports splits an error into one entry per field.
-func fieldReports(err error) []fieldReport {
+// fieldReports splits an error into one entry per field, each message
+// worded by words: error.Error for English, a translator's Error.
+func fieldReports(err error, words func(error) string) []fieldReport {
 	var list transports.FieldErrors
 	var one *transports.FieldError
 	switch {
 	case errors.As(err, &list):
 		out := make([]fieldReport, len(list))
 		for i, fe := range list {
-			out[i] = fieldReport{Field: fe.Field, Message: fe.Err.Error()}
+			out[i] = fieldReport{Field: fe.Field, Message: words(fe.Err)}
 		}
 		return out
 	case errors.As(err, &one):
-		return []fieldReport{{Field: one.Field, Message: one.Err.Error()}}
+		return []fieldReport{{Field: one.Field, Message: words(one.Err)}}
 	}
-	return []fieldReport{{Message: err.Error()}}
+	return []fieldReport{{Message: words(err)}}
 }

@@ -7,7 +7,9 @@ import (
 	"slices"
 	"strings"
 
+	"mailwizard/texts"
 	"mailwizard/transports"
+	"mailwizard/wizard/i18n"
 )
 
 // routeReport is the --json output of export route.
@@ -36,7 +38,7 @@ func buildExportRoute(fs *flag.FlagSet, e *env) func([]string) int {
 		if err != nil {
 			// An invalid document cannot answer truthfully: the service
 			// would refuse it, so there is no route to report.
-			return e.usage("export route", fmt.Errorf("%s: %w (run mailwizard export validate %s)", args[0], err, args[0]))
+			return e.usage("export route", texts.Err(err, texts.T("cmd.route.invalid", "%s: %v (run mailwizard export validate %s)", args[0], err, args[0])))
 		}
 		if err := transports.CheckText(*subsystem); err != nil {
 			return e.usage("export route", fmt.Errorf("--subsystem: %w", err))
@@ -46,8 +48,8 @@ func buildExportRoute(fs *flag.FlagSet, e *env) func([]string) int {
 		if errors.As(err, &fe) {
 			return e.usage("export route", fmt.Errorf("ADDRESS: %w", fe.Err))
 		}
-		if w := unknownSubsystem(doc.Provider, *subsystem); w != "" {
-			fmt.Fprintln(e.Err, "warning: "+w)
+		if w := unknownSubsystem(e.tr, doc.Provider, *subsystem); w != "" {
+			fmt.Fprintln(e.Err, e.tr.X("cmd.export.warning", "warning: %s", w))
 		}
 		rep := routeReport{Address: args[1], Subsystem: *subsystem, Index: i, Matched: err == nil}
 		if rep.Matched {
@@ -72,7 +74,7 @@ func buildExportRoute(fs *flag.FlagSet, e *env) func([]string) int {
 // unknownSubsystem warns when the built-in profile lists its subsystems and
 // the one asked about is not among them: a typo would otherwise quietly
 // route as "every subsystem". Profiles not built in say nothing.
-func unknownSubsystem(providerID, subsystem string) string {
+func unknownSubsystem(tr *i18n.Translator, providerID, subsystem string) string {
 	if subsystem == "" {
 		return ""
 	}
@@ -82,7 +84,7 @@ func unknownSubsystem(providerID, subsystem string) string {
 	}
 	for _, p := range ps {
 		if p.ID == providerID && len(p.Subsystems) > 0 && !slices.Contains(p.Subsystems, subsystem) {
-			return fmt.Sprintf("%s has no subsystem %q; its subsystems are %s", p.Name, subsystem, strings.Join(p.Subsystems, ", "))
+			return tr.X("cmd.route.unknown_subsystem", "%s has no subsystem %q; its subsystems are %s", p.Name, subsystem, strings.Join(p.Subsystems, ", "))
 		}
 	}
 	return ""

@@ -134,11 +134,11 @@ func (r *setupRun) refused(err error) int {
 		return r.e.fail("setup", ExitFindings, err)
 	}
 	for _, fe := range fes {
-		fmt.Fprintf(r.e.Err, "%s: %v\n", fe.Field, fe.Err)
+		fmt.Fprintln(r.e.Err, r.e.tr.Error(fe))
 		r.bad[fe.Field] = true
 	}
 	if r.f.yes {
-		return r.e.usage("setup", fmt.Errorf("%s: %v", fes[0].Field, fes[0].Err))
+		return r.e.usage("setup", fes[0])
 	}
 	return -1
 }

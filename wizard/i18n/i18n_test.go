@@ -20,16 +20,15 @@ import (
 
 var update = flag.Bool("update", false, "rewrite resources/translations/en.json from the source")
 
-// usedTexts finds every t.X("key", "fallback") call in the wizard's
-// source and every checks.T("key", "english", ...) in the checks' and
-// returns catalog key -> English text; the checks' keys are filed under
-// checksPrefix.
+// usedTexts finds every t.X("key", "fallback") call and every
+// checks.T or texts.T("key", "english", ...) in the source and returns
+// catalog key -> English text; a Text's key is filed by catalogKey.
 func usedTexts(t *testing.T) map[string]string {
 	t.Helper()
 	out := map[string]string{}
 	fset := token.NewFileSet()
 	root := filepath.Join("..", "..")
-	for _, dir := range []string{"wizard", "checks"} {
+	for _, dir := range []string{"wizard", "checks", "transports", "texts"} {
 		err := filepath.WalkDir(filepath.Join(root, dir), func(path string, d fs.DirEntry, err error) error {
 			if err != nil || d.IsDir() || !strings.HasSuffix(path, ".go") || strings.HasSuffix(path, "_test.go") {
 				return err
@@ -43,17 +42,22 @@ func usedTexts(t *testing.T) map[string]string {
 				if !ok || len(call.Args) < 2 {
 					return true
 				}
-				prefix, ok := textCall(call)
+				isText, ok := textCall(call)
 				if !ok {
 					return true
 				}
 				key, ok1 := constString(fset, call.Args[0])
 				english, ok2 := constString(fset, call.Args[1])
+				if !ok1 && call.Ellipsis.IsValid() {
+					return true // a wrapper passing its caller's key on (checks.T)
+				}
 				if !ok1 || !ok2 {
 					t.Errorf("%s: a text needs constant strings for the key and the English", fset.Position(call.Pos()))
 					return true
 				}
-				key = prefix + key
+				if isText {
+					key = catalogKey(key)
+				}
 				if prev, dup := out[key]; dup && prev != english {
 					t.Errorf("%s: key %q is used with two English texts:\n%q\n%q", fset.Position(call.Pos()), key, prev, english)
 				}
@@ -69,17 +73,17 @@ func usedTexts(t *testing.T) map[string]string {
 	return out
 }
 
-// textCall says whether call is a text to translate, and the prefix of
-// its key in the catalogs: tr.X(...) or checks.T(...).
-func textCall(call *ast.CallExpr) (string, bool) {
-	sel, ok := call.Fun.(*ast.SelectorExpr)
-	if !ok {
-		return "", false
+// textCall says whether call is words to translate (ok): tr.X(...), or
+// a Text (isText), checks.T(...) or texts.T(...).
+func textCall(call *ast.CallExpr) (isText, ok bool) {
+	sel, found := call.Fun.(*ast.SelectorExpr)
+	if !found {
+		return false, false
 	}
-	if pkg, ok := sel.X.(*ast.Ident); ok && pkg.Name == "checks" && sel.Sel.Name == "T" {
-		return checksPrefix, true
+	if pkg, found := sel.X.(*ast.Ident); found && (pkg.Name == "checks" || pkg.Name == "texts") && sel.Sel.Name == "T" {
+		return true, true
 	}
-	return "", sel.Sel.Name == "X"
+	return false, sel.Sel.Name == "X"
 }
 
 // constString evaluates a string literal or a concatenation of literals.
