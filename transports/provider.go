@@ -95,12 +95,15 @@ func (r AllowedRange) String() string { return r.Range.String() }
 
 // Display shows the range and, when the manual writes it differently,
 // that form too, so the admin recognises the manual's text.
-func (r AllowedRange) Display() string {
+func (r AllowedRange) Display() string { return r.DisplayText().String() }
+
+// DisplayText is Display in words a face renders in its language.
+func (r AllowedRange) DisplayText() texts.Text {
 	if r.AsWritten == r.Range.String() {
-		return r.AsWritten
+		return texts.Verbatim(r.AsWritten)
 	}
 	last := lastAddr(r.Range)
-	return fmt.Sprintf("%s (the manual writes %s: the same range, %s to %s)", r.Range, r.AsWritten, r.Range.Addr(), last)
+	return texts.T("field.range.as_written", "%s (the manual writes %s: the same range, %s to %s)", r.Range.String(), r.AsWritten, r.Range.Addr().String(), last.String())
 }
 
 func lastAddr(p netip.Prefix) netip.Addr {

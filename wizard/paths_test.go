@@ -364,7 +364,7 @@ func TestPathOwnServerWithPasswordAndSendAs(t *testing.T) {
 	if lines := EvidenceLines(i18n.New(i18n.Dutch), s); !strings.Contains(strings.Join(lines, "\n"), nl) {
 		t.Errorf("Dutch review lines:\n%s", strings.Join(lines, "\n"))
 	}
-	if len(doc.Secrets) != 0 || len(out.Warnings) != 1 || !strings.Contains(out.Warnings[0], "another way") {
+	if len(doc.Secrets) != 0 || len(out.Warnings) != 1 || !strings.Contains(out.Warnings[0].String(), "another way") {
 		t.Errorf("PerfectView has no sealing key: secrets %+v, warnings %q", doc.Secrets, out.Warnings)
 	}
 	// On the admin's word the password goes in, in plain text.

@@ -227,7 +227,7 @@ func (p *Preset) applyTransports(s *State) error {
 	s.Transports, s.KeyPlans = list, plans
 	for i := range s.Transports {
 		if s.Transports[i].Name == "" {
-			s.Transports[i].Name = s.uniqueName(defaultName(prof, s.Transports[i].Type), i)
+			s.Transports[i].Name = s.uniqueName(defaultName(s, prof, s.Transports[i].Type), i)
 		}
 	}
 	s.Editing = 1

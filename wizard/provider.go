@@ -47,7 +47,7 @@ func ProviderFacts(tr *i18n.Translator, p *transports.Provider) []string {
 	if r := p.AllowlistRanges(); len(r) > 0 {
 		shown := make([]string, len(r))
 		for i, a := range r {
-			shown[i] = a.Display()
+			shown[i] = tr.Text(a.DisplayText())
 		}
 		add(tr.X("provider.allowlist", "Own mail server: allow the service's addresses %s.", strings.Join(shown, ", ")))
 	}

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"mailwizard/checks/smtp"
+	"mailwizard/texts"
 	"mailwizard/transports"
 	"mailwizard/transports/secrets"
 	"mailwizard/wizard/i18n"
@@ -76,7 +77,7 @@ type ExportOptions struct {
 type Exported struct {
 	Path     string
 	Document *transports.Document
-	Warnings []string // about the secrets: sealed, in plain text, or left out
+	Warnings []texts.Text // about the secrets: sealed, in plain text, or left out
 }
 
 // DefaultOut is where the export goes when no path is given.

@@ -92,7 +92,7 @@ func TestSMTP(ctx context.Context, env *Env, s *State) (*smtp.Report, error) {
 	}
 	opts := smtp.TestOptions{Auth: t.SMTP.Auth, From: s.firstSender(t), Resolver: env.DNS, Provider: p.Name}
 	for _, r := range p.AllowlistRanges() {
-		opts.AllowList = append(opts.AllowList, r.Display())
+		opts.AllowList = append(opts.AllowList, i18n.New(s.Lang).Text(r.DisplayText()))
 	}
 	rep := smtp.Test(ctx, env.dialer(), st, env.smtpTimeouts(), opts)
 	s.dropEvidence(CheckSMTPTest, t.Name)

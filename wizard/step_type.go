@@ -97,7 +97,7 @@ func (s *State) ChooseType(p *transports.Provider, typ transports.Type, now time
 		return nil
 	}
 	t.Type, t.Hosted, t.NoReply, t.SMTP = typ, nil, nil, nil
-	t.Name = s.uniqueName(defaultName(p, typ), s.Editing-1)
+	t.Name = s.uniqueName(defaultName(s, p, typ), s.Editing-1)
 	switch typ {
 	case transports.Hosted:
 		t.Hosted = &transports.HostedSettings{DKIM: defaultDKIM(p, now)}
@@ -110,14 +110,17 @@ func (s *State) ChooseType(p *transports.Provider, typ transports.Type, now time
 	return nil
 }
 
-func defaultName(p *transports.Provider, typ transports.Type) string {
+// defaultName names a new transport in the admin's language; the name is
+// theirs to change, and the service shows it in its settings.
+func defaultName(s *State, p *transports.Provider, typ transports.Type) string {
+	tr := i18n.New(s.Lang)
 	switch typ {
 	case transports.Hosted:
-		return p.Name + " servers"
+		return tr.X("name.hosted", "%s servers", p.Name)
 	case transports.NoReply:
-		return p.Name + " no-reply address"
+		return tr.X("name.noreply", "%s no-reply address", p.Name)
 	}
-	return "Own mail server"
+	return tr.X("name.smtp", "Own mail server")
 }
 
 // uniqueName adds a number when another transport has the name already:

@@ -2,9 +2,9 @@ package secrets
 
 import (
 	"errors"
-	"fmt"
 	"sort"
 
+	"mailwizard/texts"
 	"mailwizard/transports"
 )
 
@@ -21,21 +21,21 @@ type ExportOptions struct {
 // AttachSecrets reads every secret doc refers to from store and adds it to
 // doc.Secrets, sealed to opts.Recipient; with no recipient it adds nothing
 // unless opts.Plaintext. The returned warnings are for the admin.
-func AttachSecrets(doc *transports.Document, store Store, opts ExportOptions) ([]string, error) {
+func AttachSecrets(doc *transports.Document, store Store, opts ExportOptions) ([]texts.Text, error) {
 	refs := doc.SecretRefs()
 	doc.Secrets = nil
 	if len(refs) == 0 {
 		return nil, nil
 	}
-	var warnings []string
+	var warnings []texts.Text
 	switch {
 	case opts.Recipient != "":
 		// Sealing: no warning needed.
 	case opts.Plaintext:
-		warnings = append(warnings, "the export holds the secrets in plain text: anyone who gets the file can send mail as your domain; "+
-			"upload it at once, then delete it")
+		warnings = append(warnings, texts.T("field.secrets.plaintext", "the export holds the secrets in plain text: anyone who gets the file can send mail as your domain; "+
+			"upload it at once, then delete it"))
 	default:
-		warnings = append(warnings, fmt.Sprintf("the export carries no secrets, because the service published no key to seal them to: "+
+		warnings = append(warnings, texts.T("field.secrets.not_sealed", "the export carries no secrets, because the service published no key to seal them to: "+
 			"give %s to the service another way it accepts, "+
 			"or export them in plain text (--include-secrets-plaintext) and treat the file as a secret", secretNames(refs)))
 		return warnings, nil
@@ -49,7 +49,7 @@ func AttachSecrets(doc *transports.Document, store Store, opts ExportOptions) ([
 		secret, err := store.Get(ref)
 		if errors.Is(err, ErrNotFound) {
 			_, owner, kind, _ := ParseRef(ref)
-			return nil, fmt.Errorf("secrets: the %s of %q is not in the keychain (deleted, or entered on another computer): enter it again", kind, owner)
+			return nil, texts.Err(err, texts.T("field.secrets.missing", "the %s of %q is not in the keychain (deleted, or entered on another computer): enter it again", kindName(kind), owner))
 		}
 		if err != nil {
 			return nil, err
@@ -69,16 +69,27 @@ func AttachSecrets(doc *transports.Document, store Store, opts ExportOptions) ([
 }
 
 // secretNames words which secrets the document refers to.
-func secretNames(refs map[transports.SecretRef]string) string {
+func secretNames(refs map[transports.SecretRef]string) texts.Text {
 	kinds := map[string]bool{}
 	for _, k := range refs {
 		kinds[k] = true
 	}
 	switch {
 	case kinds[KindSMTPPassword] && kinds[KindDKIMKey]:
-		return "the SMTP password and the DKIM private key"
+		return texts.T("field.secrets.names.both", "the SMTP password and the DKIM private key")
 	case kinds[KindSMTPPassword]:
-		return "the SMTP password"
+		return texts.T("field.secrets.names.password", "the SMTP password")
 	}
-	return "the DKIM private key"
+	return texts.T("field.secrets.names.key", "the DKIM private key")
+}
+
+// kindName words a secret's kind for the admin.
+func kindName(kind string) texts.Text {
+	switch kind {
+	case KindSMTPPassword:
+		return texts.T("field.secrets.kind.password", "SMTP password")
+	case KindDKIMKey:
+		return texts.T("field.secrets.kind.key", "DKIM private key")
+	}
+	return texts.Verbatim(kind)
 }

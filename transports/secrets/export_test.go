@@ -82,11 +82,11 @@ func TestAttachSecretsWithoutRecipient(t *testing.T) {
 	store := NewMemory()
 	doc, password, _ := exportDocument(t, store)
 	warns, err := AttachSecrets(doc, store, ExportOptions{})
-	if err != nil || len(doc.Secrets) != 0 || len(warns) != 1 || !strings.Contains(warns[0], "carries no secrets") {
+	if err != nil || len(doc.Secrets) != 0 || len(warns) != 1 || !strings.Contains(warns[0].String(), "carries no secrets") {
 		t.Fatalf("no recipient: %v, %d secrets, warnings %v", err, len(doc.Secrets), warns)
 	}
 	warns, err = AttachSecrets(doc, store, ExportOptions{Plaintext: true})
-	if err != nil || len(doc.Secrets) != 2 || len(warns) != 1 || !strings.Contains(warns[0], "plain text") {
+	if err != nil || len(doc.Secrets) != 2 || len(warns) != 1 || !strings.Contains(warns[0].String(), "plain text") {
 		t.Fatalf("plaintext: %v, %d secrets, warnings %v", err, len(doc.Secrets), warns)
 	}
 	raw, err := doc.Marshal()

@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 
+	"mailwizard/texts"
 	"mailwizard/wizard/i18n"
 )
 
@@ -27,8 +28,12 @@ type answerError struct {
 	why             string
 }
 
-func (a *answerError) Error() string {
-	return fmt.Sprintf("%s: no answer to %q (%s)", a.field, a.question, a.why)
+func (a *answerError) Error() string { return a.Text().String() }
+
+// Text words the error for the run's language; the question and the
+// reason are already in it.
+func (a *answerError) Text() texts.Text {
+	return texts.T("cmd.no_answer", "%s: no answer to %q (%s)", a.field, a.question, a.why)
 }
 
 func (p *prompter) read(field, question, shown string) (string, error) {

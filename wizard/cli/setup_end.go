@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"mailwizard/checks/poll"
+	"mailwizard/texts"
 	"mailwizard/transports"
 	"mailwizard/transports/atomicfile"
 	"mailwizard/wizard"
@@ -76,7 +77,7 @@ func (r *setupRun) wait(records []wizard.Record) int {
 	defer cancel()
 	events, err := wizard.PollDNS(ctx, r.env, s, records, poll.Options{Interval: r.f.pollInterval})
 	if err != nil {
-		return r.ended(fmt.Errorf("finding the name servers of %s: %w", s.Domain, err))
+		return r.ended(texts.Err(err, texts.T("cmd.find_zone", "finding the name servers of %s: %v", s.Domain, err)))
 	}
 	fmt.Fprintln(r.e.Out, r.e.tr.X("setup.waiting", "Waiting until every name server has them (every %s; Ctrl+C stops, and setup resumes here):", r.f.pollInterval))
 	var last poll.Event
@@ -197,7 +198,7 @@ func (r *setupRun) review() int {
 		return r.e.fail("setup", ExitFindings, err)
 	}
 	for _, w := range res.Warnings {
-		printWarning(r.e.Out, r.e.tr, w)
+		printWarning(r.e.Out, r.e.tr, r.e.tr.Text(w))
 	}
 	fmt.Fprintln(r.e.Out, r.e.tr.X("setup.written", "Written: %s (check it with: mailwizard export validate %s)", res.Path, res.Path))
 	fmt.Fprintln(r.e.Out, r.e.tr.X("setup.next", "Next:"))

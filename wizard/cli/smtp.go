@@ -115,7 +115,7 @@ func buildSMTPTest(fs *flag.FlagSet, e *env) func([]string) int {
 			p, _ := transports.LoadProvider(*providerFlag)
 			opts.Provider = p.Name
 			for _, r := range p.AllowlistRanges() {
-				opts.AllowList = append(opts.AllowList, r.Display())
+				opts.AllowList = append(opts.AllowList, e.tr.Text(r.DisplayText()))
 			}
 		}
 		sender := *from

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"mailwizard/texts"
 	"mailwizard/transports"
 	"mailwizard/wizard/i18n"
 )
@@ -53,7 +54,7 @@ func (g *globals) validate() error {
 		g.dnsServer = hp
 	}
 	if g.dnsTimeout <= 0 || g.dnsTimeout > time.Minute {
-		return fmt.Errorf("--dns-timeout: %v is outside 1ms-1m", g.dnsTimeout)
+		return named("--dns-timeout", texts.Err(nil, texts.T("cmd.duration.range", "%v is outside %s-%v", g.dnsTimeout, "1ms", time.Minute)))
 	}
 	g.lang = ""
 	if g.langText != "" {
@@ -80,15 +81,15 @@ func serverAddr(s string, defaultPort int) (string, error) {
 		host, port = strings.Trim(s, "[]"), strconv.Itoa(defaultPort)
 	}
 	if host == "" {
-		return "", fmt.Errorf("%q has no address: use IP:PORT, such as 192.0.2.53:53", s)
+		return "", texts.Err(nil, texts.T("cmd.server.no_address", "%q has no address: use IP:PORT, such as 192.0.2.53:53", s))
 	}
 	ip, err := netip.ParseAddr(host)
 	if err != nil || ip.Zone() != "" {
-		return "", fmt.Errorf("%q is not an IP address: give the DNS server's address, such as 192.0.2.53 or [2001:db8::53]:53", host)
+		return "", texts.Err(nil, texts.T("cmd.server.not_ip", "%q is not an IP address: give the DNS server's address, such as 192.0.2.53 or [2001:db8::53]:53", host))
 	}
 	p, err := strconv.Atoi(port)
 	if err != nil {
-		return "", fmt.Errorf("%q: port %q is not a number", s, port)
+		return "", texts.Err(nil, texts.T("cmd.server.port_nan", "%q: port %q is not a number", s, port))
 	}
 	if err := transports.CheckPort(p); err != nil {
 		return "", fmt.Errorf("%q: port %w", s, err)
@@ -103,13 +104,13 @@ func checkEnum(flagName, v string, allowed ...string) error {
 			return nil
 		}
 	}
-	return fmt.Errorf("--%s: %q is not one of %s", flagName, v, strings.Join(allowed, ", "))
+	return named("--"+flagName, texts.Err(nil, texts.T("cmd.enum", "%q is not one of %s", v, strings.Join(allowed, ", "))))
 }
 
 // required names a flag that was left out.
 func required(flagName, v string) error {
 	if strings.TrimSpace(v) == "" {
-		return fmt.Errorf("--%s is required", flagName)
+		return texts.Err(nil, texts.T("cmd.required", "--%s is required", flagName))
 	}
 	return nil
 }
@@ -135,7 +136,7 @@ func firstError(errs ...error) error {
 // positiveDuration checks timeouts and intervals.
 func positiveDuration(flagName string, d, max time.Duration) error {
 	if d <= 0 || d > max {
-		return fmt.Errorf("--%s: %v is outside 1ms-%v", flagName, d, max)
+		return named("--"+flagName, texts.Err(nil, texts.T("cmd.duration.range", "%v is outside %s-%v", d, "1ms", max)))
 	}
 	return nil
 }
@@ -144,9 +145,9 @@ func positiveDuration(flagName string, d, max time.Duration) error {
 func argCount(args []string, want int, names string) error {
 	switch {
 	case len(args) < want:
-		return fmt.Errorf("missing %s", names)
+		return texts.Err(nil, texts.T("cmd.args.missing", "missing %s", names))
 	case len(args) > want:
-		return fmt.Errorf("unexpected argument %q", args[want])
+		return texts.Err(nil, texts.T("cmd.args.unexpected", "unexpected argument %q", args[want]))
 	}
 	return nil
 }
