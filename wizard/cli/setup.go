@@ -59,6 +59,7 @@ type setupRun struct {
 	env   *wizard.Env
 	ask   *prompter
 	disc  *wizard.Discovery
+	bg    *background     // discovery started as soon as the domain is known
 	bad   map[string]bool // fields the last check refused: asked again
 	saver func()
 	// pendingRule is the rule asked for a transport being added, set on

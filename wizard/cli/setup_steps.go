@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -93,6 +94,7 @@ func (r *setupRun) domain() error {
 		}
 		s.Domain = d
 	}
+	r.startDiscovery() // while the admin answers the next questions
 	if len(s.Senders) == 0 && !r.f.yes || r.badUnder("senders") {
 		answer, err := r.ask.ask("senders", r.e.tr.X("setup.senders", "The addresses it sends as, or their part before @, separated by commas (- for none yet)"), "-")
 		if err != nil {
@@ -110,17 +112,53 @@ func (r *setupRun) domain() error {
 	return nil
 }
 
-// discover looks at the domain's DNS once per run, for the steps after
-// the domain.
+// background is a discovery running while setup asks on.
+type background struct {
+	domain string
+	done   chan struct{}
+	d      *wizard.Discovery
+}
+
+// startDiscovery looks at the domain's DNS in the background, on a copy of
+// the answers so far, as soon as the domain is known.
+func (r *setupRun) startDiscovery() {
+	s := r.flow.State
+	domain, err := transports.NormalizeDomain(s.Domain)
+	if err != nil || r.bg != nil && r.bg.domain == domain {
+		return
+	}
+	snap := *s
+	snap.Domain, snap.Transports = domain, slices.Clone(s.Transports)
+	bg := &background{domain: domain, done: make(chan struct{})}
+	r.bg = bg
+	go func() {
+		defer close(bg.done)
+		ctx, cancel := context.WithTimeout(r.e.ctx, checkTimeout)
+		defer cancel()
+		if d, err := wizard.Discover(ctx, r.env, &snap); err == nil {
+			bg.d = d
+		}
+	}()
+}
+
+// discover is what the domain's DNS shows, for the steps after the domain:
+// the background look's result, waited for if it is still running.
 func (r *setupRun) discover() *wizard.Discovery {
 	if r.disc != nil {
 		return r.disc
 	}
 	fmt.Fprintln(r.e.Out, r.e.tr.X("setup.looking", "Looking at the DNS of %s...", r.flow.State.Domain))
-	ctx, cancel := context.WithTimeout(r.e.ctx, checkTimeout)
-	defer cancel()
-	d, err := wizard.Discover(ctx, r.env, r.flow.State)
-	if err != nil {
+	r.startDiscovery()
+	if r.bg == nil {
+		return nil
+	}
+	select {
+	case <-r.bg.done:
+	case <-r.e.ctx.Done():
+		return nil
+	}
+	d := r.bg.d
+	if d == nil {
 		return nil
 	}
 	r.disc = d
