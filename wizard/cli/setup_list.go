@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -27,6 +28,7 @@ const (
 	actRemove
 	actRotate
 	actDropRetired
+	actRoute
 )
 
 // transportList shows the transports with their rules and asks what next.
@@ -110,6 +112,10 @@ func (r *setupRun) askAction() (listAction, error) {
 		acts = append(acts, actDropRetired)
 		labels = append(labels, r.e.tr.X("setup.act.drop", "Drop the old DKIM keys (%s): the service has signed with the new ones for a week", strings.Join(s.Retiring, ", ")))
 	}
+	if len(s.Transports) > 0 {
+		acts = append(acts, actRoute)
+		labels = append(labels, r.e.tr.X("setup.act.route", "Which transport sends for an address?"))
+	}
 	i, err := r.ask.choose("transports", r.e.tr.X("setup.what_next", "What next?"), labels, 0)
 	if err != nil {
 		return actExport, err
@@ -177,11 +183,42 @@ func (r *setupRun) doAction(act listAction) (bool, error) {
 		return false, err
 	case actRotate:
 		return r.rotate()
+	case actRoute:
+		return false, r.route()
 	case actDropRetired:
 		dropped := wizard.DropRetired(s)
 		fmt.Fprintln(r.e.Out, r.e.tr.X("setup.dropped", "Dropped %s from the document. Delete their records from the DNS too: %s.", strings.Join(dropped, ", "), retiredNames(dropped, s.Domain)))
 	}
 	return false, nil
+}
+
+// route answers "which transport sends for this address?" as the service
+// will, with the subsystem when the service has them.
+func (r *setupRun) route() error {
+	s := r.flow.State
+	addr, err := r.ask.ask("route.address", r.e.tr.X("setup.route_address", "Sender address"), "")
+	if err != nil {
+		return err
+	}
+	sub := ""
+	if p, err := s.Profile(); err == nil && len(p.Subsystems) > 0 {
+		if sub, err = r.ask.ask("route.subsystem", r.e.tr.X("setup.route_subsystem", "Part of the service (%s; - for none)", strings.Join(p.Subsystems, ", ")), "-"); err != nil {
+			return err
+		}
+		if sub == "-" {
+			sub = ""
+		}
+	}
+	i, err := wizard.Route(s, addr, sub)
+	switch {
+	case err == nil:
+		fmt.Fprintln(r.e.Out, "  "+r.e.tr.X("setup.route", "%s is sent by %q.", addr, s.Transports[i].Name))
+	case errors.Is(err, transports.ErrNoTransport):
+		fmt.Fprintln(r.e.Out, "  "+r.e.tr.X("setup.route_none", "%s matches no rule: no transport sends it.", addr))
+	default:
+		fmt.Fprintln(r.e.Err, r.e.tr.Error(err))
+	}
+	return nil
 }
 
 func retiredNames(selectors []string, domain string) string {

@@ -37,15 +37,18 @@ func TestSetupFromPreset(t *testing.T) {
 	publishZoneFile(t, srv, zone, published)
 	in := newScript(
 		codeFrom(relay, 1), // the code sent through the relay
-		"",                 // no other transport
-		"",                 // write the export
+		// Menu: 1 export, 2 add, 3 settings, 4 rule, 5 move up, 6 remove,
+		// 7 rotate, 8 which transport sends for an address.
+		"8", "info@example.nl", "billing",
+		"", // export
+		"", // write the export
 	)
 	code, stdout, stderr := runSetup(t, context.Background(), in.r, "--preset", preset, "--dns-server", addr,
 		"--out", out, "--zone-out", zone, "--poll-interval", "100ms", "--poll-timeout", "5s", "--password-env", "MW_SMTP_PASSWORD")
 	if code != ExitOK {
 		t.Fatalf("exit %d\n%s\n%s", code, stdout, stderr)
 	}
-	for _, want := range []string{`Transport 2 of 2: "ClockWise servers" (hosted)`, "Confirmed: mail from facturen@example.nl", "cw2026._domainkey", "Every record is on every name server"} {
+	for _, want := range []string{`Transport 2 of 2: "ClockWise servers" (hosted)`, "Confirmed: mail from facturen@example.nl", `info@example.nl is sent by "Billing via our relay".`, "cw2026._domainkey", "Every record is on every name server"} {
 		if !strings.Contains(stdout, want) {
 			t.Errorf("setup did not say %q:\n%s", want, stdout)
 		}
