@@ -134,7 +134,14 @@ func (w *world) finish(t *testing.T, f *Flow, plaintext bool) (*Exported, *trans
 		t.Fatalf("at %s, want the review step last", f.Current().ID)
 	}
 	must(t, f.Next())
-	out, err := Export(w.env, f.State, ExportOptions{Path: filepath.Join(w.dir, "export.json"), Generator: "mailwizard test", Plaintext: plaintext})
+	return w.export(t, f, "export.json", plaintext)
+}
+
+// export writes the document to name and reads it back as the service
+// would.
+func (w *world) export(t *testing.T, f *Flow, name string, plaintext bool) (*Exported, *transports.Document) {
+	t.Helper()
+	out, err := Export(w.env, f.State, ExportOptions{Path: filepath.Join(w.dir, name), Generator: "mailwizard test", Plaintext: plaintext})
 	must(t, err)
 	doc, err := transports.ReadFile(out.Path)
 	must(t, err)
@@ -368,19 +375,10 @@ func TestPathOwnServerWithPasswordAndSendAs(t *testing.T) {
 		t.Errorf("PerfectView has no sealing key: secrets %+v, warnings %q", doc.Secrets, out.Warnings)
 	}
 	// On the admin's word the password goes in, in plain text.
-	_, doc = w.finish2(t, f, true)
+	_, doc = w.export(t, f, "export2.json", true)
 	if len(doc.Secrets) != 1 || doc.Secrets[0].Plaintext != "Zomer2026!mail" {
 		t.Errorf("plain-text export: %+v", doc.Secrets)
 	}
-}
-
-func (w *world) finish2(t *testing.T, f *Flow, plaintext bool) (*Exported, *transports.Document) {
-	t.Helper()
-	out, err := Export(w.env, f.State, ExportOptions{Path: filepath.Join(w.dir, "export2.json"), Generator: "mailwizard test", Plaintext: plaintext})
-	must(t, err)
-	doc, err := transports.ReadFile(out.Path)
-	must(t, err)
-	return out, doc
 }
 
 func TestPathOwnServerWithAllowList(t *testing.T) {

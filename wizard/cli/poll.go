@@ -109,10 +109,7 @@ func printRound(w io.Writer, tr *i18n.Translator, ev poll.Event) {
 		}
 		fmt.Fprintf(w, "  %-16s %s  %s\n", r.Label, tr.X("cmd.poll.name_servers", "%d/%d name servers", seen, len(r.Authoritative)), r.Name)
 		for _, s := range r.Authoritative {
-			who := s.Nameserver
-			if who == "" {
-				who = s.Server
-			}
+			who := serverName(s)
 			switch s.State {
 			case poll.Wrong:
 				fmt.Fprintf(w, "      %s\n", tr.X("cmd.poll.wrong", "%s has a different value: %s", who, s.Value))

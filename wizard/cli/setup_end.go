@@ -121,10 +121,7 @@ func (r *setupRun) pollLine(ev poll.Event) string {
 		seen := 0
 		var lacking []string
 		for _, a := range rec.Authoritative {
-			who := a.Nameserver
-			if who == "" {
-				who = a.Server
-			}
+			who := serverName(a)
 			switch a.State {
 			case poll.Seen:
 				seen++
@@ -146,6 +143,15 @@ func (r *setupRun) pollLine(ev poll.Event) string {
 		parts = append(parts, part)
 	}
 	return fmt.Sprintf("  [%s] %s", ev.Elapsed.Round(time.Second), strings.Join(parts, "; "))
+}
+
+// serverName is how a polled server is shown: its NS name, or the
+// address asked when there is none (a --dns-server).
+func serverName(s poll.ServerStatus) string {
+	if s.Nameserver != "" {
+		return s.Nameserver
+	}
+	return s.Server
 }
 
 // cachesLine says when resolvers that cached "no such record" before it
