@@ -28,7 +28,11 @@ func (r *setupRun) welcome() error {
 	}
 	var names []string
 	for _, p := range ps {
-		names = append(names, p.Name)
+		name := p.Name
+		if p.ID == "custom" {
+			name = r.e.tr.X("setup.custom_service", "Another service, without a profile: you give its details")
+		}
+		names = append(names, name)
 	}
 	names = append(names, r.e.tr.X("setup.profile_file", "A profile file from the service's support desk"))
 	i, err := r.ask.choose("provider", r.e.tr.X("setup.which_service", "Which service will send mail for your domain?"), names, 0)
