@@ -155,3 +155,17 @@ func TestLanguageSwitchRebuildsTheWindow(t *testing.T) {
 		t.Errorf("the language choice was not saved: %s", raw)
 	}
 }
+
+// A refused answer is marked in the window's language, as on the terminal.
+func TestDomainErrorInDutch(t *testing.T) {
+	test.NewTempApp(t)
+	u, _ := openWizard(t, filepath.Join(t.TempDir(), "draft.json"), i18n.Dutch)
+	welcome(t, u).radio.SetSelected("SpinOffice")
+	test.Tap(u.next)
+	d := u.view.(*domainStep)
+	test.Type(d.entry, "exa mple.nl")
+	test.Tap(u.next)
+	if msg := d.fields["domain"].err.Text; !strings.Contains(msg, "bevat") || strings.Contains(msg, "contains") {
+		t.Errorf("domain field shows %q, want the Dutch refusal", msg)
+	}
+}

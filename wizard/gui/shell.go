@@ -2,7 +2,6 @@ package gui
 
 import (
 	"errors"
-	"fmt"
 	"unicode"
 	"unicode/utf8"
 
@@ -119,7 +118,7 @@ func (u *ui) goNext() {
 	err := u.flow.Next()
 	u.changed()
 	if err != nil {
-		u.view.markErrors(errorsByField(err))
+		u.view.markErrors(errorsByField(u.tr, err))
 		u.relayout()
 		u.setStatus(u.tr.X("status.fix_fields", "Please correct the marked fields."), true)
 		return
@@ -164,7 +163,7 @@ func (u *ui) close() { u.saver.Close() }
 
 // errorsByField maps an error to field path -> message; an error that
 // names no field is shown under "".
-func errorsByField(err error) map[string]string {
+func errorsByField(tr *i18n.Translator, err error) map[string]string {
 	out := map[string]string{}
 	var list transports.FieldErrors
 	var one *transports.FieldError
@@ -172,13 +171,13 @@ func errorsByField(err error) map[string]string {
 	case errors.As(err, &list):
 		for _, fe := range list {
 			if _, dup := out[fe.Field]; !dup {
-				out[fe.Field] = sentence(fe.Err.Error())
+				out[fe.Field] = sentence(tr.Error(fe.Err))
 			}
 		}
 	case errors.As(err, &one):
-		out[one.Field] = sentence(one.Err.Error())
+		out[one.Field] = sentence(tr.Error(one.Err))
 	default:
-		out[""] = sentence(fmt.Sprint(err))
+		out[""] = sentence(tr.Error(err))
 	}
 	return out
 }

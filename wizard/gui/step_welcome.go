@@ -102,7 +102,7 @@ func (s *welcomeStep) chooseProfileFile() {
 		path := r.URI().Path()
 		r.Close()
 		if _, err := transports.LoadProvider(path); err != nil {
-			s.markErrors(map[string]string{"provider": sentence(err.Error())})
+			s.markErrors(map[string]string{"provider": sentence(s.u.tr.Error(err))})
 			s.u.relayout()
 			return
 		}
@@ -179,7 +179,7 @@ func (s *welcomeStep) refreshDetails() {
 	}
 	p, err := transports.LoadProvider(st.Provider)
 	if err != nil {
-		setNote(s.details, err.Error())
+		setNote(s.details, s.u.tr.Error(err))
 		return
 	}
 	setNote(s.details, describeProvider(s.u.tr, p))
