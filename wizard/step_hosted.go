@@ -96,6 +96,20 @@ func termChanges(old, new string) []TermChange {
 	return out
 }
 
+// KeyAlgorithms are the key types to offer for the service, the one every
+// receiver verifies first: the profile's list, else RSA-2048 and Ed25519
+// (RFC 8463 keys are not yet verified everywhere, so never alone).
+func KeyAlgorithms(p *transports.Provider) []dkimkey.Algorithm {
+	if len(p.DKIM.Algorithms) == 0 {
+		return []dkimkey.Algorithm{dkimkey.RSA2048, dkimkey.Ed25519}
+	}
+	out := make([]dkimkey.Algorithm, len(p.DKIM.Algorithms))
+	for i, a := range p.DKIM.Algorithms {
+		out[i] = dkimkey.Algorithm(a)
+	}
+	return out
+}
+
 // GenerateKey makes a DKIM key of algo for the transport being edited,
 // keeps its private half in the keychain and its record in the state.
 // The key must be of a kind the service signs with.

@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"mailwizard/transports"
-	"mailwizard/transports/dkimkey"
 	"mailwizard/wizard"
 )
 
@@ -265,18 +264,19 @@ func (r *setupRun) rotate() (bool, error) {
 			return false, err
 		}
 	}
-	algos := p.DKIM.Algorithms
-	if len(algos) == 0 {
-		algos = []string{string(dkimkey.RSA2048), string(dkimkey.Ed25519)}
+	algos := wizard.KeyAlgorithms(p)
+	names := make([]string, len(algos))
+	for i, a := range algos {
+		names[i] = string(a)
 	}
-	a, err := r.ask.choose("dkim.algorithm", r.e.tr.X("setup.algorithm", "Key type (RSA-2048 is what every receiver verifies)"), algos, 0)
+	a, err := r.ask.choose("dkim.algorithm", r.e.tr.X("setup.algorithm", "Key type (RSA-2048 is what every receiver verifies)"), names, 0)
 	if err != nil {
 		return false, err
 	}
 	old := s.Transports[i].Hosted.DKIM.Selector
 	ctx, cancel := context.WithTimeout(r.e.ctx, time.Minute)
 	defer cancel()
-	k, err := wizard.RotateKey(ctx, r.env, s, i, dkimkey.Algorithm(algos[a]))
+	k, err := wizard.RotateKey(ctx, r.env, s, i, algos[a])
 	if err != nil {
 		return false, err
 	}

@@ -279,11 +279,12 @@ func (r *setupRun) makeKey(p *transports.Provider, t *transports.Transport) erro
 			return r.importKey(t)
 		}
 	}
-	algos := p.DKIM.Algorithms
-	if len(algos) == 0 {
-		algos = []string{string(dkimkey.RSA2048), string(dkimkey.Ed25519)}
+	algos := wizard.KeyAlgorithms(p)
+	names := make([]string, len(algos))
+	for i, a := range algos {
+		names[i] = string(a)
 	}
-	i, err := r.ask.choose("dkim.algorithm", r.e.tr.X("setup.algorithm", "Key type (RSA-2048 is what every receiver verifies)"), algos, 0)
+	i, err := r.ask.choose("dkim.algorithm", r.e.tr.X("setup.algorithm", "Key type (RSA-2048 is what every receiver verifies)"), names, 0)
 	if err != nil {
 		return err
 	}
@@ -292,7 +293,7 @@ func (r *setupRun) makeKey(p *transports.Provider, t *transports.Transport) erro
 		return err
 	}
 	t.Hosted.DKIM.Selector = strings.ToLower(sel)
-	return r.generate(dkimkey.Algorithm(algos[i]))
+	return r.generate(algos[i])
 }
 
 func (r *setupRun) generate(algo dkimkey.Algorithm) error {
