@@ -34,6 +34,18 @@ func UseDetected(s *State, p smtp.Probe) error {
 	return nil
 }
 
+// PasswordStored reports whether this computer's keychain holds the
+// password of the transport being edited: a re-opened export made on
+// another computer refers to a password that is not here.
+func PasswordStored(env *Env, s *State) bool {
+	t := s.Current()
+	if t == nil || t.SMTP == nil || t.SMTP.PasswordRef == "" {
+		return false
+	}
+	_, err := env.Secrets.Get(t.SMTP.PasswordRef)
+	return err == nil
+}
+
 // SetSMTPPassword keeps the password in the keychain and its reference in
 // the transport: the draft never holds it.
 func SetSMTPPassword(env *Env, s *State, password string) error {

@@ -84,7 +84,7 @@ func (r *setupRun) server() error {
 // password is still the right one; a password missing from this
 // computer's keychain (the export was made elsewhere) must be given.
 func (r *setupRun) newPassword(sm *transports.SMTPSettings) bool {
-	if _, err := r.env.Secrets.Get(sm.PasswordRef); err != nil {
+	if !wizard.PasswordStored(r.env, r.flow.State) {
 		fmt.Fprintln(r.e.Out, r.e.tr.X("setup.password_missing", "The password of %s is not in this computer's keychain: give it again.", sm.Username))
 		return true
 	}
