@@ -312,7 +312,13 @@ func TestPathOwnServerWithPasswordAndSendAs(t *testing.T) {
 	if err := f.Next(); transports.FirstField(err) != "smtp.password_ref" {
 		t.Errorf("Next without a password: %v", err)
 	}
+	if PasswordStored(w.env, s) {
+		t.Error("a password is stored before one was given")
+	}
 	must(t, SetSMTPPassword(w.env, s, "Zomer2026!mail"))
+	if !PasswordStored(w.env, s) {
+		t.Error("the password given is not found in the keychain")
+	}
 	rep, err := TestSMTP(context.Background(), w.env, s)
 	must(t, err)
 	if !rep.OK() || !rep.Auth.OK {
