@@ -1,6 +1,7 @@
 package wizard
 
 import (
+	"encoding/json"
 	"strings"
 
 	"mailwizard/texts"
@@ -222,4 +223,19 @@ func (f *Flow) GoTo(id StepID) bool {
 	f.index = i
 	f.State.Step = id
 	return true
+}
+
+// Preview checks the current step on a copy of the state: a face enables
+// Next and marks fields while the admin types, without the check's
+// normalising (an IDN domain to ASCII) rewriting what is in the fields.
+func (f *Flow) Preview() error {
+	raw, err := json.Marshal(f.State)
+	if err != nil {
+		return err
+	}
+	var c State
+	if err := json.Unmarshal(raw, &c); err != nil {
+		return err
+	}
+	return f.Current().Check(&c)
 }

@@ -2,6 +2,7 @@ package gui
 
 import (
 	"errors"
+	"time"
 	"unicode"
 	"unicode/utf8"
 
@@ -24,8 +25,15 @@ type stepView interface {
 	markErrors(map[string]string)
 }
 
+// focusFirst is a view whose first field takes the focus when it opens,
+// so the whole wizard can be done from the keyboard.
+type focusFirst interface {
+	first() fyne.Focusable
+}
+
 // ui is the window's frame: a header with the step's title and position,
-// the step's page, and Back/Next with a status line.
+// the outline of the steps, the step's page, and Back/Next with a status
+// line and, while a task runs, its progress and Cancel.
 type ui struct {
 	win   fyne.Window
 	sess  *wizard.Session
@@ -33,29 +41,49 @@ type ui struct {
 	tr    *i18n.Translator
 	saver *wizard.Autosaver
 
-	title    *widget.Label
-	position *widget.Label
-	page     *fyne.Container
-	status   *widget.Label
-	back     *widget.Button
-	next     *widget.Button
-	view     stepView
+	title     *widget.Label
+	position  *widget.Label
+	outline   *fyne.Container
+	page      *fyne.Container
+	status    *widget.Label
+	back      *widget.Button
+	next      *widget.Button
+	progress  *widget.ProgressBarInfinite
+	busy      *widget.Label
+	cancelBtn *widget.Button
+	view      stepView
+
+	// do runs a function on the UI goroutine: fyne.Do. Tests replace it
+	// with a queue they drain on their own goroutine, since Fyne's test
+	// driver runs fyne.Do inline on the caller's goroutine.
+	do func(func())
+
+	gen     int   // page generation: bumped on every page shown
+	task    *task // the running task, or nil
+	tried   bool  // Next was pressed on this page: mark empty fields too
+	marking *time.Timer
 }
 
-func newUI(w fyne.Window, sess *wizard.Session) *ui {
-	u := &ui{win: w, sess: sess, flow: sess.Flow}
+func newUI(w fyne.Window, sess *wizard.Session) *ui { return newUIWith(w, sess, fyne.Do) }
+
+// newUIWith takes the way to reach the UI goroutine (fyne.Do, or a test's
+// queue).
+func newUIWith(w fyne.Window, sess *wizard.Session, do func(func())) *ui {
+	u := &ui{win: w, sess: sess, flow: sess.Flow, do: do}
 	u.saver = wizard.NewAutosaver(sess.Drafts, func(err error) {
-		fyne.Do(func() { u.setStatus(u.tr.X("status.save_failed", "Your answers could not be saved: %v", err), true) })
+		u.do(func() { u.setStatus(u.tr.X("status.save_failed", "Your answers could not be saved: %v", err), true) })
 	})
 	u.build()
 	for _, n := range sess.Notices {
 		u.setStatus(n, true)
 	}
+	w.Canvas().SetOnTypedKey(u.typedKey)
 	return u
 }
 
 // build (re)creates every widget in the current language.
 func (u *ui) build() {
+	u.stopTask()
 	u.tr = i18n.New(u.flow.State.Lang)
 	u.title = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	u.title.SizeName = "headingText"
@@ -65,16 +93,23 @@ func (u *ui) build() {
 	u.back = widget.NewButton(u.tr.X("button.back", "Back"), u.goBack)
 	u.next = widget.NewButton(u.tr.X("button.next", "Next"), u.goNext)
 	u.next.Importance = widget.HighImportance
+	u.newProgress()
 	u.page = container.NewStack()
+	u.outline = newOutline()
 
 	header := container.NewBorder(nil, widget.NewSeparator(), nil, u.position, u.title)
-	footer := container.NewBorder(widget.NewSeparator(), nil, nil, container.NewHBox(u.back, u.next), u.status)
-	u.win.SetContent(withMinSize(container.NewBorder(header, footer, nil, nil, container.NewPadded(u.page))))
+	working := container.NewBorder(nil, nil, u.busy, u.cancelBtn, u.progress)
+	footer := container.NewBorder(container.NewVBox(widget.NewSeparator(), working), nil, nil, container.NewHBox(u.back, u.next), u.status)
+	side := container.NewBorder(nil, nil, nil, widget.NewSeparator(), container.NewVScroll(u.outline))
+	u.win.SetContent(withMinSize(container.NewBorder(header, footer, side, nil, container.NewPadded(u.page))))
 	u.show()
 }
 
 // show renders the flow's current step.
 func (u *ui) show() {
+	u.stopTask()
+	u.gen++
+	u.tried = false
 	step := u.flow.Current()
 	u.title.SetText(step.Title(u.tr))
 	n, total := u.flow.Position()
@@ -82,15 +117,17 @@ func (u *ui) show() {
 	u.view = u.viewFor(step.ID)
 	u.page.Objects = []fyne.CanvasObject{container.NewVScroll(u.view.content())}
 	u.page.Refresh()
-	if u.flow.CanBack() {
-		u.back.Enable()
-	} else {
-		u.back.Disable()
-	}
 	if u.flow.AtEnd() {
 		u.next.SetText(u.tr.X("button.finish", "Finish"))
 	} else {
 		u.next.SetText(u.tr.X("button.next", "Next"))
+	}
+	u.refreshOutline()
+	u.refreshNav()
+	if f, ok := u.view.(focusFirst); ok {
+		if first := f.first(); first != nil {
+			u.win.Canvas().Focus(first)
+		}
 	}
 }
 
@@ -100,17 +137,81 @@ func (u *ui) viewFor(id wizard.StepID) stepView {
 		return newWelcomeStep(u)
 	case wizard.StepDomain:
 		return newDomainStep(u)
+	case wizard.StepTransportType:
+		return newTypeStep(u)
+	case wizard.StepHosted:
+		return newHostedStep(u)
+	case wizard.StepNoReply:
+		return newNoReplyStep(u)
+	case wizard.StepSMTP:
+		return newSMTPStep(u)
+	case wizard.StepVerify:
+		return newVerifyStep(u)
+	case wizard.StepDNS:
+		return newDNSStep(u)
+	case wizard.StepTransports:
+		return newTransportsStep(u)
+	case wizard.StepReview:
+		return newReviewStep(u)
 	}
 	return newSummaryStep(u)
 }
 
-// changed is called by views after they copied an edit into the State.
+// changed is called by views after they copied an edit into the State:
+// the draft is saved, Next follows whether the step is valid, and the
+// fields are marked once the admin pauses typing.
 func (u *ui) changed() {
 	u.saver.Save(u.flow.State)
+	u.refreshNav()
+	if u.marking != nil {
+		u.marking.Stop()
+	}
+	gen := u.gen
+	u.marking = time.AfterFunc(markDelay, func() {
+		u.do(func() {
+			if u.gen == gen {
+				u.markLive()
+			}
+		})
+	})
+}
+
+// markDelay is how long typing pauses before fields are marked: marking
+// "exa" as a bad domain while "example.nl" is being typed only distracts.
+const markDelay = 600 * time.Millisecond
+
+// markLive marks what the step's check refuses now; an empty field is
+// marked only after Next was pressed, since it has not been answered yet.
+func (u *ui) markLive() {
+	u.view.markErrors(errorsByField(u.tr, keepShown(u.flow.Preview(), u.tried)))
+	u.relayout()
+}
+
+// refreshNav enables Back and Next for the page and the running task.
+func (u *ui) refreshNav() {
+	if u.back == nil || u.next == nil {
+		return
+	}
+	if u.flow.CanBack() && !u.running() {
+		u.back.Enable()
+	} else {
+		u.back.Disable()
+	}
+	if !u.running() && u.flow.Preview() == nil {
+		u.next.Enable()
+	} else {
+		u.next.Disable()
+	}
 }
 
 func (u *ui) goNext() {
+	if u.running() {
+		return
+	}
 	if u.flow.AtEnd() {
+		if u.flow.Preview() != nil {
+			return
+		}
 		u.changed()
 		u.win.Close()
 		return
@@ -118,6 +219,7 @@ func (u *ui) goNext() {
 	err := u.flow.Next()
 	u.changed()
 	if err != nil {
+		u.tried = true
 		u.view.markErrors(errorsByField(u.tr, err))
 		u.relayout()
 		u.setStatus(u.tr.X("status.fix_fields", "Please correct the marked fields."), true)
@@ -128,10 +230,32 @@ func (u *ui) goNext() {
 }
 
 func (u *ui) goBack() {
+	if u.running() {
+		return
+	}
 	u.flow.Back()
 	u.changed()
 	u.setStatus("", false)
 	u.show()
+}
+
+// typedKey is the keyboard where no widget took the key: Enter moves on
+// when Next is enabled, Escape cancels a running check.
+func (u *ui) typedKey(k *fyne.KeyEvent) {
+	switch k.Name {
+	case fyne.KeyReturn, fyne.KeyEnter:
+		if !u.next.Disabled() {
+			u.goNext()
+		}
+	case fyne.KeyEscape:
+		u.cancelTask()
+	}
+}
+
+// submitOnEnter makes Enter in a one-line entry move on, like Enter
+// elsewhere on the page.
+func (u *ui) submitOnEnter(e *widget.Entry) {
+	e.OnSubmitted = func(string) { u.typedKey(&fyne.KeyEvent{Name: fyne.KeyReturn}) }
 }
 
 // setLang switches the language and rebuilds the window's widgets.
@@ -159,7 +283,32 @@ func (u *ui) setStatus(msg string, problem bool) {
 func (u *ui) relayout() { u.page.Refresh() }
 
 // close flushes the draft when the window has closed.
-func (u *ui) close() { u.saver.Close() }
+func (u *ui) close() {
+	u.stopTask()
+	if u.marking != nil {
+		u.marking.Stop()
+	}
+	u.saver.Close()
+}
+
+// keepShown drops the "is empty" errors unless the admin pressed Next:
+// an unanswered field is not yet a mistake.
+func keepShown(err error, all bool) error {
+	var list transports.FieldErrors
+	if all || !errors.As(err, &list) {
+		return err
+	}
+	var out transports.FieldErrors
+	for _, fe := range list {
+		if !errors.Is(fe.Err, transports.ErrEmpty) {
+			out = append(out, fe)
+		}
+	}
+	if len(out) == 0 {
+		return nil
+	}
+	return out
+}
 
 // errorsByField maps an error to field path -> message; an error that
 // names no field is shown under "".

@@ -25,6 +25,7 @@ func newDomainStep(u *ui) *domainStep {
 	entry.SetPlaceHolder("example.nl")
 	entry.SetText(st.Domain)
 	s.entry = entry
+	u.submitOnEnter(entry)
 	s.ascii = widget.NewLabel("")
 	s.ascii.Importance = widget.LowImportance
 	entry.OnChanged = func(text string) {
@@ -57,5 +58,7 @@ func (s *domainStep) showASCII(text string) {
 }
 
 func (s *domainStep) content() fyne.CanvasObject { return s.box }
+
+func (s *domainStep) first() fyne.Focusable { return s.entry }
 
 func (s *domainStep) markErrors(errs map[string]string) { markAll(s.fields, errs, s.other) }

@@ -1,0 +1,57 @@
+package gui
+
+import (
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"mailwizard/wizard"
+)
+
+// The outline lists the steps that apply now: the ones done (a click goes
+// back to them), the current one, and those still to do (not clickable:
+// each needs the steps before it).
+
+func (u *ui) refreshOutline() {
+	steps := u.flow.Outline()
+	current := u.flow.Current().ID
+	done := true
+	objs := make([]fyne.CanvasObject, 0, len(steps))
+	for _, st := range steps {
+		title := st.Title(u.tr)
+		var b *widget.Button
+		switch {
+		case st.ID == current:
+			done = false
+			b = widget.NewButtonWithIcon(title, theme.NavigateNextIcon(), nil)
+			b.Importance = widget.HighImportance
+		case done:
+			id := st.ID
+			b = widget.NewButtonWithIcon(title, theme.ConfirmIcon(), func() { u.goTo(id) })
+			b.Importance = widget.LowImportance
+		default:
+			b = widget.NewButton(title, nil)
+			b.Importance = widget.LowImportance
+			b.Disable()
+		}
+		b.Alignment = widget.ButtonAlignLeading
+		objs = append(objs, b)
+	}
+	u.outline.Objects = objs
+	u.outline.Refresh()
+}
+
+// goTo goes back to a step that is done.
+func (u *ui) goTo(id wizard.StepID) {
+	if u.running() {
+		return
+	}
+	if u.flow.GoTo(id) {
+		u.changed()
+		u.setStatus("", false)
+		u.show()
+	}
+}
+
+func newOutline() *fyne.Container { return container.NewVBox() }

@@ -1,0 +1,5 @@
+package gui
+
+// newHostedStep renders this step of the flow.
+// It shows the summary page until the step has its own (issue 10).
+func newHostedStep(u *ui) stepView { return newSummaryStep(u) }

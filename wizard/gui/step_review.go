@@ -1,0 +1,5 @@
+package gui
+
+// newReviewStep renders this step of the flow.
+// It shows the summary page until the step has its own (issue 10).
+func newReviewStep(u *ui) stepView { return newSummaryStep(u) }

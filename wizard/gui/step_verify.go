@@ -1,0 +1,5 @@
+package gui
+
+// newVerifyStep renders this step of the flow.
+// It shows the summary page until the step has its own (issue 10).
+func newVerifyStep(u *ui) stepView { return newSummaryStep(u) }
