@@ -15,6 +15,7 @@ import (
 	"strings"
 
 	"mailwizard/checks"
+	"mailwizard/checks/dnsq"
 	"mailwizard/texts"
 	"mailwizard/transports/secrets"
 	"mailwizard/wizard"
@@ -40,7 +41,7 @@ func OSStdio() Stdio { return Stdio{In: os.Stdin, Out: os.Stdout, Err: os.Stderr
 
 // OpenWindow starts the graphical wizard; main passes it in so this
 // package, and its tests, never link Fyne.
-type OpenWindow func(wizard.Options) int
+type OpenWindow func(wizard.Options, *wizard.Env) int
 
 // Main runs mailwizard with args (without the program name) and returns
 // the exit code. With no subcommand it opens the window.
@@ -81,7 +82,7 @@ func run(ctx context.Context, args []string, stdio Stdio, openWindow OpenWindow)
 		if openWindow == nil {
 			return e.usage("", texts.Err(nil, texts.T("cmd.err.no_window", "no command given and no window available")))
 		}
-		return openWindow(wizard.Options{PresetFile: *preset, Lang: e.globals.lang})
+		return openWindow(wizard.Options{PresetFile: *preset, Lang: e.globals.lang}, e.wizardEnv())
 	}
 	if *preset != "" && rest[0] != "setup" {
 		return e.usage("", texts.Err(nil, texts.T("cmd.err.preset_elsewhere", "--preset: only the window and setup take a preset")))
@@ -148,6 +149,21 @@ func (p printableWriter) Write(b []byte) (int, error) {
 		return 0, err
 	}
 	return len(b), nil
+}
+
+// wizardEnv is what the window's steps reach the world through: the same
+// DNS client and keychain as the commands. A keychain that cannot be
+// opened is said to be missing by the one step that needs it.
+func (e *env) wizardEnv() *wizard.Env {
+	c, err := e.resolver()
+	if err != nil {
+		c = &dnsq.Client{Timeout: e.globals.dnsTimeout}
+	}
+	store, err := e.openStore()
+	if err != nil {
+		store = secrets.Unavailable(err)
+	}
+	return &wizard.Env{DNS: c, Secrets: store, RootCAs: testRoots}
 }
 
 // openKeychain is how commands reach the secret store; tests replace it.

@@ -24,7 +24,7 @@ func runCLI(t *testing.T, window OpenWindow, args ...string) (int, string, strin
 
 func TestNoArgumentsOpensTheWindow(t *testing.T) {
 	var got *wizard.Options
-	window := func(o wizard.Options) int { got = &o; return 0 }
+	window := func(o wizard.Options, _ *wizard.Env) int { got = &o; return 0 }
 	if code, _, _ := runCLI(t, window); code != 0 || got == nil {
 		t.Fatalf("no arguments: code %d, window opened %v", code, got != nil)
 	}

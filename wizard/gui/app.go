@@ -31,7 +31,7 @@ var minWindowSize = fyne.NewSize(900, 650)
 
 // Run opens the wizard window on a and blocks until it is closed; the
 // result is the process exit code.
-func Run(a fyne.App, opts wizard.Options) int {
+func Run(a fyne.App, opts wizard.Options, env *wizard.Env) int {
 	a.SetIcon(fyne.NewStaticResource("icon.png", resources.Icon))
 	w := a.NewWindow(WindowTitle)
 	sess, err := wizard.Start(opts)
@@ -45,7 +45,7 @@ func Run(a fyne.App, opts wizard.Options) int {
 		w.ShowAndRun()
 		return 2
 	}
-	ui := newUI(w, sess)
+	ui := newUI(w, sess, env)
 	w.Canvas().AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyQ, Modifier: fyne.KeyModifierShortcutDefault}, func(fyne.Shortcut) { a.Quit() })
 	w.ShowAndRun()
 	ui.close()

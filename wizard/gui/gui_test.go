@@ -5,18 +5,29 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
+	"mailwizard/checks/dnsq"
+	"mailwizard/transports/secrets"
 	"mailwizard/wizard"
 	"mailwizard/wizard/i18n"
 )
 
 // openWizard starts the wizard in a test window with its draft in a
-// temporary directory, as Run does with a real window.
+// temporary directory, as Run does with a real window. Its network is a
+// DNS server that does not answer; tests of the network steps use
+// openWizardWith and the loopback servers.
 func openWizard(t *testing.T, draft string, lang i18n.Lang) (*ui, fyne.Window) {
+	t.Helper()
+	env := &wizard.Env{DNS: &dnsq.Client{Pinned: "127.0.0.1:9", Timeout: 200 * time.Millisecond}, Secrets: secrets.NewMemory()}
+	return openWizardWith(t, draft, lang, env)
+}
+
+func openWizardWith(t *testing.T, draft string, lang i18n.Lang, env *wizard.Env) (*ui, fyne.Window) {
 	t.Helper()
 	sess, err := wizard.Start(wizard.Options{DraftPath: draft, Lang: lang})
 	if err != nil {
@@ -24,7 +35,7 @@ func openWizard(t *testing.T, draft string, lang i18n.Lang) (*ui, fyne.Window) {
 	}
 	w := test.NewTempWindow(t, nil)
 	uiQueue = queue{ch: make(chan func(), 4096)} // nothing left from another test
-	u := newUIWith(w, sess, uiQueue.push)
+	u := newUIWith(w, sess, env, uiQueue.push)
 	w.Resize(minWindowSize)
 	t.Cleanup(u.close)
 	return u, w

@@ -38,6 +38,7 @@ type ui struct {
 	win   fyne.Window
 	sess  *wizard.Session
 	flow  *wizard.Flow
+	env   *wizard.Env // the DNS client, dialer, keychain and clock the steps use
 	tr    *i18n.Translator
 	saver *wizard.Autosaver
 
@@ -64,12 +65,14 @@ type ui struct {
 	marking *time.Timer
 }
 
-func newUI(w fyne.Window, sess *wizard.Session) *ui { return newUIWith(w, sess, fyne.Do) }
+func newUI(w fyne.Window, sess *wizard.Session, env *wizard.Env) *ui {
+	return newUIWith(w, sess, env, fyne.Do)
+}
 
 // newUIWith takes the way to reach the UI goroutine (fyne.Do, or a test's
 // queue).
-func newUIWith(w fyne.Window, sess *wizard.Session, do func(func())) *ui {
-	u := &ui{win: w, sess: sess, flow: sess.Flow, do: do}
+func newUIWith(w fyne.Window, sess *wizard.Session, env *wizard.Env, do func(func())) *ui {
+	u := &ui{win: w, sess: sess, flow: sess.Flow, env: env, do: do}
 	u.saver = wizard.NewAutosaver(sess.Drafts, func(err error) {
 		u.do(func() { u.setStatus(u.tr.X("status.save_failed", "Your answers could not be saved: %v", err), true) })
 	})
