@@ -59,6 +59,9 @@ type ui struct {
 	// driver runs fyne.Do inline on the caller's goroutine.
 	do func(func())
 
+	disc       *wizard.Discovery // what discovery found, once it has
+	discDomain string            // the domain discovery runs or ran for
+
 	gen     int   // page generation: bumped on every page shown
 	task    *task // the running task, or nil
 	tried   bool  // Next was pressed on this page: mark empty fields too
@@ -108,9 +111,14 @@ func (u *ui) build() {
 	u.show()
 }
 
-// show renders the flow's current step.
+// show renders the flow's current step. A resumed wizard past the
+// domain step starts discovery here, since the domain step was passed in
+// an earlier session.
 func (u *ui) show() {
 	u.stopTask()
+	if u.flow.Current().ID != wizard.StepWelcome && u.flow.Current().ID != wizard.StepDomain {
+		u.startDiscovery()
+	}
 	u.gen++
 	u.tried = false
 	step := u.flow.Current()
@@ -219,8 +227,12 @@ func (u *ui) goNext() {
 		u.win.Close()
 		return
 	}
+	leaving := u.flow.Current().ID
 	err := u.flow.Next()
 	u.changed()
+	if err == nil && leaving == wizard.StepDomain {
+		u.startDiscovery()
+	}
 	if err != nil {
 		u.tried = true
 		u.view.markErrors(errorsByField(u.tr, err))
