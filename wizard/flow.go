@@ -229,13 +229,24 @@ func (f *Flow) GoTo(id StepID) bool {
 // Next and marks fields while the admin types, without the check's
 // normalising (an IDN domain to ASCII) rewriting what is in the fields.
 func (f *Flow) Preview() error {
-	raw, err := json.Marshal(f.State)
+	c, err := f.State.Clone()
 	if err != nil {
 		return err
 	}
+	return f.Current().Check(c)
+}
+
+// Clone is a deep copy of the state, as the draft keeps it: a face hands
+// it to an action that runs off its UI thread (a test, a code to send)
+// while the admin may go on typing into the original.
+func (s *State) Clone() (*State, error) {
+	raw, err := json.Marshal(s)
+	if err != nil {
+		return nil, err
+	}
 	var c State
 	if err := json.Unmarshal(raw, &c); err != nil {
-		return err
+		return nil, err
 	}
-	return f.Current().Check(&c)
+	return &c, nil
 }

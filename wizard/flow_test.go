@@ -231,3 +231,19 @@ func TestStartPrecedence(t *testing.T) {
 		t.Error("errChooseProvider does not match ErrEmpty")
 	}
 }
+
+// A clone shares nothing with its original: an action that runs on it off
+// the UI thread cannot change what the admin is typing into.
+func TestCloneIsDeep(t *testing.T) {
+	s := NewState(i18n.English)
+	s.Domain, s.Senders = "example.nl", []string{"facturen@example.nl"}
+	s.Transports = []transports.Transport{{Name: "Own", Type: transports.SMTP, SMTP: &transports.SMTPSettings{Host: "smtp.example.nl"}}}
+	c, err := s.Clone()
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.Senders[0], c.Transports[0].SMTP.Host = "x@example.nl", "other.example.nl"
+	if s.Senders[0] != "facturen@example.nl" || s.Transports[0].SMTP.Host != "smtp.example.nl" || c.Domain != "example.nl" {
+		t.Errorf("the clone changed the original: %+v %+v", s.Senders, s.Transports[0].SMTP)
+	}
+}

@@ -2,10 +2,13 @@ package wizard
 
 import (
 	"context"
+	"errors"
 	"strings"
 
+	"mailwizard/checks/smtp"
 	"mailwizard/texts"
 	"mailwizard/transports"
+	"mailwizard/wizard/i18n"
 )
 
 // The verification step: a mail with a one-time code goes through the
@@ -70,12 +73,33 @@ func ConfirmStepCode(env *Env, s *State, p *PendingCode, typed string) error {
 	if err != nil {
 		return err
 	}
-	ev.Check = CheckSMTPVerify
-	if t := s.Current(); t != nil && t.SMTP != nil && t.SMTP.Mode == transports.ModeMailbox && !strings.EqualFold(p.v.From, t.SMTP.Username) {
-		ev.Check = CheckSMTPSendAs
-	}
+	ev.Check = CodeCheck(s, p.v.From)
 	s.addEvidence(ev)
 	return nil
+}
+
+// CodeCheck is what a code sent as from proves once it comes back: the
+// send-as right when it went out as another sender than a mailbox login,
+// else that mail goes through the server.
+func CodeCheck(s *State, from string) string {
+	if t := s.Current(); t != nil && t.SMTP != nil && t.SMTP.Mode == transports.ModeMailbox && !strings.EqualFold(from, t.SMTP.Username) {
+		return CheckSMTPSendAs
+	}
+	return CheckSMTPVerify
+}
+
+// CodeWords says why a typed code was not accepted, in tr's language:
+// the same words on the terminal and in the window.
+func CodeWords(tr *i18n.Translator, err error) string {
+	switch {
+	case errors.Is(err, smtp.ErrCodeExpired):
+		return tr.X("cmd.code.expired", "the code is older than 30 minutes; send a new one")
+	case errors.Is(err, smtp.ErrTooManyAttempts):
+		return tr.X("cmd.code.too_many", "too many wrong codes; send a new one")
+	case errors.Is(err, smtp.ErrWrongCode):
+		return tr.X("cmd.code.wrong", "that is not the code")
+	}
+	return strings.TrimPrefix(err.Error(), "smtp: ")
 }
 
 // HasEvidence reports whether a passed check of name is recorded for the

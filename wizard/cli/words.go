@@ -6,8 +6,8 @@ import (
 	"io"
 	"strings"
 
-	"mailwizard/checks/smtp"
 	"mailwizard/checks/spf"
+	"mailwizard/wizard"
 	"mailwizard/wizard/i18n"
 )
 
@@ -22,17 +22,7 @@ func printWarning(w io.Writer, tr *i18n.Translator, text string) {
 }
 
 // codeWords says why a typed verification code was not accepted.
-func codeWords(tr *i18n.Translator, err error) string {
-	switch {
-	case errors.Is(err, smtp.ErrCodeExpired):
-		return tr.X("cmd.code.expired", "the code is older than 30 minutes; send a new one")
-	case errors.Is(err, smtp.ErrTooManyAttempts):
-		return tr.X("cmd.code.too_many", "too many wrong codes; send a new one")
-	case errors.Is(err, smtp.ErrWrongCode):
-		return tr.X("cmd.code.wrong", "that is not the code")
-	}
-	return strings.TrimPrefix(err.Error(), "smtp: ")
-}
+func codeWords(tr *i18n.Translator, err error) string { return wizard.CodeWords(tr, err) }
 
 // spfRefusalWords says why no SPF record is suggested (an error of
 // spf.Suggest).
