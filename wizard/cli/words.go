@@ -7,7 +7,6 @@ import (
 	"strings"
 
 	"mailwizard/checks/smtp"
-	"mailwizard/checks/spf"
 	"mailwizard/wizard/i18n"
 )
 
@@ -32,17 +31,4 @@ func codeWords(tr *i18n.Translator, err error) string {
 		return tr.X("cmd.code.wrong", "that is not the code")
 	}
 	return strings.TrimPrefix(err.Error(), "smtp: ")
-}
-
-// spfRefusalWords says why no SPF record is suggested (an error of
-// spf.Suggest).
-func spfRefusalWords(tr *i18n.Translator, err error) string {
-	var refusal *spf.Refusal
-	switch {
-	case errors.As(err, &refusal):
-		return tr.Text(refusal.Why)
-	case errors.Is(err, spf.ErrNothingToSuggest):
-		return tr.X("cmd.spf.nothing_to_suggest", "the provider asks for no SPF change")
-	}
-	return strings.TrimPrefix(err.Error(), "spf: ")
 }
