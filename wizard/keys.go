@@ -11,6 +11,10 @@ import (
 	"mailwizard/transports/secrets"
 )
 
+// MaxKeyFile bounds what an import reads from a key file: a PEM key is a
+// few KiB.
+const MaxKeyFile = 64 << 10
+
 // ErrSelectorTaken means the keychain holds a different key under the
 // selector. That key may be the one published in DNS; replacing it would
 // break every signature until DNS changes, so a new selector is needed.

@@ -292,7 +292,7 @@ func (d PresetDKIM) settings(p *transports.Provider, now time.Time) (transports.
 			mode = transports.DKIMImport
 		}
 	}
-	allowed := map[transports.DKIMMode]bool{transports.DKIMNone: p.DKIM.Mode != "cname"}
+	allowed := map[transports.DKIMMode]bool{transports.DKIMNone: WithoutDKIMAllowed(p)}
 	switch p.DKIM.Mode {
 	case "cname":
 		allowed[transports.DKIMCNAME] = true

@@ -2,7 +2,10 @@ package wizard
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"strings"
+	"time"
 
 	"mailwizard/checks"
 	"mailwizard/checks/dnsq"
@@ -11,6 +14,7 @@ import (
 	"mailwizard/texts"
 	"mailwizard/transports"
 	"mailwizard/transports/dkimkey"
+	"mailwizard/wizard/i18n"
 )
 
 // The hosted step: the service's servers send with the domain as sender.
@@ -175,12 +179,45 @@ func (s *State) keepKey(env *Env, t *transports.Transport, key *dkimkey.Key, sel
 // SignWithoutDKIM turns DKIM off for the transport being edited, when the
 // service allows it: SPF alone then, which an enforcing DMARC refuses.
 func SignWithoutDKIM(s *State) error {
-	t, _, err := s.hostedTransport()
+	t, p, err := s.hostedTransport()
 	if err != nil {
 		return err
 	}
+	if !WithoutDKIMAllowed(p) {
+		return transports.FieldErrors{{Field: "dkim.mode", Err: texts.Err(transports.ErrConflict,
+			texts.T("wizard.hosted.cname", "%s hosts the DKIM keys itself: publish its CNAME records", p.Name))}}
+	}
 	t.Hosted.DKIM = transports.DKIMSettings{Mode: transports.DKIMNone}
 	return nil
+}
+
+// SignWithDKIM undoes SignWithoutDKIM: the profile's DKIM mode again, with
+// a selector dated now (a key already kept under it is used again).
+func SignWithDKIM(s *State, now time.Time) error {
+	t, p, err := s.hostedTransport()
+	if err != nil {
+		return err
+	}
+	t.Hosted.DKIM = defaultDKIM(p, now)
+	return nil
+}
+
+// WithoutDKIMAllowed reports whether a hosted transport of p may send
+// without a DKIM signature. A service that hosts the keys itself (CNAME
+// delegation) always signs.
+func WithoutDKIMAllowed(p *transports.Provider) bool { return p.DKIM.Mode != "cname" }
+
+// SPFRefusal says why no SPF record is suggested (an error of
+// spf.Suggest), in tr's language.
+func SPFRefusal(tr *i18n.Translator, err error) string {
+	var refusal *spf.Refusal
+	switch {
+	case errors.As(err, &refusal):
+		return tr.Text(refusal.Why)
+	case errors.Is(err, spf.ErrNothingToSuggest):
+		return tr.X("spf.nothing_to_suggest", "the provider asks for no SPF change")
+	}
+	return strings.TrimPrefix(err.Error(), "spf: ")
 }
 
 func (s *State) hostedTransport() (*transports.Transport, *transports.Provider, error) {

@@ -19,8 +19,8 @@ import (
 	"mailwizard/wizard/i18n"
 )
 
-// maxKeyFile bounds what dkim import reads: a PEM key is a few KiB.
-const maxKeyFile = 64 << 10
+// maxKeyFile bounds what dkim import reads, as in the window.
+const maxKeyFile = wizard.MaxKeyFile
 
 // dkimOutput is the --json form of dkim gen: the record and where the
 // private key went. It never holds the private key itself.

@@ -350,7 +350,7 @@ func (r *setupRun) printSPF(plan *wizard.HostedPlan) {
 	r.printFindings(a.Findings)
 	switch {
 	case plan.SPF.Err != nil:
-		fmt.Fprintln(r.e.Out, r.e.tr.X("setup.spf_none", "No SPF record to publish: %s", spfRefusalWords(r.e.tr, plan.SPF.Err)))
+		fmt.Fprintln(r.e.Out, r.e.tr.X("setup.spf_none", "No SPF record to publish: %s", wizard.SPFRefusal(r.e.tr, plan.SPF.Err)))
 	case sug.Unchanged:
 		fmt.Fprintln(r.e.Out, r.e.tr.X("setup.spf_ok", "The SPF record already allows the service."))
 	default:

@@ -12,6 +12,7 @@ import (
 	"mailwizard/checks/domaincheck"
 	"mailwizard/checks/spf"
 	"mailwizard/transports"
+	"mailwizard/wizard"
 )
 
 const spfTimeout = 30 * time.Second
@@ -139,7 +140,7 @@ func buildSPFSuggest(fs *flag.FlagSet, e *env) func([]string) int {
 		e.printFindings(e.Out, findings)
 		switch {
 		case serr != nil:
-			fmt.Fprintln(e.Out, e.tr.X("cmd.spf.no_record", "No record to publish: %s", spfRefusalWords(e.tr, serr)))
+			fmt.Fprintln(e.Out, e.tr.X("cmd.spf.no_record", "No record to publish: %s", wizard.SPFRefusal(e.tr, serr)))
 		case sug.Unchanged:
 			fmt.Fprintln(e.Out, e.tr.X("cmd.spf.nothing_to_change", "Nothing to change: %s", e.tr.TextOr(sug.ReasonText, sug.Reason)))
 		default:

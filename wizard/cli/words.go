@@ -1,12 +1,9 @@
 package cli
 
 import (
-	"errors"
 	"fmt"
 	"io"
-	"strings"
 
-	"mailwizard/checks/spf"
 	"mailwizard/wizard"
 	"mailwizard/wizard/i18n"
 )
@@ -23,16 +20,3 @@ func printWarning(w io.Writer, tr *i18n.Translator, text string) {
 
 // codeWords says why a typed verification code was not accepted.
 func codeWords(tr *i18n.Translator, err error) string { return wizard.CodeWords(tr, err) }
-
-// spfRefusalWords says why no SPF record is suggested (an error of
-// spf.Suggest).
-func spfRefusalWords(tr *i18n.Translator, err error) string {
-	var refusal *spf.Refusal
-	switch {
-	case errors.As(err, &refusal):
-		return tr.Text(refusal.Why)
-	case errors.Is(err, spf.ErrNothingToSuggest):
-		return tr.X("cmd.spf.nothing_to_suggest", "the provider asks for no SPF change")
-	}
-	return strings.TrimPrefix(err.Error(), "spf: ")
-}

@@ -13,7 +13,11 @@ import (
 // back to them), the current one, and those still to do (not clickable:
 // each needs the steps before it).
 
+// refreshOutline shows the steps that apply now, and the position among
+// them in the header: a chosen transport type changes both.
 func (u *ui) refreshOutline() {
+	n, total := u.flow.Position()
+	u.position.SetText(u.tr.X("header.position", "Step %d of %d", n, total))
 	steps := u.flow.Outline()
 	current := u.flow.Current().ID
 	done := true

@@ -123,8 +123,6 @@ func (u *ui) show() {
 	u.tried = false
 	step := u.flow.Current()
 	u.title.SetText(step.Title(u.tr))
-	n, total := u.flow.Position()
-	u.position.SetText(u.tr.X("header.position", "Step %d of %d", n, total))
 	u.view = u.viewFor(step.ID)
 	u.page.Objects = []fyne.CanvasObject{container.NewVScroll(u.view.content())}
 	u.page.Refresh()
