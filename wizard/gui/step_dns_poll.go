@@ -47,6 +47,11 @@ func (s *dnsStep) start() {
 		return
 	}
 	known, disc, env, interval, deferred := s.records, u.discovery(), u.env, dnsPollInterval, st.DNSDeferred
+	if !valuesKnown(known) {
+		// A value could not be worked out: look again, not at what
+		// discovery saw before.
+		known, disc = nil, nil
+	}
 	started := env.Time()
 	u.run(u.tr.X("dns.polling", "Asking your domain's name servers…"), dnsPollLimit, func(ctx context.Context, post post) error {
 		records := known

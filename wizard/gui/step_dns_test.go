@@ -354,3 +354,28 @@ func TestDNSStepCancelAndCheckAgain(t *testing.T) {
 		t.Error("Next stays disabled with every record seen")
 	}
 }
+
+// An SPF record that cannot be worked out (the domain's SPF does not
+// answer) is said with the reason and not waited for; Check again works
+// the records out anew.
+func TestDNSStepRecordWithoutValue(t *testing.T) {
+	test.NewTempApp(t)
+	w := newDNSWorld(t)
+	w.resolver.Rcode("example.nl", dns.RcodeServerFailure)
+	u, _ := openWizardWith(t, hostedDraft(t, w, i18n.English), i18n.English, w.env)
+	s := dnsView(t, u)
+	waitFor(t, "the records", func() bool { return s.records != nil && !u.running() })
+	spf := s.recordBox.Objects[1].(*widget.Label)
+	if !strings.HasPrefix(spf.Text, "SPF cannot be given yet: ") || !strings.HasSuffix(spf.Text, "Check again later.") {
+		t.Errorf("the SPF record says %q", spf.Text)
+	}
+	if len(s.table.Objects) != 0 || !s.again.Visible() || !u.next.Disabled() {
+		t.Errorf("without a value: table %d cells, Check again shown %v, Next disabled %v", len(s.table.Objects), s.again.Visible(), u.next.Disabled())
+	}
+	asked := w.resolver.Queries("example.nl")
+	test.Tap(s.again)
+	waitFor(t, "the records again", func() bool { return !u.running() })
+	if w.resolver.Queries("example.nl") == asked {
+		t.Error("Check again did not work the SPF record out anew")
+	}
+}
