@@ -165,14 +165,14 @@ func (s *dnsStep) chooseZoneFile() {
 
 // saveZoneTo writes the records as BIND zone-file lines, atomically, as
 // setup --zone-out does.
-func (s *dnsStep) saveZoneTo(path string) {
-	st, tr := s.u.flow.State, s.u.tr
+func (s *dnsStep) saveZoneTo(c chosenFile) {
+	st, tr, path := s.u.flow.State, s.u.tr, c.path
 	p, err := st.Profile()
 	if err == nil {
 		err = atomicfile.Write(path, []byte(wizard.ZoneFragment(s.records, st.Domain, p.Name)), 0o644)
 	}
 	if err != nil {
-		dropEmpty(path)
+		c.undo()
 		s.u.setStatus(sentence(tr.Error(err)), true)
 		return
 	}

@@ -240,7 +240,7 @@ func TestDNSStepCopyAndZoneFile(t *testing.T) {
 	}
 
 	path := filepath.Join(t.TempDir(), "example.nl.zone")
-	s.saveZoneTo(path) // what the save dialog calls with the chosen file
+	s.saveZoneTo(chosenFile{path: path}) // what the save dialog calls with the chosen file
 	raw, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
@@ -251,7 +251,7 @@ func TestDNSStepCopyAndZoneFile(t *testing.T) {
 	if !strings.Contains(u.status.Text, path) {
 		t.Errorf("status %q does not say where the zone file went", u.status.Text)
 	}
-	s.saveZoneTo(filepath.Join(t.TempDir(), "missing", "x.zone"))
+	s.saveZoneTo(chosenFile{path: filepath.Join(t.TempDir(), "missing", "x.zone")})
 	if u.status.Importance != widget.DangerImportance {
 		t.Errorf("a failed write is not shown as a problem: %q", u.status.Text)
 	}

@@ -125,8 +125,8 @@ func (s *reviewStep) chooseFile() {
 // exportTo writes the configuration to path (what the save dialog calls):
 // wizard.Export on a copy of the answers, off the UI goroutine since the
 // keychain may ask the admin first; then the draft is discarded.
-func (s *reviewStep) exportTo(path string) {
-	u, tr := s.u, s.u.tr
+func (s *reviewStep) exportTo(c chosenFile) {
+	u, tr, path := s.u, s.u.tr, c.path
 	snap, err := stateCopy(u.flow.State)
 	if err != nil {
 		setNote(s.other, sentence(tr.Error(err)))
@@ -147,7 +147,7 @@ func (s *reviewStep) exportTo(path string) {
 			err = context.Canceled
 		}
 		if err != nil {
-			dropEmpty(path)
+			c.undo()
 			var fes transports.FieldErrors
 			if errors.As(err, &fes) {
 				s.markErrors(errorsByField(tr, err))

@@ -65,7 +65,7 @@ func TestReviewExportsThenFinishes(t *testing.T) {
 			win.Canvas().Overlays().Top().Hide()
 
 			out := filepath.Join(t.TempDir(), "example.nl.mailwizard.json")
-			s.exportTo(out) // what the save dialog calls with the chosen file
+			s.exportTo(chosenFile{path: out}) // what the save dialog calls with the chosen file
 			waitFor(t, "the export", func() bool { return s.exported })
 			doc, err := transports.ReadFile(out)
 			if err != nil {
@@ -111,7 +111,7 @@ func TestReviewExportFailureKeepsTheDraft(t *testing.T) {
 	u, win, draft := toReview(t, w, i18n.English)
 	s := u.view.(*reviewStep)
 	out := filepath.Join(t.TempDir(), "sub", "export.json")
-	s.exportTo(out)
+	s.exportTo(chosenFile{path: out})
 	waitFor(t, "the export to end", func() bool { return !u.running() })
 	if s.exported || !s.other.Visible() || u.status.Text != "The configuration was not written." {
 		t.Errorf("failed export: exported %v, message %q, status %q", s.exported, s.other.Text, u.status.Text)
@@ -143,7 +143,7 @@ func TestReviewPlaintextOnTheAdminsWord(t *testing.T) {
 	}
 	s.plaintext.SetChecked(true)
 	out := filepath.Join(t.TempDir(), "export.json")
-	s.exportTo(out)
+	s.exportTo(chosenFile{path: out})
 	waitFor(t, "the export", func() bool { return s.exported })
 	doc, err := transports.ReadFile(out)
 	if err != nil {
@@ -154,23 +154,27 @@ func TestReviewPlaintextOnTheAdminsWord(t *testing.T) {
 	}
 }
 
-// The empty file Fyne's save dialog creates before our write goes when
-// the write fails; anything else stays.
-func TestDropEmpty(t *testing.T) {
+// When our write fails after the save dialog emptied the chosen file, the
+// proposed file (the document being changed) gets its content back, and
+// a file the dialog created goes; a written file stays as written.
+func TestChosenFileUndo(t *testing.T) {
 	dir := t.TempDir()
-	empty, full := filepath.Join(dir, "empty.json"), filepath.Join(dir, "full.json")
-	os.WriteFile(empty, nil, 0o644)
-	os.WriteFile(full, []byte("{}"), 0o644)
-	for _, p := range []string{empty, full, dir} {
-		dropEmpty(p)
+	doc, created, written := filepath.Join(dir, "doc.json"), filepath.Join(dir, "new.json"), filepath.Join(dir, "ok.json")
+	for _, p := range []string{doc, created} {
+		os.WriteFile(p, nil, 0o644) // what the dialog leaves
 	}
-	if _, err := os.Stat(empty); !os.IsNotExist(err) {
-		t.Errorf("the empty file stays: %v", err)
+	os.WriteFile(written, []byte("{}"), 0o600)
+	chosenFile{path: doc, old: []byte(`{"version": 2}`), mode: 0o600, had: true}.undo()
+	chosenFile{path: created}.undo()
+	chosenFile{path: written, old: []byte("old"), mode: 0o600, had: true}.undo()
+	if raw, _ := os.ReadFile(doc); string(raw) != `{"version": 2}` {
+		t.Errorf("the document holds %q after a failed export over it", raw)
 	}
-	for _, p := range []string{full, dir} {
-		if _, err := os.Stat(p); err != nil {
-			t.Errorf("%s went: %v", p, err)
-		}
+	if _, err := os.Stat(created); !os.IsNotExist(err) {
+		t.Errorf("the empty file the dialog made stays: %v", err)
+	}
+	if raw, _ := os.ReadFile(written); string(raw) != "{}" {
+		t.Errorf("a written file was put back to %q", raw)
 	}
 }
 
