@@ -115,6 +115,16 @@ func DropRetired(s *State) []string {
 	return dropped
 }
 
+// RetiredRecordNames are the DNS names of the records of dropped keys,
+// which the admin deletes: "clockwise-202601._domainkey.example.nl".
+func RetiredRecordNames(selectors []string, domain string) []string {
+	out := make([]string, len(selectors))
+	for i, sel := range selectors {
+		out[i] = sel + "._domainkey." + domain
+	}
+	return out
+}
+
 // Rotatable lists the hosted transports whose key this wizard made or
 // imported: those whose key can be rotated here (CNAME keys are the
 // service's to rotate).

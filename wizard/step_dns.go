@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"strings"
+	"time"
 
 	"mailwizard/checks/poll"
 	"mailwizard/checks/spf"
@@ -112,6 +113,21 @@ func RecordPoll(env *Env, s *State, records []Record, ev poll.Event) {
 				Detail: name + " seen on " + strings.Join(fact.Servers, ", ")})
 		}
 	}
+}
+
+// CachesSeeBy is when the last resolver that cached "no such record"
+// before it was published asks again (RFC 2308 negative caching: the
+// zone's SOA minimum), or zero when none holds such an answer.
+func CachesSeeBy(ev poll.Event) time.Time {
+	var latest time.Time
+	for _, rec := range ev.Records {
+		for _, res := range rec.Resolvers {
+			if res.State == poll.NotYet && res.VisibleBy.After(latest) {
+				latest = res.VisibleBy
+			}
+		}
+	}
+	return latest
 }
 
 func checkDNS(s *State) error {

@@ -3,6 +3,7 @@ package wizard
 import (
 	"errors"
 	"fmt"
+	"strings"
 
 	"mailwizard/texts"
 	"mailwizard/transports"
@@ -82,7 +83,29 @@ func ShadowWarnings(tr *i18n.Translator, s *State) []string {
 	list := transports.List(s.Transports)
 	for _, sh := range list.ShadowedRules() {
 		out = append(out, tr.X("transports.shadowed", "%q is never used: %q above it already takes every sender it would (%s). Move it up, or narrow the rule above.",
-			list[sh.Index].Name, list[sh.By].Name, list[sh.By].Match.String()))
+			list[sh.Index].Name, list[sh.By].Name, RuleWords(tr, list[sh.By].Match)))
+	}
+	return out
+}
+
+// RuleWords says which senders a rule takes, in the admin's language: in
+// English what Match.String says ("*@example.nl and its subdomains
+// (subsystem billing)", "any sender").
+func RuleWords(tr *i18n.Translator, m transports.Match) string {
+	local, domain := m.LocalPart, m.Domain
+	var out string
+	switch {
+	case local == "" && domain == "":
+		out = tr.X("rule.any", "any sender")
+	case domain == "":
+		out = tr.X("rule.any_domain", "%s@ any domain", local)
+	case strings.HasPrefix(domain, "."):
+		out = tr.X("rule.subdomains", "%s@%s and its subdomains", orText(local, "*"), domain[1:])
+	default:
+		out = orText(local, "*") + "@" + domain
+	}
+	if m.Subsystem != "" {
+		out = tr.X("rule.subsystem", "%s (subsystem %s)", out, m.Subsystem)
 	}
 	return out
 }

@@ -4,27 +4,14 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"runtime/debug"
 	"strings"
+
+	"mailwizard/wizard"
 )
 
-// version is set at build time: -ldflags "-X mailwizard/wizard/cli.version=1.2.3".
-var version = ""
-
-// Version is the release, or the VCS revision of a development build.
-func Version() string {
-	if version != "" {
-		return version
-	}
-	if bi, ok := debug.ReadBuildInfo(); ok {
-		for _, s := range bi.Settings {
-			if s.Key == "vcs.revision" && len(s.Value) >= 12 {
-				return "dev-" + s.Value[:12]
-			}
-		}
-	}
-	return "dev"
-}
+// Version is the release, or the VCS revision of a development build
+// (wizard.Version: the window names the same in its exports).
+func Version() string { return wizard.Version() }
 
 const globalHelp = `Global flags (before or after the command):
   --resolver IP[:PORT][,...]  recursive resolvers instead of the system's

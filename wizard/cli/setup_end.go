@@ -157,14 +157,7 @@ func serverName(s poll.ServerStatus) string {
 // cachesLine says when resolvers that cached "no such record" before it
 // was published will see it (RFC 2308 negative caching), or "".
 func (r *setupRun) cachesLine(ev poll.Event) string {
-	var latest time.Time
-	for _, rec := range ev.Records {
-		for _, res := range rec.Resolvers {
-			if res.State == poll.NotYet && res.VisibleBy.After(latest) {
-				latest = res.VisibleBy
-			}
-		}
-	}
+	latest := wizard.CachesSeeBy(ev)
 	if latest.IsZero() {
 		return ""
 	}
@@ -194,7 +187,7 @@ func (r *setupRun) review() int {
 	if !ok {
 		return ExitOK
 	}
-	res, err := wizard.Export(r.env, s, wizard.ExportOptions{Path: out, Generator: "mailwizard " + Version(), Plaintext: r.f.plaintext})
+	res, err := wizard.Export(r.env, s, wizard.ExportOptions{Path: out, Generator: wizard.Generator(), Plaintext: r.f.plaintext})
 	if err != nil {
 		var fes transports.FieldErrors
 		if errors.As(err, &fes) {

@@ -221,9 +221,9 @@ func (r *setupRun) route() error {
 }
 
 func retiredNames(selectors []string, domain string) string {
-	var names []string
-	for _, sel := range selectors {
-		names = append(names, "TXT "+sel+"._domainkey."+domain)
+	names := wizard.RetiredRecordNames(selectors, domain)
+	for i, n := range names {
+		names[i] = "TXT " + n
 	}
 	return strings.Join(names, ", ")
 }

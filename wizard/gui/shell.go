@@ -31,6 +31,12 @@ type focusFirst interface {
 	first() fyne.Focusable
 }
 
+// finisher is a last page that decides whether Finish may close the
+// window: the review step, only once the configuration is exported.
+type finisher interface {
+	finish() bool
+}
+
 // ui is the window's frame: a header with the step's title and position,
 // the outline of the steps, the step's page, and Back/Next with a status
 // line and, while a task runs, its progress and Cancel.
@@ -219,6 +225,9 @@ func (u *ui) goNext() {
 	}
 	if u.flow.AtEnd() {
 		if u.flow.Preview() != nil {
+			return
+		}
+		if f, ok := u.view.(finisher); ok && !f.finish() {
 			return
 		}
 		u.changed()

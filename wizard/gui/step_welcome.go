@@ -1,6 +1,7 @@
 package gui
 
 import (
+	"path/filepath"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -82,12 +83,16 @@ func newWelcomeStep(u *ui) *welcomeStep {
 		radio)
 
 	openProfile := widget.NewButton(tr.X("welcome.open_profile", "Open a profile file…"), s.chooseProfileFile)
+	openExport := widget.NewButton(tr.X("welcome.open_export", "Open an exported configuration…"), s.chooseExport)
+	exportHelp := widget.NewLabel(tr.X("welcome.open_export.help", "To change a configuration exported before (add a transport, change settings, rotate a DKIM key), open it: the wizard continues at its transports."))
+	exportHelp.Wrapping = fyne.TextWrapWord
+	exportHelp.Importance = widget.LowImportance
 
 	s.other = widget.NewLabel("")
 	s.other.Wrapping = fyne.TextWrapWord
 	s.other.Hide()
 	s.box = container.NewVBox(intro, s.fields["lang"].box, s.fields["provider"].box,
-		container.NewHBox(openProfile), s.details, s.custom, s.other)
+		container.NewHBox(openProfile, openExport), exportHelp, s.details, s.custom, s.other)
 	s.refreshDetails()
 	return s
 }
@@ -112,6 +117,40 @@ func (s *welcomeStep) chooseProfileFile() {
 	}, s.u.win)
 	d.SetFilter(storage.NewExtensionFileFilter([]string{".json"}))
 	d.Show()
+}
+
+// chooseExport lets the admin pick a configuration exported before.
+func (s *welcomeStep) chooseExport() {
+	d := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
+		if err != nil || r == nil {
+			return
+		}
+		path := r.URI().Path()
+		r.Close()
+		s.openExport(path)
+	}, s.u.win)
+	d.SetFilter(storage.NewExtensionFileFilter([]string{".json"}))
+	d.Show()
+}
+
+// openExport replaces the answers with those of an exported document
+// (what the file dialog calls), as setup --from-export does, and shows the
+// flow where it resumes: the transports step, exporting over the same
+// file by default. A file that does not load is said in words.
+func (s *welcomeStep) openExport(path string) {
+	u := s.u
+	st, err := wizard.FromDocument(path, u.flow.State.Lang)
+	if err != nil {
+		s.other.Importance = widget.DangerImportance
+		setNote(s.other, u.tr.X("welcome.open_export.failed", "%s cannot be opened: %s", filepath.Base(path), u.tr.Error(err)))
+		u.relayout()
+		return
+	}
+	u.flow = wizard.NewFlow(st)
+	u.sess.Flow = u.flow
+	u.disc, u.discDomain = nil, "" // discovery looks again, for this document's service
+	u.changed()
+	u.show()
 }
 
 // providerChoices lists the built-in profiles and, if the draft names a

@@ -1,0 +1,99 @@
+package gui
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/storage"
+
+	"mailwizard/transports/atomicfile"
+	"mailwizard/wizard"
+)
+
+// askSavePath shows the save dialog (the system's where Fyne has one)
+// with a proposed file name in dir (relative to the working directory),
+// and hands the chosen file to save; tests call the save functions
+// directly. The files are written by our own atomic writers (temporary
+// file, then rename), so the writer the dialog opened is closed unused.
+func askSavePath(u *ui, name, dir string, exts []string, save func(chosenFile)) {
+	if abs, err := filepath.Abs(dir); err == nil {
+		dir = abs // relative to the working directory, as setup's --out
+	}
+	if home, err := os.UserHomeDir(); err == nil && dir == filepath.Dir(dir) {
+		dir = home // a window started from a desktop menu may run in /
+	}
+	proposed := chosenFile{path: filepath.Join(dir, name)}
+	if fi, err := os.Stat(proposed.path); err == nil && fi.Mode().IsRegular() && fi.Size() <= maxKept {
+		if old, err := os.ReadFile(proposed.path); err == nil {
+			proposed.old, proposed.mode, proposed.had = old, fi.Mode().Perm(), true
+		}
+	}
+	d := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
+		if err != nil {
+			u.setStatus(sentence(u.tr.Error(err)), true)
+			return
+		}
+		if w == nil {
+			return // cancelled
+		}
+		c := chosenFile{path: w.URI().Path()}
+		w.Close()
+		if c.path == proposed.path {
+			c = proposed
+		}
+		save(c)
+	}, u.win)
+	d.SetFileName(name)
+	if len(exts) > 0 {
+		d.SetFilter(storage.NewExtensionFileFilter(exts))
+	}
+	if l, err := storage.ListerForURI(storage.NewFileURI(dir)); err == nil {
+		d.SetLocation(l)
+	}
+	d.Show()
+}
+
+// maxKept bounds what is read to be put back: exports are a few kB.
+const maxKept = 1 << 20
+
+// chosenFile is a file the save dialog handed over. Fyne's dialog opens it
+// for writing before it returns, which creates it empty or empties it;
+// our atomic write then replaces it. When that write fails, undo puts
+// back what was there: the content of the file the dialog proposed, read
+// before it opened (saving over the document being changed must not lose
+// it), else no file rather than an empty one.
+type chosenFile struct {
+	path string
+	old  []byte
+	mode os.FileMode
+	had  bool // old is what the file held
+}
+
+func (c chosenFile) undo() {
+	fi, err := os.Stat(c.path)
+	if err != nil || !fi.Mode().IsRegular() || fi.Size() != 0 {
+		return // our write got through, or something else is there
+	}
+	if c.had {
+		atomicfile.Write(c.path, c.old, c.mode)
+		return
+	}
+	os.Remove(c.path)
+}
+
+// stateCopy is a copy of the answers for work off the UI goroutine, which
+// must not read the State while the page edits it.
+func stateCopy(s *wizard.State) (*wizard.State, error) {
+	raw, err := json.Marshal(s)
+	if err != nil {
+		return nil, err
+	}
+	var c wizard.State
+	if err := json.Unmarshal(raw, &c); err != nil {
+		return nil, err
+	}
+	return &c, nil
+}
