@@ -1,7 +1,6 @@
 package gui
 
 import (
-	"encoding/json"
 	"os"
 	"path/filepath"
 
@@ -10,7 +9,6 @@ import (
 	"fyne.io/fyne/v2/storage"
 
 	"mailwizard/transports/atomicfile"
-	"mailwizard/wizard"
 )
 
 // askSavePath shows the save dialog (the system's where Fyne has one)
@@ -82,18 +80,4 @@ func (c chosenFile) undo() {
 		return
 	}
 	os.Remove(c.path)
-}
-
-// stateCopy is a copy of the answers for work off the UI goroutine, which
-// must not read the State while the page edits it.
-func stateCopy(s *wizard.State) (*wizard.State, error) {
-	raw, err := json.Marshal(s)
-	if err != nil {
-		return nil, err
-	}
-	var c wizard.State
-	if err := json.Unmarshal(raw, &c); err != nil {
-		return nil, err
-	}
-	return &c, nil
 }

@@ -41,7 +41,7 @@ func (s *dnsStep) start() {
 	if s.records != nil && st.DNSDeferred {
 		return
 	}
-	snap, err := stateCopy(st)
+	snap, err := st.Clone()
 	if err != nil {
 		setNote(s.other, sentence(u.tr.Error(err)))
 		return

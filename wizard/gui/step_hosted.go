@@ -2,7 +2,6 @@ package gui
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"strings"
 	"time"
@@ -252,18 +251,6 @@ func (s *hostedStep) showDMARC() {
 func (s *hostedStep) setObjects(c *fyne.Container, objs ...fyne.CanvasObject) {
 	c.Objects = objs
 	c.Refresh()
-}
-
-// stateCopy is a deep copy of the answers for a task that changes them
-// off the UI goroutine (the draft is saved and checked meanwhile); its
-// result is adopted on the UI goroutine.
-func stateCopy(st *wizard.State) (*wizard.State, error) {
-	raw, err := json.Marshal(st)
-	if err != nil {
-		return nil, err
-	}
-	var c wizard.State
-	return &c, json.Unmarshal(raw, &c)
 }
 
 func (s *hostedStep) content() fyne.CanvasObject { return s.box }

@@ -146,7 +146,7 @@ func (s *hostedStep) keptKey(k *transports.DKIMKey) []fyne.CanvasObject {
 func (s *hostedStep) makeKey() {
 	tr, env := s.u.tr, s.u.env
 	algo := dkimkey.Algorithm(s.algo.Selected)
-	snap, err := stateCopy(s.u.flow.State)
+	snap, err := s.u.flow.State.Clone()
 	if err != nil {
 		s.keyFailed(err)
 		return
@@ -180,7 +180,7 @@ func (s *hostedStep) chooseKeyFile() {
 // for it again when it was wrong.
 func (s *hostedStep) importKey(path string, password []byte) {
 	tr, env := s.u.tr, s.u.env
-	snap, err := stateCopy(s.u.flow.State)
+	snap, err := s.u.flow.State.Clone()
 	if err != nil {
 		s.keyFailed(err)
 		return

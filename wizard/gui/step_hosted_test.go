@@ -148,29 +148,6 @@ func TestHostedStepShowsTheSPFChangeAndMakesTheKey(t *testing.T) {
 	}
 }
 
-func findButton(t *testing.T, o fyne.CanvasObject, text string) *widget.Button {
-	t.Helper()
-	var found *widget.Button
-	var walk func(fyne.CanvasObject)
-	walk = func(o fyne.CanvasObject) {
-		switch w := o.(type) {
-		case *widget.Button:
-			if w.Text == text {
-				found = w
-			}
-		case *fyne.Container:
-			for _, c := range w.Objects {
-				walk(c)
-			}
-		}
-	}
-	walk(o)
-	if found == nil {
-		t.Fatalf("no button %q", text)
-	}
-	return found
-}
-
 // Past ten lookups the record lists the service's own addresses instead
 // of its include, and says it must then be kept up to date.
 func TestHostedStepFallsBackPastTenLookups(t *testing.T) {

@@ -127,7 +127,7 @@ func (s *reviewStep) chooseFile() {
 // keychain may ask the admin first; then the draft is discarded.
 func (s *reviewStep) exportTo(c chosenFile) {
 	u, tr, path := s.u, s.u.tr, c.path
-	snap, err := stateCopy(u.flow.State)
+	snap, err := u.flow.State.Clone()
 	if err != nil {
 		setNote(s.other, sentence(tr.Error(err)))
 		return

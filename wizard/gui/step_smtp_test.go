@@ -104,8 +104,8 @@ func phaseStates(s *smtpStep) string {
 	return strings.Join(out, " ")
 }
 
-// texts joins the text of the visible labels among objs.
-func texts(objs []fyne.CanvasObject) string {
+// labelTexts joins the text of the visible labels among objs.
+func labelTexts(objs []fyne.CanvasObject) string {
 	var out []string
 	for _, o := range objs {
 		if l, ok := o.(*widget.Label); ok && l.Visible() {
@@ -147,7 +147,7 @@ func TestSMTPDetectFillsTheForm(t *testing.T) {
 	test.Tap(s.check.detectBtn)
 	waitFor(t, "the detection", func() bool { return !u.running() })
 	at := "submit.example.nl:" + strconv.Itoa(w.srv.Port) + " (starttls)"
-	if got := texts(s.check.probes.Objects); !strings.Contains(got, at+" — works") || !strings.Contains(got, "Filled in: "+at) {
+	if got := labelTexts(s.check.probes.Objects); !strings.Contains(got, at+" — works") || !strings.Contains(got, "Filled in: "+at) {
 		t.Errorf("the probes show:\n%s", got)
 	}
 	sm := u.flow.State.Current().SMTP
@@ -191,7 +191,7 @@ func TestSMTPTestShowsEachPhase(t *testing.T) {
 	if got := phaseStates(s); got != "connect=works tls=works certificate=works login=failed sender=not reached" {
 		t.Errorf("a wrong password: %s", got)
 	}
-	if got := texts(s.check.findings.Objects); !strings.Contains(got, "The server rejected the username or password") {
+	if got := labelTexts(s.check.findings.Objects); !strings.Contains(got, "The server rejected the username or password") {
 		t.Errorf("the findings say:\n%s", got)
 	}
 	if !strings.Contains(u.status.Text, "The test failed") {
@@ -216,7 +216,7 @@ func TestSMTPTestShowsEachPhase(t *testing.T) {
 	test.Tap(s.check.testBtn)
 	waitFor(t, "the test", func() bool { return !u.running() })
 	if got := phaseStates(s); got != "connect=works tls=works certificate=works login=works sender=works" {
-		t.Errorf("the right password: %s\n%s", got, texts(s.check.findings.Objects))
+		t.Errorf("the right password: %s\n%s", got, labelTexts(s.check.findings.Objects))
 	}
 	if !u.flow.State.HasEvidence(wizard.CheckSMTPTest, u.flow.State.Current().Name) || !strings.Contains(u.status.Text, "works") {
 		t.Errorf("a passed test left no evidence, or status %q", u.status.Text)
@@ -285,7 +285,7 @@ func TestSMTPAllowlistShowsTheRanges(t *testing.T) {
 	if sm.Auth != transports.AuthIPAllowlist || sm.Username != "" || sm.Mode != transports.ModeRelay {
 		t.Errorf("allow-listing keeps a login: %+v", sm)
 	}
-	got := texts(s.allowlist.Objects)
+	got := labelTexts(s.allowlist.Objects)
 	for _, want := range []string{"212.61.168.0/27 (the manual writes 212.61.168.1/27: the same range, 212.61.168.0 to 212.61.168.31)",
 		"4. Identify the partner by its IP addresses and add: 212.61.168.0/27."} {
 		if !strings.Contains(got, want) {

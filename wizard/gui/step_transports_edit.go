@@ -135,7 +135,7 @@ func (s *transportsStep) chooseRotation(i int) {
 // and not applied.
 func (s *transportsStep) rotate(i int, algo dkimkey.Algorithm) {
 	u, tr := s.u, s.u.tr
-	snap, err := stateCopy(u.flow.State)
+	snap, err := u.flow.State.Clone()
 	if err != nil {
 		setNote(s.other, sentence(tr.Error(err)))
 		return

@@ -196,7 +196,8 @@ func cardDown(s *transportsStep, i int) *widget.Button {
 }
 
 // findButton finds a button labelled text anywhere under c.
-func findButton(t *testing.T, c *fyne.Container, text string) *widget.Button {
+// findButton finds the first button labelled text under o.
+func findButton(t *testing.T, c fyne.CanvasObject, text string) *widget.Button {
 	t.Helper()
 	var found *widget.Button
 	var walk func(o fyne.CanvasObject)
