@@ -36,6 +36,14 @@ for loc in C.UTF-8 C POSIX "" de_DE@euro sr_RS.UTF-8@latin UTF-8 xx_YY nl_NL.UTF
 done
 env LANGUAGE=xx:nl LC_ALL=de_DE@euro "$bin" providers >/dev/null 2>"$out/cli.err" && [ ! -s "$out/cli.err" ] ||
 	fail "mailwizard providers with LANGUAGE=xx:nl LC_ALL=de_DE@euro wrote to stderr: $(cat "$out/cli.err")"
+# Without a display (an SSH session) the window is not tried: a sentence
+# in the admin's language that points to setup, exit 2, no stack trace.
+for lang in en nl; do
+	expect_exit 2 env -u DISPLAY -u WAYLAND_DISPLAY "$bin" --lang $lang
+	grep -q "mailwizard setup" "$out/cli.err" && ! grep -qE 'panic|goroutine|GLFW' "$out/cli.err" ||
+		fail "no display, --lang $lang: $(cat "$out/cli.err")"
+done
+grep -q "bureaubladsessie" "$out/cli.err" || fail "no display, --lang nl is not Dutch: $(cat "$out/cli.err")"
 echo "smoke: command line ok"
 
 # --- the window -------------------------------------------------------------
