@@ -83,7 +83,15 @@ func renderScene(t *testing.T, env *wizard.Env, sc scene, lang i18n.Lang, varian
 		t.Fatal(err)
 	}
 	u, w := openWizardWith(t, draft, lang, env)
+	// The size the real window opens at: its minimum and the padding
+	// around the content (908×658 with the default theme).
+	pad := 2 * theme.Padding()
+	w.Resize(minWindowSize.AddWidthHeight(pad, pad))
 	settle()
+	// Lay the page out once more at its final width, as the real window
+	// does on its next frame: a wrapped label measured before the resize
+	// would otherwise keep its old height.
+	u.relayout()
 	img := w.Canvas().Capture()
 	f, err := os.Create(file)
 	if err != nil {
