@@ -57,6 +57,12 @@ trap 'kill $xvfb 2>/dev/null; rm -rf "$tmp"' EXIT
 for _ in $(seq 100); do [ -s "$tmp/display" ] && break; sleep 0.1; done
 [ -s "$tmp/display" ] || fail "Xvfb did not start: $(cat "$out/xvfb.log")"
 export DISPLAY=:$(head -1 "$tmp/display")
+# A session bus, as a desktop has: without one, the keychain's D-Bus
+# library launches a bus of its own that outlives the app.
+dbus-daemon --session --fork --print-address=4 --print-pid=5 4>"$tmp/bus" 5>"$tmp/buspid" 2>"$out/dbus.log" ||
+	fail "no D-Bus session bus: $(cat "$out/dbus.log")"
+export DBUS_SESSION_BUS_ADDRESS=$(head -1 "$tmp/bus")
+trap 'kill $xvfb $(cat "$tmp/buspid") 2>/dev/null; rm -rf "$tmp"' EXIT
 
 "$bin" >"$out/gui.log" 2>&1 &
 app=$!
