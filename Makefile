@@ -6,7 +6,7 @@ BIN := mailwizard
 # staticcheck, at a pinned version; `go run` fetches and caches it.
 STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 
-.PHONY: run build test vet lint unit smoke windows clean
+.PHONY: run build test vet lint unit smoke screenshots windows clean
 
 ## run: build the app and open the wizard window
 run: build
@@ -36,6 +36,13 @@ unit:
 	dbus-run-session -- scripts/with-keyring.sh $(GO) test -race -count=1 ./...
 smoke: build
 	scripts/smoke.sh ./$(BIN)
+
+## screenshots: every step in English and Dutch, light and dark, as PNG in
+## out/screenshots; Fyne's software renderer, so no display and no cgo
+screenshots:
+	rm -rf out/screenshots
+	CGO_ENABLED=0 $(GO) test ./wizard/gui -run '^TestScreenshots$$' -count=1 -args -screenshots $(CURDIR)/out/screenshots
+	@ls out/screenshots | wc -l | xargs echo "screenshots: PNG files in out/screenshots:"
 
 ## windows: cross-compile mailwizard.exe from Debian (mingw-w64)
 windows:

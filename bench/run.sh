@@ -3,6 +3,7 @@
 #   bench/run.sh            everything (about 4 minutes: the poll race waits
 #                           for unbound's negative cache to expire)
 #   QUICK=1 bench/run.sh    skip the poll race
+#   bench/window.sh         the window against Fyne's hello world alone
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/deps.sh bench
@@ -30,6 +31,7 @@ while read -r name _ ns _ noticed _; do
 	echo "| setup, scripted hosted run, poll every $interval: whole run | $(echo "x x $ns" | ms) | — |"
 	echo "| setup, last record published → noticed, poll every $interval | $noticed ms | ≤ one poll interval |"
 done < <(metric ./wizard/cli 'SetupHosted' 3 | sed 's/-[0-9]*\s/ /')
+bench/window.sh --rows
 if [ -z "${QUICK:-}" ]; then
 	echo
 	go run ./bench/polllatency -interval 5s -negative-ttl 120 2>/dev/null

@@ -7,8 +7,10 @@
 #                           tool), and Postfix (a real relay's replies; the
 #                           tests run private instances, the system's stays
 #                           unconfigured and stopped)
-#   scripts/deps.sh bench   the build packages and unbound (a caching resolver
-#                           the poll-latency benchmark races against)
+#   scripts/deps.sh bench   the build packages, unbound (a caching resolver
+#                           the poll-latency benchmark races against), and
+#                           Xvfb, xdotool, ImageMagick, D-Bus and gnome-keyring
+#                           for the window benchmark (bench/window.sh)
 # On Debian/Ubuntu it runs apt-get (as root, or through passwordless sudo);
 # otherwise it prints what to install and leaves the choice to the user.
 set -euo pipefail
@@ -23,7 +25,7 @@ test_pkgs=(xvfb xdotool imagemagick gnome-keyring dbus dbus-x11 libsecret-tools 
 case "${1:-build}" in
 build) want=("${build_pkgs[@]}") ;;
 test) want=("${build_pkgs[@]}" "${test_pkgs[@]}") ;;
-bench) want=("${build_pkgs[@]}" unbound) ;;
+bench) want=("${build_pkgs[@]}" unbound xvfb xdotool imagemagick dbus gnome-keyring) ;;
 *)
 	echo "usage: $0 build|test|bench" >&2
 	exit 2

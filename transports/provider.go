@@ -45,6 +45,9 @@ type Provider struct {
 	SealingRecipient string        `json:"sealing_recipient,omitempty"`
 	Support          Support       `json:"support,omitzero"`
 	Notes            []string      `json:"notes,omitempty"`
+	// Translations hold the texts above in other languages, by language
+	// code ("nl"); Provider.In picks them.
+	Translations map[string]ProviderTexts `json:"translations,omitempty"`
 }
 
 // ProviderDKIM says how the service signs: with a key the wizard generates
@@ -337,6 +340,7 @@ func (p *Provider) Validate() error {
 	for i, n := range p.Notes {
 		errs.add(fmt.Sprintf("notes[%d]", i), CheckText(n))
 	}
+	errs.add("", p.validateTranslations())
 	return errs.err()
 }
 

@@ -11,8 +11,10 @@ import (
 // fact, in tr's language: what the welcome step shows under the choice and
 // what `mailwizard providers` prints. Both faces call this, so they say
 // the same. The profile's own texts (description, notes) are the
-// service's words and stay as written.
+// service's words: shown in tr's language where the profile has them in
+// it, else as written.
 func ProviderFacts(tr *i18n.Translator, p *transports.Provider) []string {
+	p = p.In(string(tr.Lang()))
 	var lines []string
 	add := func(s string) { lines = append(lines, s) }
 	if p.Description != "" {
@@ -61,6 +63,15 @@ func ProviderFacts(tr *i18n.Translator, p *transports.Provider) []string {
 		add(tr.X("provider.support", "Support: %s.", c))
 	}
 	return append(lines, p.Notes...)
+}
+
+// ProviderName is how the faces call a service: its name, except the
+// fallback profile, whose name says what it is in the admin's language.
+func ProviderName(tr *i18n.Translator, p *transports.Provider) string {
+	if p.ID == "custom" && p.Name == "Other service" {
+		return tr.X("provider.custom.name", "Other service")
+	}
+	return p.Name
 }
 
 func dkimFacts(tr *i18n.Translator, p *transports.Provider) []string {

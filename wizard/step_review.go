@@ -123,6 +123,7 @@ func checkReview(s *State) error {
 
 // NextSteps is what the admin does at the service after the export.
 func NextSteps(tr *i18n.Translator, s *State, p *transports.Provider, path string) []string {
+	p = p.In(string(tr.Lang()))
 	steps := []string{tr.X("next.upload", "Upload %s in %s's settings for mail (its support desk can tell you where).", path, p.Name)}
 	if s.hasType(transports.Hosted) && s.DNSDeferred {
 		steps = append(steps, tr.X("next.dns", "Publish the DNS records still missing; run mailwizard poll %s --provider %s to see when every name server has them.", s.Domain, p.ID))

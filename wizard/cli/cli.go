@@ -82,7 +82,7 @@ func run(ctx context.Context, args []string, stdio Stdio, openWindow OpenWindow)
 		if openWindow == nil {
 			return e.usage("", texts.Err(nil, texts.T("cmd.err.no_window", "no command given and no window available")))
 		}
-		return openWindow(wizard.Options{PresetFile: *preset, Lang: e.globals.lang}, e.wizardEnv())
+		return e.openWindow(openWindow, wizard.Options{PresetFile: *preset, Lang: e.globals.lang})
 	}
 	if *preset != "" && rest[0] != "setup" {
 		return e.usage("", texts.Err(nil, texts.T("cmd.err.preset_elsewhere", "--preset: only the window and setup take a preset")))

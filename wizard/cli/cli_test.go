@@ -23,6 +23,7 @@ func runCLI(t *testing.T, window OpenWindow, args ...string) (int, string, strin
 }
 
 func TestNoArgumentsOpensTheWindow(t *testing.T) {
+	t.Setenv("DISPLAY", ":99") // the window itself is the stand-in below
 	var got *wizard.Options
 	window := func(o wizard.Options, _ *wizard.Env) int { got = &o; return 0 }
 	if code, _, _ := runCLI(t, window); code != 0 || got == nil {

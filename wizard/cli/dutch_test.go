@@ -141,3 +141,31 @@ func TestSetupRefusesInDutch(t *testing.T) {
 		t.Errorf("exit %d at the end of the script, want 2", code)
 	}
 }
+
+// `providers --lang nl` reads Dutch throughout: no line of the English
+// listing is left in it but the lines that are only an ID and a name.
+func TestProvidersInDutch(t *testing.T) {
+	_, english, _ := runCLI(t, nil, "providers")
+	code, dutch, errOut := runCLI(t, nil, "providers", "--lang", "nl")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	dutchLines := map[string]bool{}
+	for _, l := range strings.Split(dutch, "\n") {
+		dutchLines[l] = true
+	}
+	for _, l := range strings.Split(english, "\n") {
+		if l == "" || !strings.HasPrefix(l, "    ") && len(strings.Fields(l)) <= 4 {
+			continue // "clockwise  ClockWise": names stay names
+		}
+		if dutchLines[l] {
+			t.Errorf("English line in the Dutch listing: %q", l)
+		}
+	}
+	for _, want := range []string{"custom  Andere dienst", "Tijdregistratie en facturatie", "de Pro-versie van SpinOffice",
+		"Een gebruikersnaam blijft verplicht", "Ondertekeningsdomeinen", "Gebruik een ID met --provider"} {
+		if !strings.Contains(dutch, want) {
+			t.Errorf("the Dutch listing lacks %q:\n%s", want, dutch)
+		}
+	}
+}

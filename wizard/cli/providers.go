@@ -32,13 +32,13 @@ func buildProviders(fs *flag.FlagSet, e *env) func([]string) int {
 // for it (wizard.ProviderFacts), in the run's language.
 func (e *env) printProviders(ps []*transports.Provider) {
 	for _, p := range ps {
-		fmt.Fprintf(e.Out, "%s  %s\n", p.ID, p.Name)
+		fmt.Fprintf(e.Out, "%s  %s\n", p.ID, wizard.ProviderName(e.tr, p))
 		for _, line := range wizard.ProviderFacts(e.tr, p) {
 			fmt.Fprintf(e.Out, "    %s\n", line)
 		}
 		fmt.Fprintln(e.Out)
 	}
-	fmt.Fprintln(e.Out, "Use an ID with --provider, or the path of a profile file from your service's support desk.")
+	fmt.Fprintln(e.Out, e.tr.X("providers.use", "Use an ID with --provider, or the path of a profile file from your service's support desk."))
 }
 
 func orDash(s string) string {

@@ -322,8 +322,8 @@ func (r *setupRun) askRule(p *transports.Provider, m transports.Match) (transpor
 		m.LocalPart = local
 	}
 	if len(p.Subsystems) > 0 {
-		if p.SubsystemsNote != "" {
-			fmt.Fprintln(r.e.Out, p.SubsystemsNote)
+		if note := p.In(string(r.e.tr.Lang())).SubsystemsNote; note != "" {
+			fmt.Fprintln(r.e.Out, note)
 		}
 		sub := m.Subsystem
 		if sub == "" {

@@ -236,8 +236,8 @@ func (r *setupRun) hosted() error {
 	}
 	r.printSPF(plan)
 	r.printFindings(plan.DMARC)
-	if p.DKIM.Requires != "" {
-		fmt.Fprintln(r.e.Out, r.e.tr.X("provider.dkim.requires", "DKIM signing is available only with %s.", p.DKIM.Requires))
+	if req := p.In(string(r.e.tr.Lang())).DKIM.Requires; req != "" {
+		fmt.Fprintln(r.e.Out, r.e.tr.X("provider.dkim.requires", "DKIM signing is available only with %s.", req))
 	}
 	t := s.Current()
 	switch t.Hosted.DKIM.Mode {

@@ -129,6 +129,9 @@ func (u *ui) show() {
 	u.tried = false
 	step := u.flow.Current()
 	u.title.SetText(step.Title(u.tr))
+	// The old page's field would keep the keyboard, unseen, and take
+	// what is typed next (and Ctrl+Q).
+	u.win.Canvas().Unfocus()
 	u.view = u.viewFor(step.ID)
 	u.page.Objects = []fyne.CanvasObject{container.NewVScroll(u.view.content())}
 	u.page.Refresh()
@@ -141,7 +144,15 @@ func (u *ui) show() {
 	u.refreshNav()
 	if f, ok := u.view.(focusFirst); ok {
 		if first := f.first(); first != nil {
-			u.win.Canvas().Focus(first)
+			// After the key event that led here: the Space that pressed
+			// Next would otherwise also type into the new page's field.
+			// (Fyne's test driver runs this at once.)
+			gen := u.gen
+			fyne.Do(func() {
+				if u.gen == gen {
+					u.win.Canvas().Focus(first)
+				}
+			})
 		}
 	}
 }
