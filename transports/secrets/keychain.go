@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"runtime"
 	"sync"
+	"time"
 
 	"github.com/zalando/go-keyring"
 
@@ -46,12 +47,31 @@ func (k *Keychain) backend() ring {
 // does not, the error (ErrUnavailable) says why in words, and the caller
 // may fall back to Memory.
 func OpenKeychain() (*Keychain, error) {
-	_, err := keyring.Get(Service, "probe")
-	if err != nil && !errors.Is(err, keyring.ErrNotFound) {
-		return nil, unavailable(err)
+	result := make(chan error, 1)
+	go func() { result <- probe() }()
+	select {
+	case err := <-result:
+		if err != nil && !errors.Is(err, keyring.ErrNotFound) {
+			return nil, unavailable(err)
+		}
+		return &Keychain{}, nil
+	case <-time.After(probeTimeout):
+		// A locked keyring asks its prompter to unlock it; over SSH there
+		// is no screen to show the prompt on, and the call never returns.
+		return nil, unavailable(fmt.Errorf("the Secret Service did not answer within %v: it may be waiting to show an unlock prompt where there is no screen", probeTimeout))
 	}
-	return &Keychain{}, nil
 }
+
+// probe asks the keychain for an entry that does not exist; tests replace
+// it with one that never answers, which no real keychain does on demand.
+var probe = func() error {
+	_, err := keyring.Get(Service, "probe")
+	return err
+}
+
+// probeTimeout bounds the first call: a keychain that answers at all
+// answers in milliseconds.
+const probeTimeout = 5 * time.Second
 
 // OpenOrMemory returns the keychain, or else a memory store and a warning
 // for the admin: secrets kept there are gone when the program exits.

@@ -9,6 +9,7 @@ import (
 	"os/exec"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/zalando/go-keyring"
 
@@ -217,5 +218,24 @@ func TestKeychainUnavailable(t *testing.T) {
 	}
 	if _, err := k.Get(SMTPPasswordRef("example.nl", "relay")); !errors.Is(err, ErrUnavailable) {
 		t.Errorf("Get on a failing keychain: %v", err)
+	}
+}
+
+// A keychain that never answers (a locked keyring waiting to show its
+// unlock prompt where there is no screen: an SSH session) is reported as
+// unavailable instead of hanging the program. The silence is faked, since
+// no real keychain can be made to hang on demand.
+func TestOpenKeychainDoesNotHang(t *testing.T) {
+	old := probe
+	block := make(chan struct{})
+	probe = func() error { <-block; return nil }
+	t.Cleanup(func() { probe = old; close(block) })
+	start := time.Now()
+	_, err := OpenKeychain()
+	if !errors.Is(err, ErrUnavailable) || !strings.Contains(err.Error(), "did not answer") {
+		t.Errorf("a silent keychain: %v", err)
+	}
+	if time.Since(start) > 2*probeTimeout {
+		t.Errorf("gave up only after %v", time.Since(start))
 	}
 }
