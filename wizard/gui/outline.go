@@ -23,7 +23,7 @@ func (u *ui) refreshOutline() {
 	done := true
 	objs := make([]fyne.CanvasObject, 0, len(steps))
 	for _, st := range steps {
-		title := st.Title(u.tr)
+		title := st.Short(u.tr)
 		var b *widget.Button
 		switch {
 		case st.ID == current:
