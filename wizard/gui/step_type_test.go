@@ -157,7 +157,7 @@ func TestTypeStepAsksForDNSAccessThenOffersCards(t *testing.T) {
 	if u.next.Disabled() {
 		t.Error("Next stays disabled with a type chosen")
 	}
-	if !outlineHas(u, "The service's own address") || outlineHas(u, "Publish the DNS records") || u.position.Text != "Step 3 of 6" {
+	if !outlineHas(u, "No-reply") || outlineHas(u, "DNS records") || u.position.Text != "Step 3 of 6" {
 		t.Errorf("the outline and the header (%q) do not follow the chosen type", u.position.Text)
 	}
 	test.AssertRendersToMarkup(t, "type_chosen_en.xml", u.win.Canvas())
