@@ -48,7 +48,8 @@ func (k *Keychain) backend() ring {
 // may fall back to Memory.
 func OpenKeychain() (*Keychain, error) {
 	result := make(chan error, 1)
-	go func() { result <- probe() }()
+	ask := probe
+	go func() { result <- ask() }()
 	select {
 	case err := <-result:
 		if err != nil && !errors.Is(err, keyring.ErrNotFound) {
