@@ -6,6 +6,7 @@ package cli
 
 import (
 	"context"
+	"crypto/x509"
 	"errors"
 	"flag"
 	"fmt"
@@ -51,12 +52,37 @@ func Main(args []string, stdio Stdio, openWindow OpenWindow) int {
 	return run(ctx, args, stdio, openWindow)
 }
 
-func run(ctx context.Context, args []string, stdio Stdio, openWindow OpenWindow) int {
+// An Option changes what a run reaches the world through. Main takes
+// none; a program that embeds mailwizard, or a test that runs both faces
+// on the same loopback servers, passes its own.
+type Option func(*env)
+
+// WithSecrets keeps the run's secrets in store instead of the OS keychain.
+func WithSecrets(store secrets.Store) Option {
+	return func(e *env) { e.openStore = func() (secrets.Store, error) { return store, nil } }
+}
+
+// WithRootCAs makes the run trust roots, instead of the system's, for the
+// certificates of SMTP servers.
+func WithRootCAs(roots *x509.CertPool) Option {
+	return func(e *env) { e.roots = roots }
+}
+
+// Run is Main with the caller's context (Ctrl+C is the caller's to catch)
+// and options.
+func Run(ctx context.Context, args []string, stdio Stdio, openWindow OpenWindow, opts ...Option) int {
+	return run(ctx, args, stdio, openWindow, opts...)
+}
+
+func run(ctx context.Context, args []string, stdio Stdio, openWindow OpenWindow, opts ...Option) int {
 	// Everything printed for people passes through a filter that makes
 	// text from servers harmless to a terminal (escape sequences, control
 	// characters); JSON goes out as it is, since the encoder escapes.
 	e := &env{ctx: ctx, Stdio: Stdio{In: stdio.In, Out: printableWriter{stdio.Out}, Err: printableWriter{stdio.Err}},
-		json: stdio.Out, openStore: openKeychain, lines: newLineReader(stdio.In)}
+		json: stdio.Out, openStore: openKeychain, roots: testRoots, lines: newLineReader(stdio.In)}
+	for _, o := range opts {
+		o(e)
+	}
 	defer e.lines.Close()
 	top := flag.NewFlagSet("mailwizard", flag.ContinueOnError)
 	top.SetOutput(io.Discard)
@@ -137,7 +163,8 @@ type env struct {
 	preset    string
 	tr        *i18n.Translator
 	openStore func() (secrets.Store, error)
-	lines     *lineReader // standard input, one line at a time, shared by every prompt
+	roots     *x509.CertPool // trusted for SMTP certificates; nil: the system's
+	lines     *lineReader    // standard input, one line at a time, shared by every prompt
 }
 
 // printableWriter writes text for people with control characters and
@@ -152,18 +179,17 @@ func (p printableWriter) Write(b []byte) (int, error) {
 }
 
 // wizardEnv is what the window's steps reach the world through: the same
-// DNS client and keychain as the commands. A keychain that cannot be
-// opened is said to be missing by the one step that needs it.
+// DNS client and keychain as the commands. The keychain is opened in the
+// background: the window need not wait for it (a D-Bus activation, or a
+// locked keyring's unlock prompt that takes up to its probe's timeout),
+// and a keychain that cannot be opened is said to be missing by the one
+// step that needs it.
 func (e *env) wizardEnv() *wizard.Env {
 	c, err := e.resolver()
 	if err != nil {
 		c = &dnsq.Client{Timeout: e.globals.dnsTimeout}
 	}
-	store, err := e.openStore()
-	if err != nil {
-		store = secrets.Unavailable(err)
-	}
-	return &wizard.Env{DNS: c, Secrets: store, RootCAs: testRoots}
+	return &wizard.Env{DNS: c, Secrets: secrets.OpenInBackground(e.openStore), RootCAs: e.roots}
 }
 
 // openKeychain is how commands reach the secret store; tests replace it.

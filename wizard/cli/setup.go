@@ -84,7 +84,7 @@ func (e *env) runSetup(f setupFlags) int {
 		return e.fail("setup", ExitTemporary, err)
 	}
 	r := &setupRun{e: e, f: f, sess: sess, flow: sess.Flow, bad: map[string]bool{},
-		env: &wizard.Env{DNS: c, Secrets: store, RootCAs: testRoots}}
+		env: &wizard.Env{DNS: c, Secrets: store, RootCAs: e.roots}}
 	e.tr = i18n.New(sess.Flow.State.Lang)
 	r.ask = &prompter{e: e, tr: e.tr, yes: f.yes}
 	r.saver = func() {

@@ -57,7 +57,8 @@ func (s *smtpFlags) validate() error {
 		noControl("user", s.user), positiveDuration("timeout", s.timeout, time.Hour))
 }
 
-// testRoots lets tests trust their own CA; nil means the system's roots.
+// testRoots lets this package's tests trust their own CA (WithRootCAs is
+// the way from outside); nil means the system's roots.
 var testRoots *x509.CertPool
 
 // settings reads the password (from the environment variable, or the
@@ -70,7 +71,7 @@ func (s *smtpFlags) settings(e *env) (smtp.Settings, transports.AuthMode, error)
 		if s.passwordEnv != "" {
 			return smtp.Settings{}, "", errors.New("--password-env: a password needs --user")
 		}
-		return wizard.ServerSettings(&t, "", testRoots), t.Auth, nil
+		return wizard.ServerSettings(&t, "", e.roots), t.Auth, nil
 	}
 	t.Auth, t.Username = transports.AuthPassword, s.user
 	var password string
@@ -89,7 +90,7 @@ func (s *smtpFlags) settings(e *env) (smtp.Settings, transports.AuthMode, error)
 	default:
 		return smtp.Settings{}, "", errors.New("--password-env VAR is required with --user when standard input is not a terminal")
 	}
-	return wizard.ServerSettings(&t, password, testRoots), t.Auth, nil
+	return wizard.ServerSettings(&t, password, e.roots), t.Auth, nil
 }
 
 func isTerminal(r io.Reader) bool {
@@ -235,7 +236,7 @@ func buildSMTPDetect(fs *flag.FlagSet, e *env) func([]string) int {
 		}
 		ctx, cancel := context.WithTimeout(e.ctx, *timeout)
 		defer cancel()
-		det := smtp.Detect(ctx, &smtp.ResolvingDialer{Resolver: r}, r, domain, min(10*time.Second, *timeout), testRoots)
+		det := smtp.Detect(ctx, &smtp.ResolvingDialer{Resolver: r}, r, domain, min(10*time.Second, *timeout), e.roots)
 		if *asJSON {
 			e.writeJSON(det)
 		} else {

@@ -3,7 +3,9 @@ package cli
 import (
 	"strings"
 	"testing"
+	"time"
 
+	"mailwizard/transports/secrets"
 	"mailwizard/wizard"
 )
 
@@ -57,4 +59,34 @@ func TestDisplayAvailable(t *testing.T) {
 	test("linux", "", "wayland-0", true)
 	test("darwin", "", "", true)
 	test("windows", "", "", true)
+}
+
+// The window opens while the keychain is still answering (a locked
+// keyring's unlock prompt can take as long as the admin takes), and the
+// step that needs a secret waits for it: nothing is lost or refused.
+func TestWindowOpensBeforeTheKeychainAnswers(t *testing.T) {
+	t.Setenv("DISPLAY", ":99")
+	release := make(chan struct{})
+	mem := secrets.NewMemory()
+	old := openKeychain
+	openKeychain = func() (secrets.Store, error) { <-release; return mem, nil }
+	t.Cleanup(func() { openKeychain = old })
+	opened := make(chan *wizard.Env, 1)
+	go runCLI(t, func(_ wizard.Options, env *wizard.Env) int { opened <- env; return 0 })
+	var env *wizard.Env
+	select {
+	case env = <-opened:
+	case <-time.After(5 * time.Second):
+		t.Fatal("the window waited for the keychain")
+	}
+	ref := secrets.SMTPPasswordRef("example.nl", "relay")
+	stored := make(chan error, 1)
+	go func() { stored <- env.Secrets.Set(ref, "Zomer2026!mail") }()
+	close(release)
+	if err := <-stored; err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := mem.Get(ref); got != "Zomer2026!mail" {
+		t.Errorf("the keychain holds %q", got)
+	}
 }
