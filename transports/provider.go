@@ -10,6 +10,7 @@ import (
 	"path"
 	"sort"
 	"strings"
+	"sync"
 
 	"filippo.io/age"
 
@@ -172,14 +173,39 @@ func (p *Provider) Supports(t Type) bool {
 var ErrUnknownProvider = texts.Err(nil, texts.T("field.kind.unknown-provider", "unknown provider"))
 
 // BuiltinProviders returns the built-in profiles sorted by ID, with
-// "custom" last since it is the fallback when none fits.
+// "custom" last since it is the fallback when none fits. Each call returns
+// profiles of its own, which the caller may change.
 func BuiltinProviders() ([]*Provider, error) {
+	files, err := checkedBuiltins()
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*Provider, 0, len(files))
+	for _, raw := range files {
+		var p Provider
+		if err := decodeStrict(raw, &p); err != nil {
+			return nil, err // checkedBuiltins decoded these very bytes
+		}
+		out = append(out, &p)
+	}
+	return out, nil
+}
+
+// checkedBuiltins reads the embedded profiles and checks them (schema and
+// rules) once per process, in BuiltinProviders' order: every step asks
+// for its profile, and the window's first page would otherwise wait for
+// the same checks of the same bytes over and over.
+var checkedBuiltins = sync.OnceValues(func() ([][]byte, error) {
 	fsys := resources.Providers()
 	names, err := fs.Glob(fsys, "*.json")
 	if err != nil {
 		return nil, err
 	}
-	var out []*Provider
+	type checked struct {
+		id  string
+		raw []byte
+	}
+	var all []checked
 	for _, name := range names {
 		raw, err := fs.ReadFile(fsys, name)
 		if err != nil {
@@ -192,16 +218,20 @@ func BuiltinProviders() ([]*Provider, error) {
 		if p.ID+".json" != path.Base(name) {
 			return nil, fmt.Errorf("built-in profile %s has id %q", name, p.ID)
 		}
-		out = append(out, p)
+		all = append(all, checked{p.ID, raw})
 	}
-	sort.Slice(out, func(i, j int) bool {
-		if (out[i].ID == "custom") != (out[j].ID == "custom") {
-			return out[j].ID == "custom"
+	sort.Slice(all, func(i, j int) bool {
+		if (all[i].id == "custom") != (all[j].id == "custom") {
+			return all[j].id == "custom"
 		}
-		return out[i].ID < out[j].ID
+		return all[i].id < all[j].id
 	})
+	out := make([][]byte, len(all))
+	for i, c := range all {
+		out[i] = c.raw
+	}
 	return out, nil
-}
+})
 
 // LoadProvider returns the built-in profile with ID idOrFile, or else the
 // profile read from the file of that name.

@@ -90,6 +90,13 @@ func measure(p *program, idle time.Duration) (time.Duration, int64, error) {
 	}
 	cmd := exec.Command(p.argv[0], p.argv[1:]...)
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	stderr, err := os.CreateTemp("", "firstwindow-stderr") // told when the program exits early
+	if err != nil {
+		return 0, 0, err
+	}
+	defer os.Remove(stderr.Name())
+	defer stderr.Close()
+	cmd.Stderr = stderr
 	start := time.Now()
 	if err := cmd.Start(); err != nil {
 		return 0, 0, err
@@ -106,7 +113,7 @@ func measure(p *program, idle time.Duration) (time.Duration, int64, error) {
 		out, _ := exec.Command("xdotool", "search", "--onlyvisible", "--name", "^"+p.title+"$").Output()
 		win = strings.TrimSpace(strings.SplitN(string(out), "\n", 2)[0])
 		if err := alive(exited, deadline); err != nil {
-			return 0, 0, err
+			return 0, 0, fmt.Errorf("%w; its stderr: %q", err, readAll(stderr.Name()))
 		}
 		if win == "" {
 			time.Sleep(2 * time.Millisecond)
@@ -118,7 +125,7 @@ func measure(p *program, idle time.Duration) (time.Duration, int64, error) {
 			break
 		}
 		if err := alive(exited, deadline); err != nil {
-			return 0, 0, err
+			return 0, 0, fmt.Errorf("%w; its stderr: %q", err, readAll(stderr.Name()))
 		}
 	}
 	first := time.Since(start)
@@ -160,4 +167,9 @@ func residentKiB(pid int) (int64, error) {
 		}
 	}
 	return 0, errors.New("no VmRSS")
+}
+
+func readAll(path string) string {
+	b, _ := os.ReadFile(path)
+	return string(b)
 }

@@ -6,15 +6,18 @@ package gui
 
 import (
 	"image/color"
+	"sync"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/driver/desktop"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"mailwizard/resources"
+	"mailwizard/transports"
 	"mailwizard/wizard"
 )
 
@@ -32,6 +35,7 @@ var minWindowSize = fyne.NewSize(900, 650)
 // Run opens the wizard window on a and blocks until it is closed; the
 // result is the process exit code.
 func Run(a fyne.App, opts wizard.Options, env *wizard.Env) int {
+	ready := prepareFirstPage()
 	a.SetIcon(fyne.NewStaticResource("icon.png", resources.Icon))
 	w := a.NewWindow(WindowTitle)
 	sess, err := wizard.Start(opts)
@@ -45,11 +49,32 @@ func Run(a fyne.App, opts wizard.Options, env *wizard.Env) int {
 		w.ShowAndRun()
 		return 2
 	}
+	ready()
 	ui := newUI(w, sess, env)
 	w.Canvas().AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyQ, Modifier: fyne.KeyModifierShortcutDefault}, func(fyne.Shortcut) { a.Quit() })
 	w.ShowAndRun()
 	ui.close()
 	return 0
+}
+
+// prepareFirstPage does, side by side on their own goroutines while GLFW
+// makes the window, the slow parts of drawing the first page, and returns
+// a function that waits for them:
+//   - the two faces every page uses, regular and bold: Fyne parses a face
+//     (and the system font it falls back to for the language) the first
+//     time text in that style is measured, about 35 ms each;
+//   - the built-in provider profiles, checked against their schema once
+//     per process (about 20 ms), which the welcome step lists.
+//
+// Waiting before the page is built keeps the UI from loading a face a
+// second time meanwhile. Fyne's font cache is safe for concurrent use.
+func prepareFirstPage() (wait func()) {
+	var wg sync.WaitGroup
+	for _, style := range []fyne.TextStyle{{}, {Bold: true}} {
+		wg.Go(func() { fyne.MeasureText("Mail", theme.TextSize(), style) })
+	}
+	wg.Go(func() { transports.BuiltinProviders() })
+	return wg.Wait
 }
 
 // withMinSize gives content the window's minimum size: Fyne sizes a window
