@@ -36,7 +36,7 @@ func newField(label, help string, input fyne.CanvasObject) *field {
 // mark shows msg under the input (and on an Entry, its error state); an
 // empty msg clears it.
 func (f *field) mark(msg string) {
-	if e, ok := f.input.(*widget.Entry); ok {
+	if e, ok := f.input.(interface{ SetValidationError(error) }); ok {
 		if msg == "" {
 			e.SetValidationError(nil)
 		} else {
@@ -88,3 +88,17 @@ func markAll(fields map[string]*field, errs map[string]string, other *widget.Lab
 		setNote(other, rest)
 	}
 }
+
+// problemStep is a page that says why the step cannot be shown, such as
+// the own-server steps for a transport of another type.
+type problemStep struct{ box *fyne.Container }
+
+func newProblemStep(msg string) *problemStep {
+	l := widget.NewLabel(msg)
+	l.Wrapping = fyne.TextWrapWord
+	l.Importance = widget.DangerImportance
+	return &problemStep{box: container.NewVBox(l)}
+}
+
+func (s *problemStep) content() fyne.CanvasObject   { return s.box }
+func (s *problemStep) markErrors(map[string]string) {}

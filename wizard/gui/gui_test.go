@@ -9,7 +9,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
-	"fyne.io/fyne/v2/widget"
 
 	"mailwizard/checks/dnsq"
 	"mailwizard/transports/secrets"
@@ -144,8 +143,8 @@ func TestCustomProviderFieldsAreMarked(t *testing.T) {
 	if !s.custom.Visible() {
 		t.Fatal("choosing Other service does not show its form")
 	}
-	test.Type(s.fields["custom.name"].input.(*widget.Entry), "Acme Mailer")
-	test.Type(s.fields["custom.sending_ranges"].input.(*widget.Entry), "192.0.2.1/24")
+	test.Type(s.fields["custom.name"].input.(*keyEntry), "Acme Mailer")
+	test.Type(s.fields["custom.sending_ranges"].input.(*keyEntry), "192.0.2.1/24")
 	u.markLive()
 	if msg := s.fields["custom.sending_ranges"].err.Text; !strings.Contains(msg, "write 192.0.2.0/24") {
 		t.Errorf("sending ranges field shows %q", msg)

@@ -24,18 +24,18 @@ func (u *ui) refreshOutline() {
 	objs := make([]fyne.CanvasObject, 0, len(steps))
 	for _, st := range steps {
 		title := st.Short(u.tr)
-		var b *widget.Button
+		var b *keyButton
 		switch {
 		case st.ID == current:
 			done = false
-			b = widget.NewButtonWithIcon(title, theme.NavigateNextIcon(), nil)
+			b = u.newKeyButton(title, theme.NavigateNextIcon(), nil, enterPresses)
 			b.Importance = widget.HighImportance
 		case done:
 			id := st.ID
-			b = widget.NewButtonWithIcon(title, theme.ConfirmIcon(), func() { u.goTo(id) })
+			b = u.newKeyButton(title, theme.ConfirmIcon(), func() { u.goTo(id) }, enterPresses)
 			b.Importance = widget.LowImportance
 		default:
-			b = widget.NewButton(title, nil)
+			b = u.newKeyButton(title, nil, nil, enterPresses)
 			b.Importance = widget.LowImportance
 			b.Disable()
 		}

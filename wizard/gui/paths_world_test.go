@@ -227,7 +227,7 @@ func (k *walk) resume() {
 func entered(u *ui) string {
 	var f []string
 	add := func(k string, v any) { f = append(f, fmt.Sprintf("%s=%v", k, v)) }
-	chosen := func(b *widget.Button) bool { return b != nil && b.Importance == widget.HighImportance }
+	chosen := func(b *keyButton) bool { return b != nil && b.Importance == widget.HighImportance }
 	switch v := u.view.(type) {
 	case *welcomeStep:
 		add("language", v.lang.Selected)

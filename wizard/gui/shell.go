@@ -1,6 +1,7 @@
 package gui
 
 import (
+	"context"
 	"errors"
 	"time"
 	"unicode"
@@ -8,6 +9,8 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"mailwizard/transports"
@@ -53,11 +56,11 @@ type ui struct {
 	outline   *fyne.Container
 	page      *fyne.Container
 	status    *widget.Label
-	back      *widget.Button
-	next      *widget.Button
+	back      *keyButton
+	next      *keyButton
 	progress  *widget.ProgressBarInfinite
 	busy      *widget.Label
-	cancelBtn *widget.Button
+	cancelBtn *keyButton
 	view      stepView
 
 	// do runs a function on the UI goroutine: fyne.Do. Tests replace it
@@ -65,8 +68,9 @@ type ui struct {
 	// driver runs fyne.Do inline on the caller's goroutine.
 	do func(func())
 
-	disc       *wizard.Discovery // what discovery found, once it has
-	discDomain string            // the domain discovery runs or ran for
+	disc       *wizard.Discovery  // what discovery found, once it has
+	discDomain string             // the domain discovery runs or ran for
+	discCancel context.CancelFunc // stops the discovery under way, if any
 
 	gen     int   // page generation: bumped on every page shown
 	task    *task // the running task, or nil
@@ -102,8 +106,8 @@ func (u *ui) build() {
 	u.position = widget.NewLabel("")
 	u.status = widget.NewLabel("")
 	u.status.Wrapping = fyne.TextWrapWord
-	u.back = widget.NewButton(u.tr.X("button.back", "Back"), u.goBack)
-	u.next = widget.NewButton(u.tr.X("button.next", "Next"), u.goNext)
+	u.back = u.newKeyButton(u.tr.X("button.back", "Back"), nil, u.goBack, enterPresses)
+	u.next = u.newKeyButton(u.tr.X("button.next", "Next"), nil, u.goNext, enterPresses)
 	u.next.Importance = widget.HighImportance
 	u.newProgress()
 	u.page = container.NewStack()
@@ -113,7 +117,10 @@ func (u *ui) build() {
 	working := container.NewBorder(nil, nil, u.busy, u.cancelBtn, u.progress)
 	footer := container.NewBorder(container.NewVBox(widget.NewSeparator(), working), nil, nil, container.NewHBox(u.back, u.next), u.status)
 	side := container.NewBorder(nil, nil, nil, widget.NewSeparator(), container.NewVScroll(u.outline))
-	u.win.SetContent(withMinSize(container.NewBorder(header, footer, side, nil, container.NewPadded(u.page))))
+	// Tab goes through the page, then Back and Next (and Cancel while a
+	// task runs), then the outline: Fyne follows the order of the objects,
+	// and a Border lists its centre first.
+	u.win.SetContent(withMinSize(container.NewBorder(header, footer, side, nil, u.page)))
 	u.show()
 }
 
@@ -133,7 +140,11 @@ func (u *ui) show() {
 	// what is typed next (and Ctrl+Q).
 	u.win.Canvas().Unfocus()
 	u.view = u.viewFor(step.ID)
-	u.page.Objects = []fyne.CanvasObject{container.NewVScroll(u.view.content())}
+	// Room on the right for the scroll bar, which Fyne draws over the
+	// content: the fields' right edges stay clear of it.
+	pad := theme.Padding()
+	u.page.Objects = []fyne.CanvasObject{container.NewVScroll(container.New(
+		layout.NewCustomPaddedLayout(0, 0, pad, theme.ScrollBarSize()+pad), u.view.content()))}
 	u.page.Refresh()
 	if u.flow.AtEnd() {
 		u.next.SetText(u.tr.X("button.finish", "Finish"))
@@ -180,7 +191,9 @@ func (u *ui) viewFor(id wizard.StepID) stepView {
 	case wizard.StepReview:
 		return newReviewStep(u)
 	}
-	return newSummaryStep(u)
+	// Every step of the flow has its page; a step this window does not
+	// know is said so, with the way on (the outline and Back still work).
+	return newProblemStep(u.tr.X("step.unknown", "This version of the window has no page for the step %q: go back, or continue with mailwizard setup in a terminal.", string(id)))
 }
 
 // changed is called by views after they copied an edit into the State:
@@ -287,7 +300,7 @@ func (u *ui) typedKey(k *fyne.KeyEvent) {
 
 // submitOnEnter makes Enter in a one-line entry move on, like Enter
 // elsewhere on the page.
-func (u *ui) submitOnEnter(e *widget.Entry) {
+func (u *ui) submitOnEnter(e *keyEntry) {
 	e.OnSubmitted = func(string) { u.typedKey(&fyne.KeyEvent{Name: fyne.KeyReturn}) }
 }
 

@@ -14,10 +14,10 @@ import (
 // domainStep: the domain the service will send for.
 type domainStep struct {
 	u       *ui
-	entry   *widget.Entry
+	entry   *keyEntry
 	fields  map[string]*field
 	ascii   *widget.Label
-	senders *widget.Entry
+	senders *keyEntry
 	other   *widget.Label
 	box     *fyne.Container
 }
@@ -25,13 +25,12 @@ type domainStep struct {
 func newDomainStep(u *ui) *domainStep {
 	s := &domainStep{u: u, fields: map[string]*field{}}
 	tr, st := u.tr, u.flow.State
-	entry := widget.NewEntry()
+	entry := s.u.newEntry()
 	entry.SetPlaceHolder("example.nl")
 	entry.SetText(st.Domain)
 	s.entry = entry
 	u.submitOnEnter(entry)
 	s.ascii = widget.NewLabel("")
-	s.ascii.Importance = widget.LowImportance
 	entry.OnChanged = func(text string) {
 		st.Domain = text
 		u.changed()
@@ -42,7 +41,7 @@ func newDomainStep(u *ui) *domainStep {
 		tr.X("domain.help", "The part after @ in the addresses the service will send from, such as example.nl for invoices@example.nl. "+
 			"You need access to this domain's DNS settings to publish the records the next steps show."),
 		entry)
-	s.senders = widget.NewEntry()
+	s.senders = s.u.newEntry()
 	s.senders.SetPlaceHolder("facturen, info@example.nl")
 	s.senders.SetText(strings.Join(st.Senders, ", "))
 	u.submitOnEnter(s.senders)

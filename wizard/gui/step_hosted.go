@@ -34,12 +34,12 @@ type hostedStep struct {
 	spf, dkim, dmarc *fyne.Container
 
 	// The DKIM form (step_hosted_dkim.go).
-	algo      *widget.Select
-	selector  *widget.Entry
-	makeBtn   *widget.Button
-	importBtn *widget.Button
-	presetBtn *widget.Button // imports the key file a preset names
-	without   *widget.Check
+	algo      *keySelect
+	selector  *keyEntry
+	makeBtn   *keyButton
+	importBtn *keyButton
+	presetBtn *keyButton // imports the key file a preset names
+	without   *keyCheck
 	done      string   // what the last key action did, shown while kept
 	warnings  []string // the last import's warnings
 	pwDialog  *dialog.FormDialog
@@ -87,11 +87,17 @@ func newHostedStep(u *ui) stepView {
 // it means for the service, off the UI goroutine.
 func (s *hostedStep) makePlan() {
 	tr, env := s.u.tr, s.u.env
-	snap := *s.u.flow.State // PlanHosted reads the domain and the service only
+	// A deep copy: the admin may type while the plan is made, and the
+	// State's maps and slices must not be read from two goroutines.
+	snap, err := s.u.flow.State.Clone()
+	if err != nil {
+		s.setObjects(s.spf, wrapped(sentence(tr.Error(err))))
+		return
+	}
 	d := s.u.discovery()
 	s.setObjects(s.spf, wrapped(tr.X("hosted.spf.reading", "Reading the SPF record of %s…", snap.Domain)))
 	s.u.run(tr.X("hosted.spf.reading", "Reading the SPF record of %s…", snap.Domain), planTimeout, func(ctx context.Context, post post) error {
-		plan, err := wizard.PlanHosted(ctx, env, &snap, d)
+		plan, err := wizard.PlanHosted(ctx, env, snap, d)
 		if err == nil {
 			post(func() {
 				s.plan, s.withDisc = plan, d != nil
@@ -137,7 +143,7 @@ func (s *hostedStep) showPlanFailed(err error) {
 	}
 	l := wrapped(msg)
 	l.Importance = widget.DangerImportance
-	s.setObjects(s.spf, l, container.NewHBox(widget.NewButton(tr.X("hosted.spf.again", "Read it again"), s.makePlan)))
+	s.setObjects(s.spf, l, container.NewHBox(s.u.newButton(tr.X("hosted.spf.again", "Read it again"), s.makePlan)))
 }
 
 // showSPF shows the record to publish with each added term marked and
@@ -163,7 +169,7 @@ func (s *hostedStep) showSPF() {
 			title = tr.X("hosted.spf.create", "To publish as a TXT record at %s, the name @ in most DNS panels (%s):", st.Domain, tr.Text(spf.LookupCountText(sug.Lookups)))
 		}
 		record := sug.Record
-		copyBtn := widget.NewButtonWithIcon(tr.X("hosted.copy", "Copy"), theme.ContentCopyIcon(), func() {
+		copyBtn := s.u.newIconButton(tr.X("hosted.copy", "Copy"), theme.ContentCopyIcon(), func() {
 			fyne.CurrentApp().Clipboard().SetContent(record)
 			s.u.setStatus(tr.X("hosted.copied", "The record is on the clipboard."), false)
 		})
@@ -231,7 +237,6 @@ func (s *hostedStep) showDMARC() {
 	d := s.u.discovery()
 	if d == nil || d.Report == nil || s.plan == nil || !s.withDisc {
 		l := wrapped(tr.X("hosted.dmarc.looking", "Looking at the DMARC record of %s…", st.Domain))
-		l.Importance = widget.LowImportance
 		s.setObjects(s.dmarc, l)
 		return
 	}
@@ -256,6 +261,8 @@ func (s *hostedStep) setObjects(c *fyne.Container, objs ...fyne.CanvasObject) {
 func (s *hostedStep) content() fyne.CanvasObject { return s.box }
 
 // first is the button that makes or imports the key, when one is needed.
+// Once the key is kept the page has nothing to enter: nothing is focused,
+// so Enter moves on and Tab starts at the top.
 func (s *hostedStep) first() fyne.Focusable {
 	switch {
 	case s.makeBtn == nil || !s.makeBtn.Visible():

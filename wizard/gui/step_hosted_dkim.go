@@ -36,37 +36,42 @@ func (s *hostedStep) newDKIMForm() {
 	for i, a := range algos {
 		names[i] = string(a)
 	}
-	s.algo = widget.NewSelect(names, nil)
+	s.algo = s.u.newSelect(names, nil)
 	s.algo.SetSelected(names[0])
 	if plan := st.KeyPlan(t.Hosted.DKIM.Selector); plan != nil && plan.Algorithm != "" {
-		s.algo.SetSelected(plan.Algorithm) // answered by a preset
+		s.algo.SetSelected(plan.Algorithm) // answered by a preset, or chosen here before
 	}
+	s.algo.OnChanged = func(algo string) { s.keepAlgorithm(algo, names[0]) }
 	s.fields["dkim.algorithm"] = newField(tr.X("hosted.algorithm", "Key type"),
 		tr.X("hosted.algorithm.help", "RSA-2048 is what every receiver verifies. Only the types %s signs with are offered.", s.p.Name), s.algo)
 
-	s.selector = widget.NewEntry()
+	s.selector = s.u.newEntry()
 	s.selector.SetText(t.Hosted.DKIM.Selector)
 	s.selector.OnChanged = func(text string) {
 		if cur := s.u.flow.State.Current(); cur != nil && cur.Hosted != nil {
+			if plan := s.u.flow.State.KeyPlan(cur.Hosted.DKIM.Selector); plan != nil {
+				plan.Selector = strings.ToLower(text) // the answer follows its key's name
+			}
 			cur.Hosted.DKIM.Selector = strings.ToLower(text)
 			s.u.changed()
 		}
 	}
+	s.u.submitOnEnter(s.selector)
 	s.fields["dkim.selector"] = newField(tr.X("hosted.selector", "Selector"),
 		tr.X("hosted.selector.help", "The name the key is published under: <selector>._domainkey.%s. "+
 			"A dated one lets the next key get a new name, so that the old and the new key both work while DNS changes.", st.Domain),
 		s.selector)
 
-	s.makeBtn = widget.NewButton(tr.X("hosted.make_key", "Make the key"), s.makeKey)
+	s.makeBtn = s.u.newButton(tr.X("hosted.make_key", "Make the key"), s.makeKey)
 	s.makeBtn.Importance = widget.HighImportance
 	row := container.NewHBox(s.makeBtn)
 	if s.p.DKIM.Import || s.p.ID == "custom" {
-		s.importBtn = widget.NewButton(tr.X("hosted.import_key", "Import an existing key…"), s.chooseKeyFile)
+		s.importBtn = s.u.newButton(tr.X("hosted.import_key", "Import an existing key…"), s.chooseKeyFile)
 		row.Add(s.importBtn)
 		if plan := st.KeyPlan(t.Hosted.DKIM.Selector); plan != nil && plan.KeyFile != "" {
 			// The preset names the key file, as setup imports it.
 			file := plan.KeyFile
-			s.presetBtn = widget.NewButton(tr.X("hosted.import_preset", "Import %s", filepath.Base(file)), func() { s.importKey(file, nil) })
+			s.presetBtn = s.u.newButton(tr.X("hosted.import_preset", "Import %s", filepath.Base(file)), func() { s.importKey(file, nil) })
 			s.presetBtn.Importance = widget.HighImportance
 			s.makeBtn.Importance = widget.MediumImportance
 			row.Objects = append([]fyne.CanvasObject{s.presetBtn}, row.Objects...)
@@ -76,7 +81,7 @@ func (s *hostedStep) newDKIMForm() {
 		tr.X("hosted.key.help", "The private half is kept in this computer's keychain, never in a plain file; the DNS step shows the public half to publish."),
 		row)
 
-	s.without = widget.NewCheck(tr.X("hosted.without", "Send without a DKIM signature"), s.setWithout)
+	s.without = s.u.newCheck(tr.X("hosted.without", "Send without a DKIM signature"), s.setWithout)
 	s.without.Checked = t.Hosted.DKIM.Mode == transports.DKIMNone
 }
 
@@ -161,6 +166,35 @@ func (s *hostedStep) makeKey() {
 		}
 		return err
 	}, s.keyDone)
+}
+
+// keepAlgorithm keeps a key type other than the first in the draft, as
+// the key plan for the selector (what a preset answers), so a reopened
+// window and setup make the key the admin chose. The first type is no
+// answer: it is what is offered anyway.
+func (s *hostedStep) keepAlgorithm(algo, first string) {
+	st := s.u.flow.State
+	sel := st.Current().Hosted.DKIM.Selector
+	plan := st.KeyPlan(sel)
+	switch {
+	case plan != nil && plan.KeyFile != "":
+		return // a preset's key file: importing it is the answer
+	case plan != nil && algo == first:
+		plans := st.KeyPlans[:0]
+		for _, p := range st.KeyPlans {
+			if p.Selector != sel {
+				plans = append(plans, p)
+			}
+		}
+		st.KeyPlans = plans
+	case plan != nil:
+		plan.Algorithm = algo
+	case algo != first:
+		st.KeyPlans = append(st.KeyPlans, wizard.KeyPlan{Selector: sel, Algorithm: algo})
+	default:
+		return
+	}
+	s.u.changed()
 }
 
 // chooseKeyFile asks for the PEM file of an existing key.

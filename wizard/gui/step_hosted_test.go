@@ -60,15 +60,17 @@ func shown(o fyne.CanvasObject) string {
 			}
 		case *widget.RichText:
 			out = append(out, w.String())
-		case *widget.Check:
+		case *keyCheck:
 			out = append(out, w.Text)
+		case *keyButton:
+			out = append(out, "["+w.Text+"]")
 		case *widget.Button:
 			out = append(out, "["+w.Text+"]")
 		case *widget.Card:
 			walk(w.Content)
-		case *widget.Select:
+		case *keySelect:
 			out = append(out, "<"+w.Selected+">")
-		case *widget.Entry:
+		case *keyEntry:
 			out = append(out, "{"+w.Text+"}")
 		case *fyne.Container:
 			if w.Visible() {

@@ -18,7 +18,7 @@ type noReplyStep struct {
 	p       *transports.Provider
 	advice  *widget.Label
 	looking *widget.Label
-	replyTo *widget.Check
+	replyTo *keyCheck
 	fields  map[string]*field
 	other   *widget.Label
 	box     *fyne.Container
@@ -41,8 +41,7 @@ func newNoReplyStep(u *ui) stepView {
 	s.p = p
 	s.advice = wrapped("")
 	s.looking = wrapped("")
-	s.looking.Importance = widget.LowImportance
-	s.replyTo = widget.NewCheck(tr.X("noreply.replyto.check", "Copy the sender into Reply-To"), nil)
+	s.replyTo = s.u.newCheck(tr.X("noreply.replyto.check", "Copy the sender into Reply-To"), nil)
 	s.replyTo.Checked = st.Current().NoReply.ReplyToFrom
 	s.replyTo.OnChanged = func(on bool) {
 		if err := wizard.SetReplyToFrom(u.flow.State, on); err != nil {

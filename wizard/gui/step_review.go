@@ -22,8 +22,12 @@ import (
 // the service, and Finish. As setup's review: the same lines, the same
 // Export, the draft discarded once the file is written.
 type reviewStep struct {
-	u         *ui
-	plaintext *widget.Check   // secrets unsealed in the file; nil when they can be sealed
+	u *ui
+	// plaintext: secrets unsealed in the file; nil when they can be
+	// sealed. Not kept in the draft on purpose: a file that is itself a
+	// secret is a choice made at the moment of export, every time.
+	plaintext *keyCheck
+	exportBtn *keyButton
 	result    *fyne.Container // after the export: where, warnings, next steps
 	other     *widget.Label
 	box       *fyne.Container
@@ -41,7 +45,7 @@ func newReviewStep(u *ui) stepView {
 		service = p.Name
 		if p.SealingRecipient == "" {
 			// setup's --include-secrets-plaintext: only on the admin's word.
-			s.plaintext = widget.NewCheck(tr.X("review.plaintext", "Put the secrets in the file unsealed"), nil)
+			s.plaintext = s.u.newCheck(tr.X("review.plaintext", "Put the secrets in the file unsealed"), nil)
 		}
 	}
 	bold := fyne.TextStyle{Bold: true}
@@ -74,7 +78,7 @@ func newReviewStep(u *ui) stepView {
 	_, name := s.proposed()
 	where := widget.NewLabel(tr.X("review.where", "Export writes the configuration to a file you choose (proposed: %s), to upload to the service. Finish closes the wizard once it is written.", name))
 	where.Wrapping = fyne.TextWrapWord
-	export := widget.NewButtonWithIcon(tr.X("review.export", "Export the configuration…"), theme.DocumentSaveIcon(), s.chooseFile)
+	s.exportBtn = s.u.newIconButton(tr.X("review.export", "Export the configuration…"), theme.DocumentSaveIcon(), s.chooseFile)
 	s.result = container.NewVBox()
 	s.other = widget.NewLabel("")
 	s.other.Wrapping = fyne.TextWrapWord
@@ -85,12 +89,15 @@ func newReviewStep(u *ui) stepView {
 			"The service published no key to seal the DKIM private key and the SMTP password to, so they stay out of the file, in this computer's keychain. "+
 				"Tick this to put them in the file unsealed: the file itself is then a secret."), s.plaintext).box)
 	}
-	objs = append(objs, container.NewHBox(export), s.other, s.result)
+	objs = append(objs, container.NewHBox(s.exportBtn), s.other, s.result)
 	s.box = container.NewVBox(objs...)
 	return s
 }
 
 func (s *reviewStep) content() fyne.CanvasObject { return s.box }
+
+// first is Export: Enter there exports, and after the export, Finish.
+func (s *reviewStep) first() fyne.Focusable { return s.exportBtn }
 
 func (s *reviewStep) markErrors(errs map[string]string) { markAll(nil, errs, s.other) }
 

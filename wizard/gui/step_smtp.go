@@ -24,12 +24,12 @@ type smtpStep struct {
 	sm     *transports.SMTPSettings
 	fields map[string]*field
 
-	host, port, username, password *widget.Entry
+	host, port, username, password *keyEntry
 	encryption                     *choice[transports.Encryption]
 	certCheck                      *choice[transports.CertCheck]
-	auth                           *widget.RadioGroup
-	mode                           *widget.RadioGroup
-	storeBtn                       *widget.Button
+	auth                           *radioList
+	mode                           *radioList
+	storeBtn                       *keyButton
 	pwNote                         *widget.Label
 	login, allowlist               *fyne.Container
 	savedRef                       transports.SecretRef // the password's reference while allow-listing is tried
@@ -42,7 +42,7 @@ type smtpStep struct {
 func newSMTPStep(u *ui) stepView {
 	t := u.flow.State.Current()
 	if t == nil || t.SMTP == nil {
-		return newSummaryStep(u) // no own-server transport: the flow does not show this step
+		return newProblemStep(u.tr.X("smtp.not_smtp", "The transport being edited does not send through your own mail server: choose its type again."))
 	}
 	s := &smtpStep{u: u, sm: t.SMTP, fields: map[string]*field{}}
 	tr := u.tr
@@ -52,7 +52,7 @@ func newSMTPStep(u *ui) stepView {
 	s.host = s.entry("smtp.host", tr.X("smtp.host", "Mail server"),
 		tr.X("smtp.host.help", "The host name (such as smtp.example.nl) or IP address of the server that accepts mail for sending, as your mail administrator or mailbox provider names it. "+
 			"The service connects to it from the internet, so give its public name."), "smtp.example.nl", s.sm.Host, func(v string) { s.sm.Host = strings.TrimSpace(v) })
-	s.encryption = newChoice(s.sm.Encryption, []transports.Encryption{transports.EncryptSTARTTLS, transports.EncryptTLS, transports.EncryptSTARTTLSOptional, transports.EncryptNone},
+	s.encryption = newChoice(u, s.sm.Encryption, []transports.Encryption{transports.EncryptSTARTTLS, transports.EncryptTLS, transports.EncryptSTARTTLSOptional, transports.EncryptNone},
 		[]string{
 			tr.X("smtp.enc.starttls", "starttls: starts in plain text and encrypts before anything is sent (usually port 587)"),
 			tr.X("smtp.enc.tls", "tls: encrypted from the first byte; what manuals call SSL (usually port 465)"),
@@ -65,7 +65,7 @@ func newSMTPStep(u *ui) stepView {
 	s.port = s.entry("smtp.port", tr.X("smtp.port", "Port"),
 		tr.X("smtp.port.help", "587 for starttls and 465 for tls are the ports for sending mail with a login. Port 25 is for servers among themselves and is often blocked by internet providers."),
 		"587", portText(s.sm.Port), s.setPort)
-	s.certCheck = newChoice(s.sm.CertCheck, []transports.CertCheck{transports.CertStrict, transports.CertSkip},
+	s.certCheck = newChoice(u, s.sm.CertCheck, []transports.CertCheck{transports.CertStrict, transports.CertSkip},
 		[]string{
 			tr.X("smtp.cert.strict", "strict: the certificate must be valid for the server's name (recommended)"),
 			tr.X("smtp.cert.skip", "skip: connect whatever certificate the server shows"),
@@ -90,8 +90,8 @@ func newSMTPStep(u *ui) stepView {
 
 // entry makes a one-line field showing value that writes each edit into
 // the State; Enter moves on.
-func (s *smtpStep) entry(path, label, help, placeholder, value string, set func(string)) *widget.Entry {
-	e := widget.NewEntry()
+func (s *smtpStep) entry(path, label, help, placeholder, value string, set func(string)) *keyEntry {
+	e := s.u.newEntry()
 	e.SetPlaceHolder(placeholder)
 	e.SetText(value)
 	s.u.submitOnEnter(e)
@@ -113,8 +113,7 @@ func (s *smtpStep) edited() {
 func (s *smtpStep) buildAuth(tr *i18n.Translator) {
 	passwordLabel, allowLabel := tr.X("setup.auth.password", "a username and password"),
 		tr.X("setup.auth.allowlist", "no login: the service's addresses are allowed on the server")
-	s.auth = widget.NewRadioGroup([]string{passwordLabel, allowLabel}, nil)
-	s.auth.Required = true
+	s.auth = s.u.newRadioList([]string{passwordLabel, allowLabel}, nil)
 	if s.sm.Auth == transports.AuthIPAllowlist {
 		s.auth.SetSelected(allowLabel)
 	} else {
@@ -129,14 +128,14 @@ func (s *smtpStep) buildAuth(tr *i18n.Translator) {
 		tr.X("smtp.username.help", "The account the service logs in with, often its full mail address, such as facturen@example.nl."),
 		"facturen@example.nl", s.sm.Username, func(v string) { s.sm.Username = strings.TrimSpace(v) })
 
-	s.password = widget.NewPasswordEntry()
+	s.password = s.u.newPasswordEntry()
 	s.password.OnChanged = func(string) { s.showPasswordState() }
 	s.password.OnSubmitted = func(string) {
 		if s.storePassword() {
 			s.u.typedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
 		}
 	}
-	s.storeBtn = widget.NewButton(tr.X("smtp.password.store", "Store in the keychain"), func() { s.storePassword() })
+	s.storeBtn = s.u.newButton(tr.X("smtp.password.store", "Store in the keychain"), func() { s.storePassword() })
 	s.pwNote = wrappingLabel("")
 	s.fields["smtp.password"] = newField(tr.X("smtp.password", "Password"),
 		tr.X("smtp.password.help", "The account's password (or app password). It goes into this computer's keychain when you press Enter or Store, and the configuration refers to it there; "+
@@ -145,18 +144,18 @@ func (s *smtpStep) buildAuth(tr *i18n.Translator) {
 
 	relayLabel, mailboxLabel := tr.X("setup.mode.relay", "a relay account that may send for every address of the domain"),
 		tr.X("setup.mode.mailbox", "one mailbox, with send-as rights for the other senders")
-	s.mode = widget.NewRadioGroup([]string{relayLabel, mailboxLabel}, func(v string) {
+	s.mode = s.u.newRadioList([]string{relayLabel, mailboxLabel}, nil)
+	if s.sm.Mode == transports.ModeMailbox {
+		s.mode.SetSelected(mailboxLabel)
+	} else {
+		s.mode.SetSelected(relayLabel)
+	}
+	s.mode.OnChanged = func(v string) {
 		s.sm.Mode = transports.ModeRelay
 		if v == mailboxLabel {
 			s.sm.Mode = transports.ModeMailbox
 		}
 		s.edited()
-	})
-	s.mode.Required = true
-	if s.sm.Mode == transports.ModeMailbox {
-		s.mode.Selected = mailboxLabel
-	} else {
-		s.mode.Selected = relayLabel
 	}
 	s.fields["smtp.mode"] = newField(tr.X("smtp.mode", "Whose rights it sends with"),
 		tr.X("smtp.mode.help", "A relay account (a service account, or a connector) may send as any address of your domain. "+
@@ -342,13 +341,12 @@ func wrappingLabel(text string) *widget.Label {
 
 // choice is a radio group over values of T, each shown with its meaning.
 type choice[T ~string] struct {
-	radio  *widget.RadioGroup
+	radio  *radioList
 	values []T
 }
 
-func newChoice[T ~string](current T, values []T, labels []string, changed func(T)) *choice[T] {
-	c := &choice[T]{radio: widget.NewRadioGroup(labels, nil), values: values}
-	c.radio.Required = true
+func newChoice[T ~string](u *ui, current T, values []T, labels []string, changed func(T)) *choice[T] {
+	c := &choice[T]{radio: u.newRadioList(labels, nil), values: values}
 	c.set(current)
 	c.radio.OnChanged = func(label string) {
 		for i, l := range labels {

@@ -26,16 +26,16 @@ import (
 type smtpCheck struct {
 	s *smtpStep
 
-	detectBtn *widget.Button
+	detectBtn *keyButton
 	probes    *fyne.Container
 	detectBox *fyne.Container
 
-	testBtn  *widget.Button
+	testBtn  *keyButton
 	phases   map[wizard.PhaseName]*phaseRow
 	findings *fyne.Container
 	skipBox  *fyne.Container
 	skipText *widget.Label
-	skipBtn  *widget.Button
+	skipBtn  *keyButton
 	log      *widget.Label
 	logBox   *widget.Accordion
 	result   *fyne.Container
@@ -57,14 +57,14 @@ const detectTimeout = 10 * time.Second
 func (c *smtpCheck) build(s *smtpStep) {
 	c.s = s
 	tr := s.u.tr
-	c.detectBtn = widget.NewButtonWithIcon(tr.X("smtp.detect", "Detect the server"), theme.SearchIcon(), c.detect)
+	c.detectBtn = s.u.newIconButton(tr.X("smtp.detect", "Detect the server"), theme.SearchIcon(), c.detect)
 	c.probes = container.NewVBox()
 	c.probes.Hide()
 	c.detectBox = container.NewVBox(container.NewHBox(c.detectBtn),
 		smtpHelp(tr.X("smtp.detect.help", "Looks up %s's SRV records, its mailbox provider and the usual names (smtp., mail.), tries each on the usual ports, and fills in the best that answers.", s.u.flow.State.Domain)),
 		c.probes)
 
-	c.testBtn = widget.NewButtonWithIcon(tr.X("smtp.test", "Test connection"), theme.MailSendIcon(), c.test)
+	c.testBtn = s.u.newIconButton(tr.X("smtp.test", "Test connection"), theme.MailSendIcon(), c.test)
 	c.testBtn.Importance = widget.HighImportance
 	c.phases = map[wizard.PhaseName]*phaseRow{}
 	rows := container.NewVBox()
@@ -78,7 +78,7 @@ func (c *smtpCheck) build(s *smtpStep) {
 	c.findings = container.NewVBox()
 	c.skipText = wrappingLabel("")
 	c.skipText.Importance = widget.WarningImportance
-	c.skipBtn = widget.NewButton(tr.X("smtp.skip_cert", "Connect without checking the certificate"), c.skipCertificate)
+	c.skipBtn = s.u.newButton(tr.X("smtp.skip_cert", "Connect without checking the certificate"), c.skipCertificate)
 	c.skipBtn.Importance = widget.DangerImportance
 	c.skipBox = container.NewVBox(c.skipText, container.NewHBox(c.skipBtn))
 	c.skipBox.Hide()

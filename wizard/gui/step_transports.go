@@ -34,8 +34,8 @@ type transportsStep struct {
 	fields     map[string]*field // the open rule editor's fields, by path
 	editing    int               // the transport whose rule is open, or -1
 
-	routeAddr   *widget.Entry
-	routeSub    *widget.Select // nil when the service has no subsystems
+	routeAddr   *keyEntry
+	routeSub    *keySelect // nil when the service has no subsystems
 	routeAnswer *widget.Label
 	subsystems  []string
 
@@ -57,16 +57,17 @@ func newTransportsStep(u *ui) stepView {
 	s.senders = widget.NewLabel("")
 	s.senders.Wrapping = fyne.TextWrapWord
 	s.retiring = container.NewVBox()
-	add := widget.NewButtonWithIcon(tr.X("setup.act.add", "Add a transport (another sender, subsystem or domain)"), theme.ContentAddIcon(), s.add)
+	add := s.u.newIconButton(tr.X("setup.act.add", "Add a transport (another sender, subsystem or domain)"), theme.ContentAddIcon(), s.add)
 
-	s.routeAddr = widget.NewEntry()
+	s.routeAddr = s.u.newEntry()
 	s.routeAddr.SetPlaceHolder(transports.Address{Local: "facturen", Domain: st.Domain}.String())
 	s.routeAddr.OnChanged = func(string) { s.route() }
+	s.u.submitOnEnter(s.routeAddr)
 	s.routeAnswer = widget.NewLabel("")
 	s.routeAnswer.Wrapping = fyne.TextWrapWord
 	routeInput := fyne.CanvasObject(s.routeAddr)
 	if len(s.subsystems) > 0 {
-		s.routeSub = widget.NewSelect(append([]string{tr.X("transports.route.no_part", "no particular part")}, s.subsystems...), func(string) { s.route() })
+		s.routeSub = s.u.newSelect(append([]string{tr.X("transports.route.no_part", "no particular part")}, s.subsystems...), func(string) { s.route() })
 		s.routeSub.SetSelectedIndex(0)
 		routeInput = container.NewGridWithColumns(2, s.routeAddr, s.routeSub)
 	}
@@ -83,6 +84,10 @@ func newTransportsStep(u *ui) stepView {
 }
 
 func (s *transportsStep) content() fyne.CanvasObject { return s.box }
+
+// first is the "which transport sends for" box: the list above it is
+// read, the box is where the admin tries an address.
+func (s *transportsStep) first() fyne.Focusable { return s.routeAddr }
 
 // markErrors marks the open rule's fields, and a transport's card with
 // what is wrong with it ("transports[1]", "transports[1].smtp.host");
@@ -116,7 +121,7 @@ func (s *transportsStep) refresh() {
 		note := widget.NewLabel(tr.X("setup.next_transport", "Next: %q (%s) still needs its settings and checks.", t.Name, t.Type))
 		note.Wrapping = fyne.TextWrapWord
 		note.Importance = widget.WarningImportance
-		s.incomplete.Objects = []fyne.CanvasObject{note, container.NewHBox(widget.NewButton(tr.X("transports.complete", "Complete its settings"), func() { s.settings(i) }))}
+		s.incomplete.Objects = []fyne.CanvasObject{note, container.NewHBox(s.u.newButton(tr.X("transports.complete", "Complete its settings"), func() { s.settings(i) }))}
 	}
 	s.cardErrs = map[string]*widget.Label{}
 	s.fields = map[string]*field{}
@@ -168,8 +173,8 @@ func (s *transportsStep) card(i int) fyne.CanvasObject {
 	errLabel.Hide()
 	s.cardErrs[fmt.Sprintf("transports[%d]", i)] = errLabel
 
-	up := widget.NewButtonWithIcon("", theme.MoveUpIcon(), func() { s.move(i, -1) })
-	down := widget.NewButtonWithIcon("", theme.MoveDownIcon(), func() { s.move(i, 1) })
+	up := s.u.newIconButton("", theme.MoveUpIcon(), func() { s.move(i, -1) })
+	down := s.u.newIconButton("", theme.MoveDownIcon(), func() { s.move(i, 1) })
 	if i == 0 {
 		up.Disable()
 	}
@@ -177,13 +182,13 @@ func (s *transportsStep) card(i int) fyne.CanvasObject {
 		down.Disable()
 	}
 	actions := []fyne.CanvasObject{
-		widget.NewButton(tr.X("transports.settings", "Change settings"), func() { s.settings(i) }),
-		widget.NewButton(tr.X("transports.rule_edit", "Change rule"), func() { s.openRule(i) }),
-		widget.NewButton(tr.X("transports.remove", "Remove"), func() { s.confirmRemove(i) }),
+		s.u.newButton(tr.X("transports.settings", "Change settings"), func() { s.settings(i) }),
+		s.u.newButton(tr.X("transports.rule_edit", "Change rule"), func() { s.openRule(i) }),
+		s.u.newButton(tr.X("transports.remove", "Remove"), func() { s.confirmRemove(i) }),
 	}
 	for _, r := range wizard.Rotatable(st) {
 		if r == i {
-			actions = append(actions, widget.NewButton(tr.X("transports.rotate", "Rotate DKIM key"), func() { s.chooseRotation(i) }))
+			actions = append(actions, s.u.newButton(tr.X("transports.rotate", "Rotate DKIM key"), func() { s.chooseRotation(i) }))
 		}
 	}
 	body := container.NewVBox(title, kind, rule, errLabel, container.NewGridWithColumns(3, actions...))

@@ -26,7 +26,7 @@ func (s *transportsStep) openRule(i int) {
 	s.editing = i
 	s.refresh()
 	if f, ok := s.fields[fmt.Sprintf("transports[%d].match.domain", i)]; ok {
-		s.u.win.Canvas().Focus(f.input.(*widget.Entry))
+		s.u.win.Canvas().Focus(f.input.(*keyEntry))
 	}
 }
 
@@ -38,10 +38,10 @@ func (s *transportsStep) ruleEditor(i int) fyne.CanvasObject {
 	m := st.Transports[i].Match
 	path := fmt.Sprintf("transports[%d].match", i)
 
-	domain := widget.NewEntry()
+	domain := s.u.newEntry()
 	domain.SetPlaceHolder(st.Domain)
 	domain.SetText(m.Domain)
-	local := widget.NewEntry()
+	local := s.u.newEntry()
 	local.SetPlaceHolder("facturen")
 	local.SetText(m.LocalPart)
 	s.fields[path+".domain"] = newField(tr.X("transports.rule.domain", "Sender's domain"),
@@ -73,7 +73,7 @@ func (s *transportsStep) ruleEditor(i int) fyne.CanvasObject {
 	}
 	domain.OnSubmitted = func(string) { apply() }
 	local.OnSubmitted = func(string) { apply() }
-	ok := widget.NewButton(tr.X("transports.rule.apply", "Apply rule"), apply)
+	ok := s.u.newKeyButton(tr.X("transports.rule.apply", "Apply rule"), nil, apply, enterPresses)
 	ok.Importance = widget.HighImportance
 	cancel := widget.NewButton(tr.X("button.cancel", "Cancel"), func() {
 		s.editing = -1

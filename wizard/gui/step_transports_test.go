@@ -71,6 +71,10 @@ func cardButton(t *testing.T, s *transportsStep, i int, text string) *widget.But
 	var walk func(o fyne.CanvasObject)
 	walk = func(o fyne.CanvasObject) {
 		switch v := o.(type) {
+		case *keyButton:
+			if v.Text == text && found == nil {
+				found = &v.Button
+			}
 		case *widget.Button:
 			if v.Text == text && found == nil {
 				found = v
@@ -166,12 +170,12 @@ func TestTransportsStepRulesAndRoutes(t *testing.T) {
 	// A refused rule is marked on its field and not taken.
 	test.Tap(cardButton(t, s, 1, "Change rule"))
 	domain := s.fields["transports[1].match.domain"]
-	domain.input.(*widget.Entry).SetText("exa mple.nl")
+	domain.input.(*keyEntry).SetText("exa mple.nl")
 	test.Tap(findButton(t, s.list, "Apply rule"))
 	if !domain.err.Visible() || domain.err.Text == "" || u.flow.State.Transports[1].Match.Domain != "example.nl" {
 		t.Errorf("refused domain: marked %v %q, State %q", domain.err.Visible(), domain.err.Text, u.flow.State.Transports[1].Match.Domain)
 	}
-	domain.input.(*widget.Entry).SetText(".example.nl")
+	domain.input.(*keyEntry).SetText(".example.nl")
 	test.Tap(findButton(t, s.list, "Apply rule"))
 	if got := cardText(s, 1); !strings.Contains(got, "Sends for: *@example.nl and its subdomains") {
 		t.Errorf("second card after its rule:\n%s", got)
@@ -188,11 +192,11 @@ func TestTransportsStepRulesAndRoutes(t *testing.T) {
 }
 
 func cardUp(s *transportsStep, i int) *widget.Button {
-	return s.list.Objects[2*i].(*fyne.Container).Objects[1].(*fyne.Container).Objects[0].(*widget.Button)
+	return &s.list.Objects[2*i].(*fyne.Container).Objects[1].(*fyne.Container).Objects[0].(*keyButton).Button
 }
 
 func cardDown(s *transportsStep, i int) *widget.Button {
-	return s.list.Objects[2*i].(*fyne.Container).Objects[1].(*fyne.Container).Objects[1].(*widget.Button)
+	return &s.list.Objects[2*i].(*fyne.Container).Objects[1].(*fyne.Container).Objects[1].(*keyButton).Button
 }
 
 // findButton finds a button labelled text anywhere under c.
@@ -203,6 +207,10 @@ func findButton(t *testing.T, c fyne.CanvasObject, text string) *widget.Button {
 	var walk func(o fyne.CanvasObject)
 	walk = func(o fyne.CanvasObject) {
 		switch v := o.(type) {
+		case *keyButton:
+			if v.Text == text && found == nil {
+				found = &v.Button
+			}
 		case *widget.Button:
 			if v.Text == text && found == nil {
 				found = v

@@ -19,11 +19,11 @@ type typeStep struct {
 	u       *ui
 	p       *transports.Provider
 	which   *widget.Label // "Transport 2 of 2: …" when there are several
-	yes, no *widget.Button
+	yes, no *keyButton
 	looking *widget.Label
 	choices []wizard.TypeChoice
-	buttons []*widget.Button // one per card: choosing the type
-	recs    []*widget.Label  // one per card: the recommendation, on one
+	buttons []*keyButton    // one per card: choosing the type
+	recs    []*widget.Label // one per card: the recommendation, on one
 	cards   *fyne.Container
 	fields  map[string]*field
 	other   *widget.Label
@@ -48,12 +48,11 @@ func newTypeStep(u *ui) stepView {
 	s.which.TextStyle = fyne.TextStyle{Bold: true}
 	s.looking = widget.NewLabel("")
 	s.looking.Wrapping = fyne.TextWrapWord
-	s.looking.Importance = widget.LowImportance
 
 	objs := []fyne.CanvasObject{s.which}
 	if s.asksAccess() {
-		s.yes = widget.NewButton(tr.X("type.dns_access.yes", "Yes, I can add DNS records"), func() { s.setAccess(true) })
-		s.no = widget.NewButton(tr.X("type.dns_access.no", "No, I cannot"), func() { s.setAccess(false) })
+		s.yes = s.u.newKeyButton(tr.X("type.dns_access.yes", "Yes, I can add DNS records"), nil, func() { s.setAccess(true) }, enterChooses)
+		s.no = s.u.newKeyButton(tr.X("type.dns_access.no", "No, I cannot"), nil, func() { s.setAccess(false) }, enterChooses)
 		s.fields["dns_access"] = newField(tr.X("setup.dns_access", "Can you add records to the DNS of %s?", st.Domain),
 			tr.X("type.dns_access.help", "Sending from %s's servers with your domain as sender needs records in your domain's DNS: an SPF include and, best, a DKIM key. "+
 				"If you cannot add them, and nobody can do it for you, a way that needs no DNS changes is recommended.", p.Name),
@@ -64,7 +63,7 @@ func newTypeStep(u *ui) stepView {
 	s.choices = wizard.TypeChoices(tr, p)
 	var cards []fyne.CanvasObject
 	for i, c := range s.choices {
-		b := widget.NewButtonWithIcon(c.Title, theme.RadioButtonIcon(), func() { s.choose(i) })
+		b := s.u.newKeyButton(c.Title, theme.RadioButtonIcon(), func() { s.choose(i) }, enterChooses)
 		b.Alignment = widget.ButtonAlignLeading
 		cost := widget.NewLabel(c.Cost)
 		cost.Wrapping = fyne.TextWrapWord
@@ -140,7 +139,7 @@ func (s *typeStep) showChosen() {
 }
 
 // setChosen draws a choice button as a selected or unselected radio.
-func setChosen(b *widget.Button, chosen bool) {
+func setChosen(b *keyButton, chosen bool) {
 	if chosen {
 		b.Icon, b.Importance = theme.RadioButtonCheckedIcon(), widget.HighImportance
 	} else {

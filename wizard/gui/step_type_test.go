@@ -101,7 +101,7 @@ func card(t *testing.T, s *typeStep, typ transports.Type) *widget.Button {
 	t.Helper()
 	for i, c := range s.choices {
 		if c.Type == typ {
-			return s.buttons[i]
+			return &s.buttons[i].Button
 		}
 	}
 	t.Fatalf("no card for %s among %+v", typ, s.choices)
@@ -174,7 +174,7 @@ func TestTypeStepAsksForDNSAccessThenOffersCards(t *testing.T) {
 
 func outlineHas(u *ui, title string) bool {
 	for _, o := range u.outline.Objects {
-		if b, ok := o.(*widget.Button); ok && b.Text == title {
+		if b, ok := o.(*keyButton); ok && b.Text == title {
 			return true
 		}
 	}

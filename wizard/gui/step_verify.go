@@ -24,7 +24,7 @@ import (
 type verifyStep struct {
 	u       *ui
 	fields  map[string]*field
-	codeTo  *widget.Entry
+	codeTo  *keyEntry
 	senders []*senderRow
 	other   *widget.Label
 	box     *fyne.Container
@@ -39,10 +39,10 @@ type senderRow struct {
 	spent   bool                // a code went out and can no longer be used
 
 	status     *widget.Label
-	sendBtn    *widget.Button
-	code       *widget.Entry
+	sendBtn    *keyButton
+	code       *keyEntry
 	codeHelp   *widget.Label
-	confirmBtn *widget.Button
+	confirmBtn *keyButton
 	codeBox    *fyne.Container
 	problem    *widget.Label
 	fix        *widget.Label
@@ -58,7 +58,7 @@ func newVerifyStep(u *ui) stepView {
 	st := u.flow.State
 	t := st.Current()
 	if t == nil || t.SMTP == nil {
-		return newSummaryStep(u)
+		return newProblemStep(u.tr.X("smtp.not_smtp", "The transport being edited does not send through your own mail server: choose its type again."))
 	}
 	v := &verifyStep{u: u, fields: map[string]*field{}}
 	tr := u.tr
@@ -70,7 +70,7 @@ func newVerifyStep(u *ui) stepView {
 	intro := wrappingLabel(tr.X("verify.intro", "A mail with a one-time code goes through your server from an address of your domain to a mailbox you can read; type the code back here. "+
 		"That proves the whole way, which the connection test alone does not.") + "\n" + checks.Printable(via))
 
-	v.codeTo = widget.NewEntry()
+	v.codeTo = v.u.newEntry()
 	v.codeTo.SetPlaceHolder("it@example.nl")
 	v.codeTo.SetText(st.CodeTo)
 	v.codeTo.OnChanged = func(text string) {
@@ -106,11 +106,11 @@ func (v *verifyStep) newSenderRow(from string, sendAs bool) *senderRow {
 		why = tr.X("verify.send_as.help", "Proves the send-as right: %s logs in and sends as %s. Exchange and Microsoft 365 check that right only after the message itself, so only a code that arrives proves it.", sm.Username, from)
 	}
 	r.status = wrappingLabel("")
-	r.sendBtn = widget.NewButtonWithIcon(tr.X("verify.send", "Send code"), theme.MailSendIcon(), r.send)
-	r.code = widget.NewEntry()
+	r.sendBtn = v.u.newIconButton(tr.X("verify.send", "Send code"), theme.MailSendIcon(), r.send)
+	r.code = v.u.newEntry()
 	r.code.SetPlaceHolder("ABCD-1234")
 	r.code.OnSubmitted = func(string) { r.confirm() }
-	r.confirmBtn = widget.NewButton(tr.X("verify.confirm", "Confirm"), r.confirm)
+	r.confirmBtn = v.u.newButton(tr.X("verify.confirm", "Confirm"), r.confirm)
 	r.confirmBtn.Importance = widget.HighImportance
 	r.codeHelp = smtpHelp("")
 	r.codeBox = container.NewVBox(r.codeHelp, container.NewBorder(nil, nil, nil, r.confirmBtn, r.code))
@@ -154,7 +154,7 @@ func (r *senderRow) showStatus() {
 		r.sendBtn.SetText(tr.X("verify.send_new", "Send a new code"))
 		r.sendBtn.Importance = widget.HighImportance
 	default:
-		r.status.Importance = widget.LowImportance
+		r.status.Importance = widget.MediumImportance
 		setNote(r.status, tr.X("verify.not_sent", "No code sent yet."))
 		r.sendBtn.SetText(tr.X("verify.send", "Send code"))
 		r.sendBtn.Importance = widget.HighImportance

@@ -19,8 +19,8 @@ import (
 // welcomeStep: choose the language and the service that will send the mail.
 type welcomeStep struct {
 	u       *ui
-	lang    *widget.Select
-	radio   *widget.RadioGroup
+	lang    *keySelect
+	radio   *radioList
 	fields  map[string]*field
 	details *widget.Label
 	custom  *fyne.Container
@@ -42,7 +42,7 @@ func newWelcomeStep(u *ui) *welcomeStep {
 	for i, l := range i18n.Supported {
 		langNames[i] = l.Name()
 	}
-	langSelect := widget.NewSelect(langNames, nil)
+	langSelect := s.u.newSelect(langNames, nil)
 	langSelect.SetSelected(st.Lang.Name())
 	langSelect.OnChanged = func(name string) {
 		for _, l := range i18n.Supported {
@@ -55,7 +55,7 @@ func newWelcomeStep(u *ui) *welcomeStep {
 	s.fields["lang"] = newField(tr.X("welcome.lang", "Language"), "", langSelect)
 
 	ids, labels := providerChoices(tr, st)
-	radio := widget.NewRadioGroup(labels, nil)
+	radio := s.u.newRadioList(labels, nil)
 	for i, id := range ids {
 		if id == st.Provider {
 			radio.SetSelected(labels[i])
@@ -82,11 +82,10 @@ func newWelcomeStep(u *ui) *welcomeStep {
 		tr.X("welcome.provider.help", "The service that will send mail with your domain as sender. If it is not listed, open the profile file your service's support desk sent, or choose \"Other service\" and fill in what its documentation says."),
 		radio)
 
-	openProfile := widget.NewButton(tr.X("welcome.open_profile", "Open a profile file…"), s.chooseProfileFile)
-	openExport := widget.NewButton(tr.X("welcome.open_export", "Open an exported configuration…"), s.chooseExport)
+	openProfile := s.u.newButton(tr.X("welcome.open_profile", "Open a profile file…"), s.chooseProfileFile)
+	openExport := s.u.newButton(tr.X("welcome.open_export", "Open an exported configuration…"), s.chooseExport)
 	exportHelp := widget.NewLabel(tr.X("welcome.open_export.help", "To change a configuration exported before (add a transport, change settings, rotate a DKIM key), open it: the wizard continues at its transports."))
 	exportHelp.Wrapping = fyne.TextWrapWord
-	exportHelp.Importance = widget.LowImportance
 
 	s.other = widget.NewLabel("")
 	s.other.Wrapping = fyne.TextWrapWord
@@ -181,13 +180,14 @@ func (s *welcomeStep) customForm() *fyne.Container {
 	}
 	c := st.Custom
 	entry := func(key, label, help, placeholder string, value *string) *field {
-		e := widget.NewEntry()
+		e := s.u.newEntry()
 		e.SetPlaceHolder(placeholder)
 		e.SetText(*value)
 		e.OnChanged = func(text string) {
 			*value = text
 			s.u.changed()
 		}
+		s.u.submitOnEnter(e)
 		f := newField(label, help, e)
 		s.fields["custom."+key] = f
 		return f
@@ -235,5 +235,9 @@ func describeProvider(tr *i18n.Translator, p *transports.Provider) string {
 }
 
 func (s *welcomeStep) content() fyne.CanvasObject { return s.box }
+
+// first is the language: the first question, and Enter on it moves on
+// once a service is chosen.
+func (s *welcomeStep) first() fyne.Focusable { return s.lang }
 
 func (s *welcomeStep) markErrors(errs map[string]string) { markAll(s.fields, errs, s.other) }

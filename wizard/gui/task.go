@@ -96,6 +96,6 @@ func (u *ui) newProgress() {
 	u.progress.Hide()
 	u.busy = widget.NewLabel("")
 	u.busy.Hide()
-	u.cancelBtn = widget.NewButton(u.tr.X("button.cancel", "Cancel"), u.cancelTask)
+	u.cancelBtn = u.newKeyButton(u.tr.X("button.cancel", "Cancel"), nil, u.cancelTask, enterPresses)
 	u.cancelBtn.Hide()
 }

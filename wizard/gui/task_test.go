@@ -70,10 +70,37 @@ func TestTaskRunsOffTheUIAndCancels(t *testing.T) {
 		t.Errorf("while running: progress %v, cancel %v, next disabled %v", u.progress.Visible(), u.cancelBtn.Visible(), u.next.Disabled())
 	}
 	waitFor(t, "two rounds posted", func() bool { return len(rounds) >= 2 })
-	w.Canvas().OnTypedKey()(&fyne.KeyEvent{Name: fyne.KeyEscape})
+	// Escape goes to the focused widget, the language here: it cancels.
+	if w.Canvas().Focused() == nil {
+		t.Fatal("nothing has the focus on the welcome step")
+	}
+	press(w.Canvas(), fyne.KeyEscape)
 	waitFor(t, "the task to end", func() bool { return !u.running() })
 	if !errors.Is(ended, context.Canceled) || u.progress.Visible() || u.next.Disabled() {
 		t.Errorf("after Escape: done got %v, progress %v, next disabled %v", ended, u.progress.Visible(), u.next.Disabled())
+	}
+
+	// Escape cancels whatever has the focus: a text field, a button,
+	// Cancel itself, or nothing.
+	welcome(t, u).radio.SetSelected("Other service")
+	focus := map[string]fyne.Focusable{
+		"a text field": welcome(t, u).fields["custom.name"].input.(fyne.Focusable),
+		"a service":    welcome(t, u).radio.items[0],
+		"Cancel":       u.cancelBtn,
+		"nothing":      nil,
+	}
+	for what, f := range focus {
+		var err error
+		u.run("Working…", time.Minute, func(ctx context.Context, _ post) error { <-ctx.Done(); return ctx.Err() }, func(e error) { err = e })
+		w.Canvas().Focus(f)
+		if w.Canvas().Focused() != f {
+			t.Fatalf("%s did not take the focus", what)
+		}
+		press(w.Canvas(), fyne.KeyEscape)
+		waitFor(t, "the task to end after Escape on "+what, func() bool { return !u.running() })
+		if !errors.Is(err, context.Canceled) {
+			t.Errorf("Escape on %s: done got %v", what, err)
+		}
 	}
 
 	// A task whose page is left is stopped, and its results are dropped.
