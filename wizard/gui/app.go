@@ -19,6 +19,7 @@ import (
 	"mailwizard/resources"
 	"mailwizard/transports"
 	"mailwizard/wizard"
+	"mailwizard/wizard/i18n"
 )
 
 // AppID identifies the app to the OS (preferences, keychain namespace).
@@ -41,9 +42,18 @@ func Run(a fyne.App, opts wizard.Options, env *wizard.Env) int {
 	sess, err := wizard.Start(opts)
 	if err != nil {
 		// A bad --preset: say so in the window, since a GUI user may not
-		// see a terminal.
+		// see a terminal; in the language asked for, else the system's.
+		l := opts.Lang
+		if l == "" {
+			l = i18n.System()
+		}
+		tr := i18n.New(l)
+		speakFyne(tr)
 		w.SetContent(withMinSize(widget.NewLabel("")))
-		d := dialog.NewError(err, w)
+		msg := widget.NewLabel(sentence(tr.Error(err)))
+		msg.Wrapping = fyne.TextWrapWord
+		d := dialog.NewCustom(tr.X("app.cannot_start", "The wizard cannot start"), tr.X("fyne.ok", "OK"), msg, w)
+		d.Resize(fyne.NewSize(600, 0))
 		d.SetOnClosed(a.Quit)
 		d.Show()
 		w.ShowAndRun()

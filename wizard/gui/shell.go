@@ -101,6 +101,7 @@ func newUIWith(w fyne.Window, sess *wizard.Session, env *wizard.Env, do func(fun
 func (u *ui) build() {
 	u.stopTask()
 	u.tr = i18n.New(u.flow.State.Lang)
+	speakFyne(u.tr)
 	u.title = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	u.title.SizeName = "headingText"
 	u.position = widget.NewLabel("")

@@ -247,7 +247,7 @@ func (s *hostedStep) showDMARC() {
 	if len(s.plan.DMARC) > 0 {
 		objs = append(objs, findingsBox(tr, s.plan.DMARC))
 	} else {
-		objs = append(objs, wrapped(tr.X("hosted.dmarc.fine", "Nothing in it stands in the way of mail from %s's servers.", s.p.Name)))
+		objs = append(objs, wrapped(tr.X("hosted.dmarc.fine", "Nothing in it stands in the way of mail from %s's servers.", checks.Printable(s.p.Name))))
 	}
 	s.setObjects(s.dmarc, objs...)
 }

@@ -14,6 +14,7 @@ import (
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/widget"
 
+	"mailwizard/checks"
 	"mailwizard/transports"
 	"mailwizard/transports/dkimkey"
 	"mailwizard/wizard"
@@ -43,7 +44,7 @@ func (s *hostedStep) newDKIMForm() {
 	}
 	s.algo.OnChanged = func(algo string) { s.keepAlgorithm(algo, names[0]) }
 	s.fields["dkim.algorithm"] = newField(tr.X("hosted.algorithm", "Key type"),
-		tr.X("hosted.algorithm.help", "RSA-2048 is what every receiver verifies. Only the types %s signs with are offered.", s.p.Name), s.algo)
+		tr.X("hosted.algorithm.help", "RSA-2048 is what every receiver verifies. Only the types %s signs with are offered.", checks.Printable(s.p.Name)), s.algo)
 
 	s.selector = s.u.newEntry()
 	s.selector.SetText(t.Hosted.DKIM.Selector)
@@ -92,21 +93,21 @@ func (s *hostedStep) showDKIM() {
 	mode := t.Hosted.DKIM.Mode
 	var objs []fyne.CanvasObject
 	if s.p.DKIM.Requires != "" {
-		l := wrapped(tr.X("provider.dkim.requires", "DKIM signing is available only with %s.", s.p.DKIM.Requires))
+		l := wrapped(tr.X("provider.dkim.requires", "DKIM signing is available only with %s.", checks.Printable(s.p.DKIM.Requires)))
 		l.Importance = widget.WarningImportance
 		objs = append(objs, l)
 	}
 	form := false
 	switch {
 	case mode == transports.DKIMCNAME:
-		objs = append(objs, wrapped(tr.X("setup.cnames", "%s hosts the DKIM keys; you publish these CNAME records (the DNS step checks them):", s.p.Name)))
+		objs = append(objs, wrapped(tr.X("setup.cnames", "%s hosts the DKIM keys; you publish these CNAME records (the DNS step checks them):", checks.Printable(s.p.Name))))
 		if s.plan != nil {
 			for _, c := range s.plan.CNAMEs {
 				objs = append(objs, value(fmt.Sprintf("CNAME  %s  →  %s", c.Relative, c.Value)))
 			}
 		}
 	case s.p.DKIM.Mode == "none":
-		objs = append(objs, wrapped(tr.X("hosted.dkim.not_offered", "%s does not sign with DKIM: receivers check its mail by SPF alone.", s.p.Name)))
+		objs = append(objs, wrapped(tr.X("hosted.dkim.not_offered", "%s does not sign with DKIM: receivers check its mail by SPF alone.", checks.Printable(s.p.Name))))
 	case mode == transports.DKIMNone:
 	case st.Key(t.Hosted.DKIM.Selector) != nil:
 		objs = append(objs, s.keptKey(st.Key(t.Hosted.DKIM.Selector))...)
@@ -121,7 +122,7 @@ func (s *hostedStep) showDKIM() {
 	if wizard.WithoutDKIMAllowed(s.p) && s.p.DKIM.Mode != "none" {
 		objs = append(objs, s.without, wrapped(tr.X("hosted.without.cost",
 			"Without DKIM, receivers check this mail by SPF alone: forwarded mail fails it, and where the domain's DMARC policy is quarantine or reject, "+
-				"mail from %s's servers goes to the spam folder or back, unless its bounce address is under your domain. Choose it only if DKIM is not possible now.", s.p.Name)))
+				"mail from %s's servers goes to the spam folder or back, unless its bounce address is under your domain. Choose it only if DKIM is not possible now.", checks.Printable(s.p.Name))))
 	}
 	s.setObjects(s.dkim, objs...)
 }

@@ -6,6 +6,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"mailwizard/checks"
 	"mailwizard/transports"
 	"mailwizard/wizard"
 )
@@ -55,7 +56,7 @@ func newTypeStep(u *ui) stepView {
 		s.no = s.u.newKeyButton(tr.X("type.dns_access.no", "No, I cannot"), nil, func() { s.setAccess(false) }, enterChooses)
 		s.fields["dns_access"] = newField(tr.X("setup.dns_access", "Can you add records to the DNS of %s?", st.Domain),
 			tr.X("type.dns_access.help", "Sending from %s's servers with your domain as sender needs records in your domain's DNS: an SPF include and, best, a DKIM key. "+
-				"If you cannot add them, and nobody can do it for you, a way that needs no DNS changes is recommended.", p.Name),
+				"If you cannot add them, and nobody can do it for you, a way that needs no DNS changes is recommended.", checks.Printable(p.Name)),
 			container.NewHBox(s.yes, s.no))
 		objs = append(objs, s.fields["dns_access"].box)
 	}
@@ -75,7 +76,7 @@ func newTypeStep(u *ui) stepView {
 		cards = append(cards, widget.NewCard("", "", container.NewVBox(b, cost, rec)))
 	}
 	s.cards = container.NewVBox(cards...)
-	s.fields["type"] = newField(tr.X("type.label", "How should %s send?", p.Name),
+	s.fields["type"] = newField(tr.X("type.label", "How should %s send?", checks.Printable(p.Name)),
 		tr.X("type.help", "Each way is one transport. You can add more later (for example the no-reply address for password mails), each with a rule for the senders it takes."),
 		s.cards)
 	objs = append(objs, s.looking, s.fields["type"].box, s.other)

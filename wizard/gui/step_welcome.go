@@ -167,7 +167,7 @@ func providerChoices(tr *i18n.Translator, st *wizard.State) (ids, labels []strin
 	}
 	if st.Provider != "" && !builtin {
 		if p, err := transports.LoadProvider(st.Provider); err == nil {
-			ids, labels = append([]string{st.Provider}, ids...), append([]string{p.Name + " (profile file)"}, labels...)
+			ids, labels = append([]string{st.Provider}, ids...), append([]string{tr.X("welcome.profile_file", "%s (profile file)", checks.Printable(p.Name))}, labels...)
 		}
 	}
 	return ids, labels
