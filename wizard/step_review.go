@@ -150,6 +150,19 @@ func EvidenceLines(tr *i18n.Translator, s *State) []string {
 	return out
 }
 
+// PassedLine words the passed check of name for the transport that still
+// applies to its settings now, or is "" when there is none: what a page
+// shows of a check made in an earlier session.
+func PassedLine(tr *i18n.Translator, s *State, check, transport string) string {
+	for i := len(s.Evidence) - 1; i >= 0; i-- {
+		ev := s.Evidence[i]
+		if ev.Check == check && ev.Passed && strings.EqualFold(ev.Transport, transport) && s.applies(ev) {
+			return evidenceLine(tr, transport, ev)
+		}
+	}
+	return ""
+}
+
 func evidenceLine(tr *i18n.Translator, who string, ev transports.Evidence) string {
 	state := tr.X("review.passed", "passed")
 	if !ev.Passed {

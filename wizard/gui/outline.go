@@ -48,7 +48,7 @@ func (u *ui) refreshOutline() {
 
 // goTo goes back to a step that is done.
 func (u *ui) goTo(id wizard.StepID) {
-	if u.running() {
+	if u.running() || !u.mayLeave() {
 		return
 	}
 	if u.flow.GoTo(id) {

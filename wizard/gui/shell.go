@@ -34,6 +34,18 @@ type focusFirst interface {
 	first() fyne.Focusable
 }
 
+// leaver is a page with typed input not yet in the State (an open rule
+// editor): leave puts it there, or says why the admin must stay.
+type leaver interface {
+	leave() bool
+}
+
+// mayLeave asks the page whether it may be left.
+func (u *ui) mayLeave() bool {
+	l, ok := u.view.(leaver)
+	return !ok || l.leave()
+}
+
 // finisher is a last page that decides whether Finish may close the
 // window: the review step, only once the configuration is exported.
 type finisher interface {
@@ -259,6 +271,9 @@ func (u *ui) goNext() {
 		u.win.Close()
 		return
 	}
+	if !u.mayLeave() {
+		return
+	}
 	leaving := u.flow.Current().ID
 	err := u.flow.Next()
 	u.changed()
@@ -277,7 +292,7 @@ func (u *ui) goNext() {
 }
 
 func (u *ui) goBack() {
-	if u.running() {
+	if u.running() || !u.mayLeave() {
 		return
 	}
 	u.flow.Back()

@@ -39,6 +39,7 @@ type smtpCheck struct {
 	log      *widget.Label
 	logBox   *widget.Accordion
 	result   *fyne.Container
+	kept     *widget.Label // a test passed before with these settings
 	testBox  *fyne.Container
 }
 
@@ -89,9 +90,25 @@ func (c *smtpCheck) build(s *smtpStep) {
 	c.logBox = widget.NewAccordion(widget.NewAccordionItem(tr.X("cmd.smtp.report.transcript", "transcript (passwords and message bodies left out):"), c.log))
 	c.result = container.NewVBox(rows, c.findings, c.skipBox, c.logBox)
 	c.result.Hide()
+	c.kept = wrappingLabel("")
+	c.kept.Importance = widget.SuccessImportance
 	c.testBox = container.NewVBox(widget.NewSeparator(), container.NewHBox(c.testBtn),
 		smtpHelp(tr.X("smtp.test.help", "Connects as the service will: TLS and the certificate, the login, and a sender of your domain. Nothing is sent yet; the next step sends a code.")),
-		c.result)
+		c.kept, c.result)
+	c.showKept()
+}
+
+// showKept says that a test passed with these very settings, in this
+// session or an earlier one (its phases are not kept, its evidence is),
+// while no new result is shown.
+func (c *smtpCheck) showKept() {
+	text := ""
+	if t := c.s.u.flow.State.Current(); t != nil && !c.result.Visible() {
+		if line := wizard.PassedLine(c.s.u.tr, c.s.u.flow.State, wizard.CheckSMTPTest, t.Name); line != "" {
+			text = c.s.u.tr.X("smtp.test_kept", "Tested before with these settings: %s. Test again to see each phase.", checks.Printable(line))
+		}
+	}
+	setNote(c.kept, text)
 }
 
 func phaseTitle(tr *i18n.Translator, name wizard.PhaseName) string {
@@ -219,6 +236,7 @@ func (c *smtpCheck) showReport(rep *smtp.Report, ran *transports.SMTPSettings) {
 	}
 	c.log.SetText(strings.Join(lines, "\n"))
 	c.result.Show()
+	c.showKept()
 	c.s.u.relayout()
 	reveal(c.s.u, c.testBox)
 	if checks.OutcomeOf(rep.Findings) == checks.Passed {
@@ -251,11 +269,14 @@ func (c *smtpCheck) skipCertificate() {
 }
 
 func (c *smtpCheck) clearResult() {
-	if c.result == nil || !c.result.Visible() {
+	if c.result == nil {
 		return
 	}
-	c.result.Hide()
-	c.skipBox.Hide()
+	if c.result.Visible() {
+		c.result.Hide()
+		c.skipBox.Hide()
+	}
+	c.showKept() // settings set back to the tested ones count again
 	c.s.u.relayout()
 }
 

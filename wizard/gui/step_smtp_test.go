@@ -231,6 +231,20 @@ func TestSMTPTestShowsEachPhase(t *testing.T) {
 	if id := u.flow.Current().ID; id != wizard.StepVerify {
 		t.Errorf("after Enter the window shows step %s", id)
 	}
+
+	// Back on the form (or in a new window), the passed test is said.
+	u.goBack()
+	s, ok := u.view.(*smtpStep)
+	if !ok {
+		t.Fatalf("Back from the code step shows %T", u.view)
+	}
+	if !s.check.kept.Visible() || !strings.Contains(s.check.kept.Text, "Tested before with these settings") || !strings.Contains(s.check.kept.Text, "smtp.test passed") {
+		t.Errorf("the passed test is not shown on return: %v %q", s.check.kept.Visible(), s.check.kept.Text)
+	}
+	s.port.SetText("2525")
+	if s.check.kept.Visible() {
+		t.Error("the earlier test is still shown after the port changed")
+	}
 }
 
 // An untrusted certificate fails the test; checking it is switched off

@@ -33,6 +33,7 @@ type transportsStep struct {
 	cardErrs   map[string]*widget.Label
 	fields     map[string]*field // the open rule editor's fields, by path
 	editing    int               // the transport whose rule is open, or -1
+	applyOpen  func() bool       // applies the open rule as typed
 
 	routeAddr   *keyEntry
 	routeSub    *keySelect // nil when the service has no subsystems
@@ -84,6 +85,16 @@ func newTransportsStep(u *ui) stepView {
 }
 
 func (s *transportsStep) content() fyne.CanvasObject { return s.box }
+
+// leave applies a rule typed and not applied yet, so leaving the page
+// (Next, Back, the outline) does not drop it; a refused rule keeps the
+// admin here with its fields marked.
+func (s *transportsStep) leave() bool {
+	if s.editing < 0 || s.applyOpen == nil {
+		return true
+	}
+	return s.applyOpen()
+}
 
 // first is the "which transport sends for" box: the list above it is
 // read, the box is where the admin tries an address.

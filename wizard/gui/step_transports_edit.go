@@ -64,13 +64,14 @@ func (s *transportsStep) ruleEditor(i int) fyne.CanvasObject {
 		s.fields[path+".subsystem"] = newField(tr.X("transports.rule.subsystem", "Part of the service"), help, sub)
 		objs = append(objs, s.fields[path+".subsystem"].box)
 	}
-	apply := func() {
+	s.applyOpen = func() bool {
 		rule := transports.Match{LocalPart: local.Text, Domain: domain.Text}
 		if sub != nil && sub.SelectedIndex() > 0 {
 			rule.Subsystem = sub.Selected
 		}
-		s.applyRule(i, rule)
+		return s.applyRule(i, rule)
 	}
+	apply := func() { s.applyOpen() }
 	domain.OnSubmitted = func(string) { apply() }
 	local.OnSubmitted = func(string) { apply() }
 	ok := s.u.newKeyButton(tr.X("transports.rule.apply", "Apply rule"), nil, apply, enterPresses)
@@ -85,17 +86,18 @@ func (s *transportsStep) ruleEditor(i int) fyne.CanvasObject {
 
 // applyRule sets transport i's rule (wizard.SetRule normalises it) or
 // marks what it refused.
-func (s *transportsStep) applyRule(i int, rule transports.Match) {
+func (s *transportsStep) applyRule(i int, rule transports.Match) bool {
 	st, tr := s.u.flow.State, s.u.tr
 	if err := wizard.SetRule(st, i, rule); err != nil {
 		s.markErrors(errorsByField(tr, err))
 		s.u.relayout()
-		return
+		return false
 	}
 	s.editing = -1
 	s.u.changed()
 	s.refresh()
 	s.u.setStatus(tr.X("transports.rule_set", "%q now sends for: %s", st.Transports[i].Name, wizard.RuleWords(tr, st.Transports[i].Match)), false)
+	return true
 }
 
 // chooseRotation asks for the key type when the service takes more than

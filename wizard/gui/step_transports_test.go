@@ -175,8 +175,19 @@ func TestTransportsStepRulesAndRoutes(t *testing.T) {
 	if !domain.err.Visible() || domain.err.Text == "" || u.flow.State.Transports[1].Match.Domain != "example.nl" {
 		t.Errorf("refused domain: marked %v %q, State %q", domain.err.Visible(), domain.err.Text, u.flow.State.Transports[1].Match.Domain)
 	}
+	// Next with a refused rule open stays, the rule marked.
+	u.goNext()
+	if u.flow.Current().ID != wizard.StepTransports || !domain.err.Visible() {
+		t.Fatalf("Next with a refused rule open: at %s, marked %v", u.flow.Current().ID, domain.err.Visible())
+	}
+	// Typed and not applied, the rule is applied when the page is left.
 	domain.input.(*keyEntry).SetText(".example.nl")
-	test.Tap(findButton(t, s.list, "Apply rule"))
+	u.goNext()
+	if got := u.flow.State.Transports[1].Match.Domain; got != ".example.nl" || u.flow.Current().ID == wizard.StepTransports {
+		t.Fatalf("Next with a rule typed: State has %q, at %s", got, u.flow.Current().ID)
+	}
+	u.goBack()
+	s = transportsView(t, u)
 	if got := cardText(s, 1); !strings.Contains(got, "Sends for: *@example.nl and its subdomains") {
 		t.Errorf("second card after its rule:\n%s", got)
 	}
