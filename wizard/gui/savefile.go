@@ -11,11 +11,17 @@ import (
 	"mailwizard/transports/atomicfile"
 )
 
-// askSavePath shows the save dialog (the system's where Fyne has one)
-// with a proposed file name in dir (relative to the working directory),
-// and hands the chosen file to save; tests call the save functions
-// directly. The files are written by our own atomic writers (temporary
-// file, then rename), so the writer the dialog opened is closed unused.
+// askSavePath asks where to save, proposing the file name in dir
+// (relative to the working directory), and hands the chosen file to save;
+// tests call the save functions directly. The dialog is the system's
+// where there is one the window can reach without cgo: the XDG desktop
+// portal's on Linux and the BSDs (savefile_portal.go), when one answers
+// on the session bus. Elsewhere, and when no portal answers, it is
+// Fyne's own: Fyne 2.8 has no native dialog for Windows or macOS (its
+// dialog package overrides only for the portal, and only when built
+// with the flatpak tag), and one would need a new cgo dependency. The
+// files are written by our own atomic writers (temporary file, then
+// rename), so the writer Fyne's dialog opened is closed unused.
 func askSavePath(u *ui, name, dir string, exts []string, save func(chosenFile)) {
 	if abs, err := filepath.Abs(dir); err == nil {
 		dir = abs // relative to the working directory, as setup's --out
@@ -24,6 +30,17 @@ func askSavePath(u *ui, name, dir string, exts []string, save func(chosenFile)) 
 		dir = home // a window started from a desktop menu may run in /
 	}
 	proposed := chosenFile{path: filepath.Join(dir, name)}
+	fallback := func() { askFyneSavePath(u, proposed, exts, save) }
+	if askPortal(u, proposed, name, exts, save, fallback) {
+		return
+	}
+	fallback()
+}
+
+// askFyneSavePath is Fyne's save dialog, which opens the chosen file for
+// writing before it hands it over: what the proposed file held is read
+// first, for chosenFile.undo.
+func askFyneSavePath(u *ui, proposed chosenFile, exts []string, save func(chosenFile)) {
 	if fi, err := os.Stat(proposed.path); err == nil && fi.Mode().IsRegular() && fi.Size() <= maxKept {
 		if old, err := os.ReadFile(proposed.path); err == nil {
 			proposed.old, proposed.mode, proposed.had = old, fi.Mode().Perm(), true
@@ -44,11 +61,11 @@ func askSavePath(u *ui, name, dir string, exts []string, save func(chosenFile)) 
 		}
 		save(c)
 	}, u.win)
-	d.SetFileName(name)
+	d.SetFileName(filepath.Base(proposed.path))
 	if len(exts) > 0 {
 		d.SetFilter(storage.NewExtensionFileFilter(exts))
 	}
-	if l, err := storage.ListerForURI(storage.NewFileURI(dir)); err == nil {
+	if l, err := storage.ListerForURI(storage.NewFileURI(filepath.Dir(proposed.path))); err == nil {
 		d.SetLocation(l)
 	}
 	d.Show()
@@ -62,15 +79,21 @@ const maxKept = 1 << 20
 // our atomic write then replaces it. When that write fails, undo puts
 // back what was there: the content of the file the dialog proposed, read
 // before it opened (saving over the document being changed must not lose
-// it), else no file rather than an empty one.
+// it), else no file rather than an empty one. The portal's dialog only
+// names the file (untouched): whatever is there, even an empty file, is
+// the admin's, and undo leaves it.
 type chosenFile struct {
-	path string
-	old  []byte
-	mode os.FileMode
-	had  bool // old is what the file held
+	path      string
+	old       []byte
+	mode      os.FileMode
+	had       bool // old is what the file held
+	untouched bool // the dialog neither created nor emptied the file
 }
 
 func (c chosenFile) undo() {
+	if c.untouched {
+		return
+	}
 	fi, err := os.Stat(c.path)
 	if err != nil || !fi.Mode().IsRegular() || fi.Size() != 0 {
 		return // our write got through, or something else is there
