@@ -24,6 +24,7 @@ type dnsStep struct {
 
 	recordBox  *fyne.Container // a card per record
 	hint       *fyne.Container // where to add records at the DNS host
+	note       *discoveryNote  // while discovery looks for the DNS host
 	saveZone   *widget.Button
 	deferCheck *widget.Check
 	table      *fyne.Container // record, name server, state
@@ -45,6 +46,7 @@ func newDNSStep(u *ui) stepView {
 	working.Importance = widget.LowImportance
 	s.recordBox = container.NewVBox(working)
 	s.hint = container.NewVBox()
+	s.note = u.newDiscoveryNote(tr.X("dns.looking", "Looking up where the DNS of %s is hosted…", st.Domain))
 	s.saveZone = widget.NewButtonWithIcon(tr.X("dns.save_zone", "Save as zone file…"), theme.DocumentSaveIcon(), s.chooseZoneFile)
 	s.saveZone.Disable()
 
@@ -69,7 +71,7 @@ func newDNSStep(u *ui) stepView {
 	s.other.Wrapping = fyne.TextWrapWord
 	s.other.Importance = widget.DangerImportance
 	s.other.Hide()
-	s.box = container.NewVBox(intro, s.recordBox, s.hint, container.NewHBox(s.saveZone), widget.NewSeparator(),
+	s.box = container.NewVBox(intro, s.recordBox, s.note.box, s.hint, container.NewHBox(s.saveZone), widget.NewSeparator(),
 		servers, s.table, s.progress, s.caches, container.NewHBox(s.again), s.other, widget.NewSeparator(), deferField.box)
 	s.focus = watchFocus()
 	if d := u.discovery(); d != nil {
@@ -82,6 +84,8 @@ func newDNSStep(u *ui) stepView {
 func (s *dnsStep) content() fyne.CanvasObject { return s.box }
 
 func (s *dnsStep) markErrors(errs map[string]string) { markAll(nil, errs, s.other) }
+
+func (s *dnsStep) discoveryNote() *discoveryNote { return s.note }
 
 // discovered shows where the admin adds records: the DNS host discovery
 // recognised from the domain's name servers, with its how-to page.
