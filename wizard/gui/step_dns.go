@@ -42,8 +42,9 @@ func newDNSStep(u *ui) stepView {
 	tr, st := u.tr, u.flow.State
 	intro := widget.NewLabel(tr.X("setup.publish", "Publish these records in the DNS of %s:", st.Domain))
 	intro.Wrapping = fyne.TextWrapWord
+	// Normal importance: Fyne draws LowImportance text in the disabled
+	// colour, which the dark theme makes hard to read.
 	working := widget.NewLabel(tr.X("dns.working_out", "Working out the records…"))
-	working.Importance = widget.LowImportance
 	s.recordBox = container.NewVBox(working)
 	s.hint = container.NewVBox()
 	s.note = u.newDiscoveryNote(tr.X("dns.looking", "Looking up where the DNS of %s is hosted…", st.Domain))
@@ -139,7 +140,7 @@ func (s *dnsStep) showRecords(records []wizard.Record) {
 		if rec.Replaces != "" {
 			l := widget.NewLabel(sentence(tr.X("setup.record_replaces", "in place of: %s", checks.Printable(rec.Replaces))))
 			l.Wrapping = fyne.TextWrapBreak
-			l.Importance = widget.LowImportance
+			l.TextStyle = fyne.TextStyle{Italic: true} // set apart, still readable
 			objs = append(objs, l)
 		}
 	}
@@ -159,7 +160,26 @@ func (s *dnsStep) copyLine(text, value string) fyne.CanvasObject {
 		fyne.CurrentApp().Clipboard().SetContent(value)
 		s.u.setStatus(s.u.tr.X("dns.copied", "Copied to the clipboard."), false)
 	})
-	return container.NewBorder(nil, nil, nil, b, l)
+	return container.New(copyLineLayout{}, l, b)
+}
+
+// copyLineLayout puts the text (first) beside its button (second): the
+// text takes the width the button leaves and wraps in it; the button
+// keeps its own size at the top right, however many lines the value
+// takes (a Border would stretch it to the row's height).
+type copyLineLayout struct{}
+
+func (copyLineLayout) MinSize(objs []fyne.CanvasObject) fyne.Size {
+	text, button := objs[0].MinSize(), objs[1].MinSize()
+	return fyne.NewSize(text.Width+theme.Padding()+button.Width, fyne.Max(text.Height, button.Height))
+}
+
+func (copyLineLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	button := objs[1].MinSize()
+	objs[1].Resize(button)
+	objs[1].Move(fyne.NewPos(size.Width-button.Width, 0))
+	objs[0].Resize(fyne.NewSize(size.Width-button.Width-theme.Padding(), size.Height))
+	objs[0].Move(fyne.NewPos(0, 0))
 }
 
 // chooseZoneFile asks where the zone-file lines go.
