@@ -4,6 +4,7 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"image"
 	"image/color"
 	"image/png"
 	"net"
@@ -30,7 +31,7 @@ import (
 )
 
 // make screenshots: go test ./wizard/gui -run TestScreenshots -args -screenshots DIR
-var screenshotDir = flag.String("screenshots", "", "write every step as PNG (en and nl, light and dark) to this directory")
+var screenshotDir = flag.String("screenshots", "", "write every step as PNG (en and nl, light and dark, scale 1 and 2) to this directory")
 
 // A scene is the wizard's state as the flow left it on reaching a step,
 // walked through the wizard's API against loopback servers, as an admin
@@ -40,9 +41,15 @@ type scene struct {
 	draft []byte // the State, encoded as a draft
 }
 
+// screenScales are the scales pictured and checked: a normal screen and
+// a HiDPI one. Fyne lays out in device-independent units, so the page is
+// the same size; text and icons are drawn with twice the pixels.
+var screenScales = []float32{1, 2}
+
 // TestScreenshots renders each step the way the window shows it, with
 // Fyne's software painter: no display needed. It renders whatever page a
 // step has, so new pages appear in the pictures as they are written.
+// Scale 2 goes to NAME@2x.png.
 func TestScreenshots(t *testing.T) {
 	if *screenshotDir == "" {
 		t.Skip("renders only with -screenshots DIR (make screenshots)")
@@ -60,8 +67,16 @@ func TestScreenshots(t *testing.T) {
 			}{{"light", theme.VariantLight}, {"dark", theme.VariantDark}} {
 				name := fmt.Sprintf("%s-%s-%s", lang, v.name, sc.name)
 				t.Run(name, func(t *testing.T) {
-					id := renderScene(t, env, sc, lang, v.variant, filepath.Join(*screenshotDir, name+".png"))
-					shown[id] = true
+					u, w := openScene(t, env, sc, lang, v.variant, settleQuiet)
+					for _, scale := range screenScales {
+						file := name + ".png"
+						if scale != 1 {
+							file = fmt.Sprintf("%s@%gx.png", name, scale)
+						}
+						setScale(u, w, scale)
+						writePNG(t, w.Canvas().Capture(), filepath.Join(*screenshotDir, file))
+					}
+					shown[u.flow.Current().ID] = true
 				})
 			}
 		}
@@ -73,9 +88,10 @@ func TestScreenshots(t *testing.T) {
 	}
 }
 
-// renderScene opens the wizard on the scene's draft, lets the page's
-// background work (discovery, polling) come back, and writes a PNG.
-func renderScene(t *testing.T, env *wizard.Env, sc scene, lang i18n.Lang, variant fyne.ThemeVariant, file string) wizard.StepID {
+// openScene opens the wizard on the scene's draft in the size the real
+// window opens at, and lets the page's background work (discovery,
+// polling) come back until it has been quiet for quiet.
+func openScene(t *testing.T, env *wizard.Env, sc scene, lang i18n.Lang, variant fyne.ThemeVariant, quiet time.Duration) (*ui, fyne.Window) {
 	a := test.NewTempApp(t)
 	a.Settings().SetTheme(&fixedVariant{Theme: theme.DefaultTheme(), variant: variant})
 	draft := filepath.Join(t.TempDir(), "draft.json")
@@ -87,12 +103,24 @@ func renderScene(t *testing.T, env *wizard.Env, sc scene, lang i18n.Lang, varian
 	// around the content (908×658 with the default theme).
 	pad := 2 * theme.Padding()
 	w.Resize(minWindowSize.AddWidthHeight(pad, pad))
-	settle()
+	settle(quiet)
 	// Lay the page out once more at its final width, as the real window
 	// does on its next frame: a wrapped label measured before the resize
 	// would otherwise keep its old height.
 	u.relayout()
-	img := w.Canvas().Capture()
+	return u, w
+}
+
+// setScale draws the window at scale (2 on a HiDPI screen), laid out anew
+// as the real window is when it moves to such a screen.
+func setScale(u *ui, w fyne.Window, scale float32) {
+	w.Canvas().(test.WindowlessCanvas).SetScale(scale)
+	w.Resize(w.Canvas().Size())
+	u.relayout()
+}
+
+func writePNG(t *testing.T, img image.Image, file string) {
+	t.Helper()
 	f, err := os.Create(file)
 	if err != nil {
 		t.Fatal(err)
@@ -101,21 +129,24 @@ func renderScene(t *testing.T, env *wizard.Env, sc scene, lang i18n.Lang, varian
 	if err := png.Encode(f, img); err != nil {
 		t.Fatal(err)
 	}
-	return u.flow.Current().ID
 }
 
+// settleQuiet is how long background work must be quiet before a
+// picture is taken.
+const settleQuiet = 300 * time.Millisecond
+
 // settle runs what background work hands to the page until it has been
-// quiet for a moment, or two seconds passed: a picture, not a test, so a
+// quiet for quiet, or two seconds passed: a picture, not a test, so a
 // poll still running is drawn as it is.
-func settle() {
-	quiet := time.Now()
+func settle(quiet time.Duration) {
+	last := time.Now()
 	for deadline := time.Now().Add(2 * time.Second); time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
 		select {
 		case f := <-uiQueue.ch:
 			f()
-			quiet = time.Now()
+			last = time.Now()
 		default:
-			if time.Since(quiet) > 300*time.Millisecond {
+			if time.Since(last) > quiet {
 				return
 			}
 		}
