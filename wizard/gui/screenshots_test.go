@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/driver/software"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/theme"
 	"github.com/miekg/dns"
@@ -114,7 +115,7 @@ func openScene(t *testing.T, env *wizard.Env, sc scene, lang i18n.Lang, variant 
 // setScale draws the window at scale (2 on a HiDPI screen), laid out anew
 // as the real window is when it moves to such a screen.
 func setScale(u *ui, w fyne.Window, scale float32) {
-	w.Canvas().(test.WindowlessCanvas).SetScale(scale)
+	w.Canvas().(software.WindowlessCanvas).SetScale(scale)
 	w.Resize(w.Canvas().Size())
 	u.relayout()
 }
