@@ -347,6 +347,7 @@ func (u *ui) relayout() { u.page.Refresh() }
 // close flushes the draft when the window has closed.
 func (u *ui) close() {
 	u.stopTask()
+	u.stopDiscovery()
 	if u.marking != nil {
 		u.marking.Stop()
 	}

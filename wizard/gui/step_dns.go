@@ -25,12 +25,12 @@ type dnsStep struct {
 	recordBox  *fyne.Container // a card per record
 	hint       *fyne.Container // where to add records at the DNS host
 	note       *discoveryNote  // while discovery looks for the DNS host
-	saveZone   *widget.Button
-	deferCheck *widget.Check
+	saveZone   *keyButton
+	deferCheck *keyCheck
 	table      *fyne.Container // record, name server, state
 	progress   *widget.Label   // how long, how many seen
 	caches     *widget.Label   // when resolvers' caches see it
-	again      *widget.Button  // poll again after a stop
+	again      *keyButton      // poll again after a stop
 	other      *widget.Label
 	box        *fyne.Container
 
@@ -48,7 +48,7 @@ func newDNSStep(u *ui) stepView {
 	s.recordBox = container.NewVBox(working)
 	s.hint = container.NewVBox()
 	s.note = u.newDiscoveryNote(tr.X("dns.looking", "Looking up where the DNS of %s is hosted…", st.Domain))
-	s.saveZone = widget.NewButtonWithIcon(tr.X("dns.save_zone", "Save as zone file…"), theme.DocumentSaveIcon(), s.chooseZoneFile)
+	s.saveZone = u.newIconButton(tr.X("dns.save_zone", "Save as zone file…"), theme.DocumentSaveIcon(), s.chooseZoneFile)
 	s.saveZone.Disable()
 
 	servers := widget.NewLabelWithStyle(tr.X("dns.servers", "On your domain's name servers"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
@@ -58,10 +58,10 @@ func newDNSStep(u *ui) stepView {
 	s.caches = widget.NewLabel("")
 	s.caches.Wrapping = fyne.TextWrapWord
 	s.caches.Hide()
-	s.again = widget.NewButtonWithIcon(tr.X("dns.check_again", "Check again"), theme.ViewRefreshIcon(), s.start)
+	s.again = u.newIconButton(tr.X("dns.check_again", "Check again"), theme.ViewRefreshIcon(), s.start)
 	s.again.Hide()
 
-	s.deferCheck = widget.NewCheck(tr.X("dns.defer", "Export now and publish the records later"), nil)
+	s.deferCheck = u.newCheck(tr.X("dns.defer", "Export now and publish the records later"), nil)
 	s.deferCheck.SetChecked(st.DNSDeferred)
 	s.deferCheck.OnChanged = s.setDeferred
 	deferField := newField(tr.X("dns.defer.label", "Not published yet?"),
@@ -155,7 +155,7 @@ func (s *dnsStep) showRecords(records []wizard.Record) {
 func (s *dnsStep) copyLine(text, value string) fyne.CanvasObject {
 	l := widget.NewLabel(text)
 	l.Wrapping = fyne.TextWrapBreak
-	b := widget.NewButtonWithIcon(s.u.tr.X("dns.copy", "Copy"), theme.ContentCopyIcon(), func() {
+	b := s.u.newIconButton(s.u.tr.X("dns.copy", "Copy"), theme.ContentCopyIcon(), func() {
 		// The app's clipboard: Window.Clipboard is deprecated since Fyne 2.6.
 		fyne.CurrentApp().Clipboard().SetContent(value)
 		s.u.setStatus(s.u.tr.X("dns.copied", "Copied to the clipboard."), false)

@@ -17,7 +17,7 @@ type noReplyStep struct {
 	u       *ui
 	p       *transports.Provider
 	advice  *widget.Label
-	looking *widget.Label
+	note    *discoveryNote // while discovery reads the DMARC policy, with Stop
 	replyTo *keyCheck
 	fields  map[string]*field
 	other   *widget.Label
@@ -40,7 +40,7 @@ func newNoReplyStep(u *ui) stepView {
 	}
 	s.p = p
 	s.advice = wrapped("")
-	s.looking = wrapped("")
+	s.note = u.newDiscoveryNote(tr.X("noreply.looking", "Looking at the DMARC policy of %s…", st.Domain))
 	s.replyTo = s.u.newCheck(tr.X("noreply.replyto.check", "Copy the sender into Reply-To"), nil)
 	s.replyTo.Checked = st.Current().NoReply.ReplyToFrom
 	s.replyTo.OnChanged = func(on bool) {
@@ -52,7 +52,7 @@ func newNoReplyStep(u *ui) stepView {
 	s.fields["noreply.reply_to_from"] = newField(tr.X("noreply.replyto.label", "Reply-To"),
 		tr.X("noreply.replyto.help", "With it on, an answer goes to the sender the mail is sent for (such as facturen@%s) instead of to the service's no-reply address. Off by default.", st.Domain),
 		s.replyTo)
-	s.box = container.NewVBox(s.advice, s.looking, s.fields["noreply.reply_to_from"].box, s.other)
+	s.box = container.NewVBox(s.advice, s.note.box, s.fields["noreply.reply_to_from"].box, s.other)
 	s.showAdvice()
 	return s
 }
@@ -63,12 +63,10 @@ func (s *noReplyStep) showAdvice() {
 	tr, st := s.u.tr, s.u.flow.State
 	d := s.u.discovery()
 	s.advice.SetText(wizard.ReplyToAdvice(tr, st, s.p, d))
-	if d == nil {
-		setNote(s.looking, tr.X("noreply.looking", "Looking at the DMARC policy of %s…", st.Domain))
-	} else {
-		setNote(s.looking, "")
-	}
+	s.note.show(nil)
 }
+
+func (s *noReplyStep) discoveryNote() *discoveryNote { return s.note }
 
 func (s *noReplyStep) discovered(*wizard.Discovery) {
 	if s.p != nil {

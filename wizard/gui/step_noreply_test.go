@@ -32,8 +32,8 @@ func TestNoReplyStepTogglesReplyTo(t *testing.T) {
 	u, s := openAtNoReply(t, i18n.English, "strict.nl")
 	waitFor(t, "discovery", func() bool { return u.discovery() != nil })
 	if !strings.Contains(s.advice.Text, "Mail comes from noreply@clockwise.info") ||
-		!strings.Contains(s.advice.Text, "strict.nl itself has DMARC p=reject") || s.looking.Visible() {
-		t.Errorf("advice %q, looking %q", s.advice.Text, s.looking.Text)
+		!strings.Contains(s.advice.Text, "strict.nl itself has DMARC p=reject") || s.note.box.Visible() {
+		t.Errorf("advice %q, looking %q", s.advice.Text, s.note.text.Text)
 	}
 	if s.replyTo.Checked || u.flow.State.Current().NoReply.ReplyToFrom {
 		t.Error("Reply-To is on by default")
@@ -58,12 +58,12 @@ func TestNoReplyStepTogglesReplyTo(t *testing.T) {
 func TestNoReplyStepInDutch(t *testing.T) {
 	test.NewTempApp(t)
 	u, s := openAtNoReply(t, i18n.Dutch, "example.nl")
-	if !s.looking.Visible() || !strings.Contains(s.looking.Text, "example.nl") {
-		t.Errorf("before discovery: %q", s.looking.Text)
+	if !s.note.box.Visible() || !strings.Contains(s.note.text.Text, "example.nl") {
+		t.Errorf("before discovery: %q", s.note.text.Text)
 	}
 	waitFor(t, "discovery", func() bool { return u.discovery() != nil })
-	if s.looking.Visible() {
-		t.Errorf("after discovery: %q", s.looking.Text)
+	if s.note.box.Visible() {
+		t.Errorf("after discovery: %q", s.note.text.Text)
 	}
 	if !strings.HasPrefix(s.advice.Text, "Mail komt van noreply@clockwise.info") || strings.Contains(s.advice.Text, "p=") {
 		t.Errorf("advice %q", s.advice.Text)

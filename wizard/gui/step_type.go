@@ -21,7 +21,7 @@ type typeStep struct {
 	p       *transports.Provider
 	which   *widget.Label // "Transport 2 of 2: …" when there are several
 	yes, no *keyButton
-	looking *widget.Label
+	note    *discoveryNote // while discovery looks at the domain, with Stop
 	choices []wizard.TypeChoice
 	buttons []*keyButton    // one per card: choosing the type
 	recs    []*widget.Label // one per card: the recommendation, on one
@@ -47,8 +47,7 @@ func newTypeStep(u *ui) stepView {
 	s.which = widget.NewLabel("")
 	s.which.Wrapping = fyne.TextWrapWord
 	s.which.TextStyle = fyne.TextStyle{Bold: true}
-	s.looking = widget.NewLabel("")
-	s.looking.Wrapping = fyne.TextWrapWord
+	s.note = u.newDiscoveryNote(tr.X("type.looking", "Looking at the DNS of %s: the recommendation may change when that is done.", st.Domain))
 
 	objs := []fyne.CanvasObject{s.which}
 	if s.asksAccess() {
@@ -79,7 +78,7 @@ func newTypeStep(u *ui) stepView {
 	s.fields["type"] = newField(tr.X("type.label", "How should %s send?", checks.Printable(p.Name)),
 		tr.X("type.help", "Each way is one transport. You can add more later (for example the no-reply address for password mails), each with a rule for the senders it takes."),
 		s.cards)
-	objs = append(objs, s.looking, s.fields["type"].box, s.other)
+	objs = append(objs, s.note.box, s.fields["type"].box, s.other)
 	s.box = container.NewVBox(objs...)
 
 	s.showWhich()
@@ -168,11 +167,7 @@ func (s *typeStep) showWhich() {
 func (s *typeStep) recommend() {
 	tr, st := s.u.tr, s.u.flow.State
 	d := s.u.discovery()
-	if d == nil {
-		setNote(s.looking, tr.X("type.looking", "Looking at the DNS of %s: the recommendation may change when that is done.", st.Domain))
-	} else {
-		setNote(s.looking, "")
-	}
+	s.note.show(nil)
 	rec := wizard.Recommend(tr, st, s.p, d)
 	for i, c := range s.choices {
 		if c.Type == rec.Type {
@@ -209,3 +204,5 @@ func (s *typeStep) first() fyne.Focusable {
 }
 
 func (s *typeStep) markErrors(errs map[string]string) { markAll(s.fields, errs, s.other) }
+
+func (s *typeStep) discoveryNote() *discoveryNote { return s.note }

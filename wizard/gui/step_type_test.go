@@ -121,15 +121,15 @@ func recommended(s *typeStep) (transports.Type, string) {
 func TestTypeStepAsksForDNSAccessThenOffersCards(t *testing.T) {
 	test.NewTempApp(t)
 	u, s := openAtType(t, i18n.English, "ClockWise", "example.nl")
-	if !s.looking.Visible() || !strings.Contains(s.looking.Text, "Looking at the DNS of example.nl") {
-		t.Errorf("before discovery: %q", s.looking.Text)
+	if !s.note.box.Visible() || !strings.Contains(s.note.text.Text, "Looking at the DNS of example.nl") {
+		t.Errorf("before discovery: %q", s.note.text.Text)
 	}
 	if s.fields["type"].box.Visible() || !s.fields["dns_access"].box.Visible() {
 		t.Error("the cards show before the DNS question is answered")
 	}
 	waitFor(t, "discovery", func() bool { return u.discovery() != nil })
-	if s.looking.Visible() {
-		t.Errorf("after discovery the page still says %q", s.looking.Text)
+	if s.note.box.Visible() {
+		t.Errorf("after discovery the page still says %q", s.note.text.Text)
 	}
 
 	test.Tap(s.yes)

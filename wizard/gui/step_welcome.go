@@ -147,7 +147,7 @@ func (s *welcomeStep) openExport(path string) {
 	}
 	u.flow = wizard.NewFlow(st)
 	u.sess.Flow = u.flow
-	u.disc, u.discDomain = nil, "" // discovery looks again, for this document's service
+	u.forgetDiscovery() // discovery looks again, for this document's service
 	u.changed()
 	u.show()
 }
