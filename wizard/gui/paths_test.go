@@ -44,10 +44,7 @@ var (
 )
 
 func pathCases(t *testing.T) map[string]pathCase {
-	key, err := filepath.Abs(filepath.Join("testdata", "dkim_test_key.pem")) // before a walk changes directory
-	if err != nil {
-		t.Fatal(err)
-	}
+	key := testKeyFile(t, plainTestKey) // absolute: a walk changes directory
 	return map[string]pathCase{
 		"hosted-generated": {service: "ClockWise", senders: "facturen", dns: true, typ: transports.Hosted, titles: hostedTitles},
 		"hosted-imported": {service: "Spacewell Workplace Management", senders: "facturen", dns: true, typ: transports.Hosted,

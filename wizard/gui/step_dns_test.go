@@ -112,7 +112,7 @@ func hostedDraft(t *testing.T, w *dnsWorld, lang i18n.Lang) string {
 	must(err)
 	must(s.ChooseType(p, transports.Hosted, w.env.Time()))
 	must(f.Next())
-	pem, err := os.ReadFile(filepath.Join("testdata", "dkim_test_key.pem"))
+	pem, err := os.ReadFile(testKeyFile(t, plainTestKey))
 	must(err)
 	_, _, err = wizard.ImportKey(w.env, s, pem, nil, "spacewell")
 	must(err)

@@ -176,7 +176,7 @@ func TestHostedStepImportsAnEncryptedKey(t *testing.T) {
 	if got := st.Current().Hosted.DKIM.Selector; got != "spacewell-own" {
 		t.Fatalf("selector in the answers %q", got)
 	}
-	s.importKey("testdata/dkim-rsa2048-encrypted.pem", nil) // what the file dialog does
+	s.importKey(testKeyFile(t, encryptedTestKey), nil) // what the file dialog does
 	waitSlow(t, "the password question", func() bool { return s.pwDialog != nil && !u.running() })
 	test.Type(s.pwEntry, "zomer")
 	s.pwDialog.Submit()
@@ -233,10 +233,7 @@ func TestHostedStepInDutch(t *testing.T) {
 // offers to import that file, first in line, and imports it.
 func TestHostedStepImportsThePresetsKeyFile(t *testing.T) {
 	test.NewTempApp(t)
-	keyFile, err := filepath.Abs("testdata/dkim-rsa2048-encrypted.pem")
-	if err != nil {
-		t.Fatal(err)
-	}
+	keyFile := testKeyFile(t, encryptedTestKey)
 	draft := filepath.Join(t.TempDir(), "draft.json")
 	os.WriteFile(draft, []byte(`{"version": 2, "step": "hosted", "lang": "nl", "provider": "spacewell", "domain": "example.nl", "dns_access": true,
   "transports": [{"name": "Spacewell", "type": "hosted", "match": {"domain": "example.nl"}, "hosted": {"dkim": {"mode": "import", "selector": "old2019"}}}],
