@@ -46,6 +46,9 @@ type Provider struct {
 	SealingRecipient string        `json:"sealing_recipient,omitempty"`
 	Support          Support       `json:"support,omitzero"`
 	Notes            []string      `json:"notes,omitempty"`
+	// Icon names a PNG beside the profile file; only a provider-locked
+	// build uses it (as its window and installer icon), read at build time.
+	Icon string `json:"icon,omitempty"`
 	// Translations hold the texts above in other languages, by language
 	// code ("nl"); Provider.In picks them.
 	Translations map[string]ProviderTexts `json:"translations,omitempty"`
@@ -176,7 +179,7 @@ var ErrUnknownProvider = texts.Err(nil, texts.T("field.kind.unknown-provider", "
 // "custom" last since it is the fallback when none fits. Each call returns
 // profiles of its own, which the caller may change.
 func BuiltinProviders() ([]*Provider, error) {
-	files, err := checkedBuiltins()
+	files, err := builtinProfiles()
 	if err != nil {
 		return nil, err
 	}
