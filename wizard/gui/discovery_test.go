@@ -12,6 +12,7 @@ import (
 
 	"mailwizard/checks/dnsq"
 	"mailwizard/checks/dnsq/dnstest"
+	"mailwizard/transports"
 	"mailwizard/transports/secrets"
 	"mailwizard/wizard"
 	"mailwizard/wizard/i18n"
@@ -153,6 +154,30 @@ func TestDiscoveryFailureIsSaid(t *testing.T) {
 	u.show()
 	if !u.discoveryRunning() {
 		t.Error("the next page does not look again after a failure")
+	}
+	u.stopTask()
+}
+
+// The hosted step's DMARC section waits for discovery with the same note:
+// Stop ends the look there too, and the section says the steps go by the
+// answers alone instead of "Looking…" for ever.
+func TestHostedStepStopsDiscovery(t *testing.T) {
+	test.NewTempApp(t)
+	waitingDiscovery(t)
+	u, _ := openWizard(t, typeDraft(t), i18n.English)
+	test.Tap(card(t, u.view.(*typeStep), transports.Hosted))
+	test.Tap(u.next)
+	s, ok := u.view.(*hostedStep)
+	if !ok {
+		t.Fatalf("after choosing hosted the window shows %T", u.view)
+	}
+	n := s.note
+	if len(s.dmarc.Objects) != 1 || s.dmarc.Objects[0] != n.box || n.text.Text != "Looking at the DMARC record of example.nl…" || !n.stop.Visible() {
+		t.Fatalf("DMARC section while discovery runs: %q, Stop shown %v", shown(s.dmarc), n.stop.Visible())
+	}
+	test.Tap(n.stop)
+	if n.text.Text != "The DNS of example.nl was not looked at: the steps go by your answers alone." || !n.box.Visible() || !n.again.Visible() {
+		t.Errorf("DMARC section after Stop: %q, Look again shown %v", n.text.Text, n.again.Visible())
 	}
 	u.stopTask()
 }

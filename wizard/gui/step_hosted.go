@@ -32,6 +32,7 @@ type hostedStep struct {
 	withDisc, replan bool
 
 	spf, dkim, dmarc *fyne.Container
+	note             *discoveryNote // in the DMARC section while discovery looks, with Stop
 
 	// The DKIM form (step_hosted_dkim.go).
 	algo      *keySelect
@@ -69,6 +70,7 @@ func newHostedStep(u *ui) stepView {
 	}
 	s.p = p
 	s.spf, s.dkim, s.dmarc = container.NewVBox(), container.NewVBox(), container.NewVBox()
+	s.note = u.newDiscoveryNote(tr.X("hosted.dmarc.looking", "Looking at the DMARC record of %s…", st.Domain))
 	s.newDKIMForm()
 	s.box = container.NewVBox(
 		heading(tr.X("hosted.spf", "SPF: which servers may send as %s", st.Domain)), s.spf,
@@ -235,9 +237,16 @@ func markedRecord(record string, changes []wizard.TermChange) *widget.RichText {
 func (s *hostedStep) showDMARC() {
 	tr, st := s.u.tr, s.u.flow.State
 	d := s.u.discovery()
-	if d == nil || d.Report == nil || s.plan == nil || !s.withDisc {
-		l := wrapped(tr.X("hosted.dmarc.looking", "Looking at the DMARC record of %s…", st.Domain))
-		s.setObjects(s.dmarc, l)
+	switch {
+	case d == nil:
+		// Running, stopped or failed: the note says which, with Stop or
+		// Look again.
+		s.note.show(nil)
+		s.setObjects(s.dmarc, s.note.box)
+		return
+	case d.Report == nil || s.plan == nil || !s.withDisc:
+		// Discovery is in; the plan is being made again with it.
+		s.setObjects(s.dmarc, wrapped(tr.X("hosted.dmarc.looking", "Looking at the DMARC record of %s…", st.Domain)))
 		return
 	}
 	var objs []fyne.CanvasObject
@@ -259,6 +268,8 @@ func (s *hostedStep) setObjects(c *fyne.Container, objs ...fyne.CanvasObject) {
 }
 
 func (s *hostedStep) content() fyne.CanvasObject { return s.box }
+
+func (s *hostedStep) discoveryNote() *discoveryNote { return s.note }
 
 // first is the button that makes or imports the key, when one is needed.
 // Once the key is kept the page has nothing to enter: nothing is focused,
