@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 
 	"mailwizard/checks/dnsq"
@@ -180,4 +181,19 @@ func TestHostedStepStopsDiscovery(t *testing.T) {
 		t.Errorf("DMARC section after Stop: %q, Look again shown %v", n.text.Text, n.again.Visible())
 	}
 	u.stopTask()
+}
+
+// Escape, with no check of the page's own running, stops the discovery
+// the page waits for, wherever the focus is.
+func TestEscapeStopsDiscovery(t *testing.T) {
+	test.NewTempApp(t)
+	waitingDiscovery(t)
+	u, _ := openWizard(t, typeDraft(t), i18n.English)
+	if !u.discoveryRunning() {
+		t.Fatal("discovery does not run on the type page")
+	}
+	press(u.win.Canvas(), fyne.KeyEscape)
+	if s := u.view.(*typeStep); u.discoveryRunning() || !s.note.again.Visible() {
+		t.Errorf("after Escape: discovery running %v, Look again shown %v", u.discoveryRunning(), s.note.again.Visible())
+	}
 }

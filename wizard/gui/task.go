@@ -73,10 +73,15 @@ func (u *ui) stopTask() {
 }
 
 // cancelTask is the Cancel button and Escape: the task ends and its done
-// sees context.Canceled.
+// sees context.Canceled. With no task, Escape stops the discovery the
+// page waits for, as its Stop does: it is the check running there.
 func (u *ui) cancelTask() {
 	if u.task != nil {
 		u.task.cancel()
+		return
+	}
+	if w, ok := u.view.(discoveryWaiter); ok && w.discoveryNote() != nil && u.discoveryRunning() {
+		w.discoveryNote().stopped()
 	}
 }
 
