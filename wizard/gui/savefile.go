@@ -13,15 +13,15 @@ import (
 
 // askSavePath asks where to save, proposing the file name in dir
 // (relative to the working directory), and hands the chosen file to save;
-// tests call the save functions directly. The dialog is the system's
-// where there is one the window can reach without cgo: the XDG desktop
-// portal's on Linux and the BSDs (savefile_portal.go), when one answers
-// on the session bus. Elsewhere, and when no portal answers, it is
-// Fyne's own: Fyne 2.8 has no native dialog for Windows or macOS (its
-// dialog package overrides only for the portal, and only when built
-// with the flatpak tag), and one would need a new cgo dependency. The
-// files are written by our own atomic writers (temporary file, then
-// rename), so the writer Fyne's dialog opened is closed unused.
+// tests call the save functions directly. The dialog is the system's,
+// reached without new cgo: the XDG desktop portal's on Linux and the BSDs
+// (savefile_portal.go) when one answers on the session bus, the common
+// file dialog on Windows (savefile_windows.go), the Finder's panel on
+// macOS (savefile_darwin.go). Fyne 2.8 has none of these itself (its
+// dialog package overrides only for the portal, and only when built with
+// the flatpak tag). Where none answers, Fyne's own dialog asks. The files
+// are written by our own atomic writers (temporary file, then rename), so
+// the writer Fyne's dialog opened is closed unused.
 func askSavePath(u *ui, name, dir string, exts []string, save func(chosenFile)) {
 	if abs, err := filepath.Abs(dir); err == nil {
 		dir = abs // relative to the working directory, as setup's --out

@@ -1,6 +1,6 @@
-//go:build !(linux || freebsd || openbsd || netbsd)
+//go:build !(linux || freebsd || openbsd || netbsd || windows || darwin)
 
 package gui
 
-// askPortal: Windows and macOS have no XDG portal; Fyne's dialog asks.
+// askPortal: other systems have no save dialog the window can reach; Fyne's asks.
 func askPortal(*ui, chosenFile, string, []string, func(chosenFile), func()) bool { return false }
