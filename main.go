@@ -15,7 +15,7 @@ import (
 )
 
 func main() {
-	os.Exit(cli.Main(os.Args[1:], cli.OSStdio(), func(opts wizard.Options, env *wizard.Env) int {
+	os.Exit(cli.Main(os.Args[1:], consoleStdio(), func(opts wizard.Options, env *wizard.Env) int {
 		gui.PrepareEnvironment()
 		return gui.Run(app.NewWithID(gui.AppID), opts, env)
 	}))
