@@ -23,13 +23,18 @@ type Drafts struct {
 
 // DefaultDraftPath is <user config dir>/mailwizard/draft.json:
 // ~/.config on Linux, ~/Library/Application Support on macOS, %AppData% on
-// Windows.
+// Windows. A build locked to one provider keeps its own, draft-<id>.json:
+// the general build's draft may be for another service.
 func DefaultDraftPath() (string, error) {
 	dir, err := os.UserConfigDir()
 	if err != nil {
 		return "", fmt.Errorf("finding the configuration directory: %w", err)
 	}
-	return filepath.Join(dir, "mailwizard", "draft.json"), nil
+	name := "draft.json"
+	if p := transports.Locked(); p != nil {
+		name = "draft-" + p.ID + ".json"
+	}
+	return filepath.Join(dir, "mailwizard", name), nil
 }
 
 // maxDraftSize bounds what Load reads: a draft is a few KiB of answers.

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"mailwizard/transports"
 	"mailwizard/wizard/i18n"
 )
 
@@ -174,5 +175,23 @@ func TestFilesThatAreNotFilesDoNotHang(t *testing.T) {
 		case <-time.After(5 * time.Second):
 			t.Fatal("reading a named pipe hangs")
 		}
+	}
+}
+
+// A locked build keeps its own draft beside the general build's: that one
+// may be for another service.
+func TestLockedBuildHasItsOwnDraft(t *testing.T) {
+	general, err := DefaultDraftPath()
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw, err := os.ReadFile("../resources/providers/spinoffice.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer transports.LockForTest(raw, nil)()
+	locked, _ := DefaultDraftPath()
+	if filepath.Base(general) != "draft.json" || filepath.Base(locked) != "draft-spinoffice.json" || filepath.Dir(locked) != filepath.Dir(general) {
+		t.Errorf("drafts: general %s, locked %s", general, locked)
 	}
 }

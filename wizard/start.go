@@ -4,6 +4,7 @@ import (
 	"errors"
 
 	"mailwizard/texts"
+	"mailwizard/transports"
 	"mailwizard/wizard/i18n"
 )
 
@@ -66,6 +67,12 @@ func Start(opts Options) (*Session, error) {
 		if err := preset.Apply(state); err != nil {
 			return nil, texts.Err(err, texts.T("wizard.preset.file", "preset %s: %v", opts.PresetFile, err))
 		}
+	}
+	if p := transports.Locked(); p != nil && state.Provider == "" {
+		// The only choice: neither face asks for it. A draft, preset or
+		// document naming another service stays as it is, and is refused
+		// by name where it is used (that service is unknown here).
+		state.Provider = p.ID
 	}
 	if opts.Lang != "" {
 		state.Lang = opts.Lang

@@ -16,6 +16,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"mailwizard/checks"
 	"mailwizard/resources"
 	"mailwizard/transports"
 	"mailwizard/wizard"
@@ -29,6 +30,24 @@ const AppID = "app.mailwizard.wizard"
 // the window by it.
 const WindowTitle = "Mail Transport Wizard"
 
+// windowTitle is WindowTitle, or in a build locked to one provider the
+// service's name with it ("SpinOffice Mail Wizard", as the installer
+// names it): the admin sees whose wizard it is in the task bar.
+func windowTitle() string {
+	if p := transports.Locked(); p != nil {
+		return checks.Printable(p.Name) + " Mail Wizard"
+	}
+	return WindowTitle
+}
+
+// appIcon is the wizard's icon, or the locked provider's when it has one.
+func appIcon() fyne.Resource {
+	if icon := transports.LockedIcon(); len(icon) > 0 {
+		return fyne.NewStaticResource("icon.png", icon)
+	}
+	return fyne.NewStaticResource("icon.png", resources.Icon)
+}
+
 // minWindowSize fits the longest step (DNS records to paste) without
 // scrolling on a 1366×768 laptop.
 var minWindowSize = fyne.NewSize(900, 650)
@@ -37,8 +56,8 @@ var minWindowSize = fyne.NewSize(900, 650)
 // result is the process exit code.
 func Run(a fyne.App, opts wizard.Options, env *wizard.Env) int {
 	ready := prepareFirstPage()
-	a.SetIcon(fyne.NewStaticResource("icon.png", resources.Icon))
-	w := a.NewWindow(WindowTitle)
+	a.SetIcon(appIcon())
+	w := a.NewWindow(windowTitle())
 	sess, err := wizard.Start(opts)
 	if err != nil {
 		// A bad --preset: say so in the window, since a GUI user may not

@@ -54,7 +54,37 @@ func newWelcomeStep(u *ui) *welcomeStep {
 	s.lang = langSelect
 	s.fields["lang"] = newField(tr.X("welcome.lang", "Language"), "", langSelect)
 
-	ids, labels := providerChoices(tr, st)
+	s.details = widget.NewLabel("")
+	s.details.Wrapping = fyne.TextWrapWord
+	s.custom = s.customForm()
+	if p := transports.Locked(); p != nil {
+		// A build for one service: it is shown, not chosen.
+		name := widget.NewLabelWithStyle(checks.Printable(p.Name), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+		s.fields["provider"] = newField(tr.X("welcome.provider", "Service"),
+			tr.X("welcome.provider.locked", "This wizard is made for %s: it sets up your domain for that service only.", checks.Printable(p.Name)), name)
+	} else {
+		s.providerRadio(providerChoices(tr, st))
+	}
+	openProfile := s.u.newButton(tr.X("welcome.open_profile", "Open a profile file…"), s.chooseProfileFile)
+	if transports.Locked() != nil {
+		openProfile.Hide()
+	}
+	openExport := s.u.newButton(tr.X("welcome.open_export", "Open an exported configuration…"), s.chooseExport)
+	exportHelp := widget.NewLabel(tr.X("welcome.open_export.help", "To change a configuration exported before (add a transport, change settings, rotate a DKIM key), open it: the wizard continues at its transports."))
+	exportHelp.Wrapping = fyne.TextWrapWord
+
+	s.other = widget.NewLabel("")
+	s.other.Wrapping = fyne.TextWrapWord
+	s.other.Hide()
+	s.box = container.NewVBox(intro, s.fields["lang"].box, s.fields["provider"].box,
+		container.NewHBox(openProfile, openExport), exportHelp, s.details, s.custom, s.other)
+	s.refreshDetails()
+	return s
+}
+
+// providerRadio is the choice of service, one of ids by its label.
+func (s *welcomeStep) providerRadio(ids, labels []string) {
+	u, tr, st := s.u, s.u.tr, s.u.flow.State
 	radio := s.u.newRadioList(labels, nil)
 	for i, id := range ids {
 		if id == st.Provider {
@@ -62,9 +92,6 @@ func newWelcomeStep(u *ui) *welcomeStep {
 		}
 	}
 	s.radio = radio
-	s.details = widget.NewLabel("")
-	s.details.Wrapping = fyne.TextWrapWord
-	s.custom = s.customForm()
 	radio.OnChanged = func(label string) {
 		for i, l := range labels {
 			if l == label {
@@ -82,18 +109,6 @@ func newWelcomeStep(u *ui) *welcomeStep {
 		tr.X("welcome.provider.help", "The service that will send mail with your domain as sender. If it is not listed, open the profile file your service's support desk sent, or choose \"Other service\" and fill in what its documentation says."),
 		radio)
 
-	openProfile := s.u.newButton(tr.X("welcome.open_profile", "Open a profile file…"), s.chooseProfileFile)
-	openExport := s.u.newButton(tr.X("welcome.open_export", "Open an exported configuration…"), s.chooseExport)
-	exportHelp := widget.NewLabel(tr.X("welcome.open_export.help", "To change a configuration exported before (add a transport, change settings, rotate a DKIM key), open it: the wizard continues at its transports."))
-	exportHelp.Wrapping = fyne.TextWrapWord
-
-	s.other = widget.NewLabel("")
-	s.other.Wrapping = fyne.TextWrapWord
-	s.other.Hide()
-	s.box = container.NewVBox(intro, s.fields["lang"].box, s.fields["provider"].box,
-		container.NewHBox(openProfile, openExport), exportHelp, s.details, s.custom, s.other)
-	s.refreshDetails()
-	return s
 }
 
 // chooseProfileFile lets the admin pick a profile file from their support
