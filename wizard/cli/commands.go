@@ -31,6 +31,8 @@ var commands = []command{
 	{"poll", "DOMAIN --provider P [--selector S] [--expect-dkim V] [--interval D] [--timeout D] [--json]", "wait until the records are published on every authoritative server", buildPoll},
 	{"export validate", "FILE [--json]", "check a configuration document before upload", buildExportValidate},
 	{"export route", "FILE ADDRESS [--subsystem S] [--json]", "which transport of a document sends for ADDRESS", buildExportRoute},
+	{"preset write", "--out FILE --provider P [--domain D] [--senders LIST] [--admin-lang en|nl] [--dns-access yes|no] [--code-to ADDR]", "write a preset a support desk sends to an admin", buildPresetWrite},
+	{"preset check", "FILE [--json]", "check a preset as the wizard will read it", buildPresetCheck},
 	{"providers", "[--json]", "list the built-in provider profiles", buildProviders},
 	{"version", "", "print the version", buildVersion},
 }
