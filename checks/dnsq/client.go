@@ -268,16 +268,34 @@ func (c *Client) exchange(ctx context.Context, server, name string, qtype uint16
 
 	qctx, cancel := context.WithTimeout(ctx, c.timeout())
 	defer cancel()
-	udp := &dns.Client{Net: "udp", UDPSize: ednsSize}
-	r, _, err := udp.ExchangeContext(qctx, m, server)
+	r, err := exchangeOn(qctx, &dns.Client{Net: "udp", UDPSize: ednsSize, Timeout: c.timeout()}, m, server)
 	if err == nil && r.Truncated {
-		tcp := &dns.Client{Net: "tcp"}
-		r, _, err = tcp.ExchangeContext(qctx, m, server)
+		r, err = exchangeOn(qctx, &dns.Client{Net: "tcp", Timeout: c.timeout()}, m, server)
 	}
 	if err != nil {
 		return nil, &Error{Name: name, Type: qtype, Outcome: classify(ctx, qctx, err), Server: server, Err: err}
 	}
 	return r, nil
+}
+
+// exchangeOn is miekg/dns's ExchangeContext, but ended at once when ctx
+// is: miekg only takes the context's deadline for the socket, and without
+// Client.Timeout caps every read at its 2-second default, so a longer
+// --dns-timeout was cut short and a cancel (Escape, Ctrl-C) waited for
+// the read to time out.
+func exchangeOn(ctx context.Context, cl *dns.Client, m *dns.Msg, server string) (*dns.Msg, error) {
+	conn, err := cl.DialContext(ctx, server)
+	if err != nil {
+		return nil, err
+	}
+	defer conn.Close()
+	stop := context.AfterFunc(ctx, func() { conn.SetDeadline(time.Now()) })
+	defer stop()
+	r, _, err := cl.ExchangeWithConnContext(ctx, m, conn)
+	if err != nil && errors.Is(ctx.Err(), context.Canceled) {
+		err = ctx.Err() // the deadline set above, not the network, ended it
+	}
+	return r, err
 }
 
 func classify(parent, qctx context.Context, err error) Outcome {

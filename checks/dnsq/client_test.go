@@ -235,3 +235,35 @@ func TestFailureFindingCodes(t *testing.T) {
 		}
 	}
 }
+
+// A timeout longer than miekg/dns's 2-second default read is the one
+// that counts: a server that answers in 2.5 s is heard (--dns-timeout 5s
+// for a slow resolver), not reported as silent.
+func TestLongTimeoutWaitsForASlowServer(t *testing.T) {
+	srv := dnstest.Start(t, "127.0.0.1:0")
+	srv.MustAddZone(t, "$ORIGIN example.nl.\n@ 3600 IN SOA ns1 hostmaster 1 7200 3600 1209600 300\n@ 300 IN TXT \"v=spf1 -all\"\n")
+	srv.Delay("example.nl", 2500*time.Millisecond)
+	c := &Client{Servers: []string{srv.Addr}, Timeout: 5 * time.Second}
+	r, err := c.Lookup(context.Background(), "example.nl", dns.TypeTXT)
+	if err != nil || len(r.TXT()) != 1 {
+		t.Fatalf("a server answering in 2.5 s with a 5 s timeout: %v, %v", r, err)
+	}
+}
+
+// Cancelling ends a question at once, not when the socket's read times
+// out: Escape in the window and Ctrl-C on the terminal are felt now.
+func TestCancelEndsAQuestionAtOnce(t *testing.T) {
+	c := &Client{Servers: []string{dnstest.Silent(t)}, Timeout: 10 * time.Second}
+	ctx, cancel := context.WithCancel(context.Background())
+	time.AfterFunc(100*time.Millisecond, cancel)
+	start := time.Now()
+	_, err := c.Lookup(ctx, "example.nl", dns.TypeTXT)
+	if err == nil {
+		t.Fatal("a cancelled question answered")
+	}
+	// The old read gave up only after 2 s; 1 s leaves room for a loaded
+	// machine while telling the two apart.
+	if d := time.Since(start); d > time.Second {
+		t.Errorf("cancel after 100 ms returned after %v", d)
+	}
+}

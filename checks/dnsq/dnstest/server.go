@@ -12,6 +12,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/miekg/dns"
 )
@@ -26,6 +27,7 @@ type Server struct {
 	drop     map[string]bool
 	rcode    map[string]int
 	truncate map[string]bool
+	delay    map[string]time.Duration
 	queries  map[string]int
 	udp, tcp *dns.Server
 }
@@ -45,7 +47,7 @@ func Start(t testing.TB, addr string) *Server {
 // Listen is Start without a test, for benchmarks' helpers and tools.
 func Listen(addr string) (*Server, error) {
 	s := &Server{rrs: map[string][]dns.RR{}, drop: map[string]bool{}, rcode: map[string]int{},
-		truncate: map[string]bool{}, queries: map[string]int{}}
+		truncate: map[string]bool{}, delay: map[string]time.Duration{}, queries: map[string]int{}}
 	var pc net.PacketConn
 	var l net.Listener
 	var err error
@@ -163,6 +165,13 @@ func (s *Server) Rcode(name string, rcode int) {
 // so the client must retry over TCP.
 func (s *Server) Truncate(name string) { s.set(s.truncate, name, true) }
 
+// Delay makes answers about name come d late, as a far or loaded server's.
+func (s *Server) Delay(name string, d time.Duration) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.delay[strings.ToLower(dns.Fqdn(name))] = d
+}
+
 func (s *Server) set(m map[string]bool, name string, v bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -206,7 +215,9 @@ func (s *Server) serve(w dns.ResponseWriter, req *dns.Msg) {
 	}
 	s.answerLocked(resp, name, q.Qtype)
 	forceTC := isUDP && s.truncate[name]
+	delay := s.delay[name]
 	s.mu.Unlock()
+	time.Sleep(delay) // miekg/dns serves each question on its own goroutine
 
 	if forceTC {
 		resp.Answer, resp.Ns, resp.Extra = nil, nil, nil
