@@ -109,14 +109,14 @@ resources() {
 		OriginalFilename) want=$2 ;;
 		ProductName) want=$(sed -n 's/^name=//p' "$stamp") ;;
 		esac
-		got=$(grep -A1 -x "$key" <<<"$strs" | sed -n 2p)
+		got=$(grep -A1 -x "$key" <<<"$strs" | sed -n 2p || true)
 		if [ "$got" = "$want" ]; then
 			ok "$1: version string $key = \"$got\""
 		else
 			fail "$1: version string $key is \"$got\"; want \"$want\""
 		fi
 	done
-	got=$(grep -A1 -x Comments <<<"$strs" | sed -n 2p)
+	got=$(grep -A1 -x Comments <<<"$strs" | sed -n 2p || true)
 	if [ "$got" = "$version" ]; then
 		ok "$1: version string Comments = \"$got\" (the full version)"
 	else

@@ -110,7 +110,7 @@ makensis -V2 -INPUTCHARSET UTF8 \
 	"-DSUFFIX=$suffix" "-DSRCDIR=$tmp" "-DICON=$tmp/mailwizard.ico" \
 	"-DOUTFILE=$PWD/$setup" \
 	packaging/windows/installer.nsi
-ln -f "$setup" "dist/$base-setup.exe" 2>/dev/null || cp "$setup" "dist/$base-setup.exe"
+cp "$setup" "dist/$base-setup.exe" # a copy, not a link: replacing one leaves the other
 
 # The portable zip: no installer, no registry; README.txt says how to use it.
 zipdir=$tmp/zip
