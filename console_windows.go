@@ -5,6 +5,7 @@ package main
 import (
 	"fmt"
 	"io"
+	"log"
 	"os"
 	"sync"
 
@@ -101,10 +102,12 @@ func (p *parentConsole) attach() {
 			return
 		}
 		p.out, p.err = con, con
-		// Panics and Fyne's log go to the standard handles: there too.
+		// Panics go to the standard handles and Fyne's errors to the log
+		// package's writer, taken at start: point them there too.
 		_ = windows.SetStdHandle(windows.STD_OUTPUT_HANDLE, windows.Handle(con.Fd()))
 		_ = windows.SetStdHandle(windows.STD_ERROR_HANDLE, windows.Handle(con.Fd()))
 		os.Stdout, os.Stderr = con, con
+		log.SetOutput(con)
 		tr := i18n.New(i18n.System())
 		fmt.Fprintln(con, "\n"+tr.X("cmd.windows.gui_console",
 			"mailwizard: mailwizard.exe is the window's program, so the shell does not wait for it; for commands run mailwizard-cli.exe, which waits and can ask questions."))

@@ -118,7 +118,7 @@ mkdir -p "$zipdir"
 cp "$tmp/mailwizard.exe" "$tmp/mailwizard-cli.exe" "$zipdir/"
 sed -e "s|@NAME@|$(esc "$name")|g" -e "s|@VERSION@|$version|g" -e 's/$/\r/' packaging/windows/README.txt >"$zipdir/README.txt"
 zip=dist/$base-$version-windows-amd64.zip
-(cd "$zipdir" && 7z a -tzip -mx=9 -bd -bso0 "$tmp/out.zip" mailwizard.exe mailwizard-cli.exe README.txt)
+(cd "$zipdir" && 7z a -tzip -bd -bso0 "$tmp/out.zip" mailwizard.exe mailwizard-cli.exe README.txt)
 mv "$tmp/out.zip" "$zip"
 
 # What scripts/check-windows.sh compares the files with.
