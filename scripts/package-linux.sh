@@ -174,6 +174,7 @@ for w in $dlopen_wants; do
 	p=$(owner "$so")
 	wanted+=("${p:-${w#*=}}")
 done
+mkdir -p "$r/DEBIAN" # dpkg-shlibdeps finds the package's root by it
 printf 'Source: %s\n\nPackage: %s\nArchitecture: %s\n' "$pkg" "$pkg" "$arch" >"$work/src/debian/control"
 linked=$(cd "$work/src" && dpkg-shlibdeps -O "debian/$pkg/usr/bin/$pkg" | sed -n 's/^shlibs:Depends=//p')
 # One entry per package, dpkg-shlibdeps' versioned one first.
