@@ -23,12 +23,17 @@ type Drafts struct {
 
 // DefaultDraftPath is <user config dir>/mailwizard/draft.json:
 // ~/.config on Linux, ~/Library/Application Support on macOS, %AppData% on
-// Windows. A build locked to one provider keeps its own, draft-<id>.json:
-// the general build's draft may be for another service.
+// Windows; $XDG_CONFIG_HOME wherever it is set, as on Linux (a portable
+// setup, a test keeping off the user's real draft). A build locked to one
+// provider keeps its own, draft-<id>.json: the general build's draft may
+// be for another service.
 func DefaultDraftPath() (string, error) {
-	dir, err := os.UserConfigDir()
-	if err != nil {
-		return "", fmt.Errorf("finding the configuration directory: %w", err)
+	dir := os.Getenv("XDG_CONFIG_HOME")
+	if !filepath.IsAbs(dir) { // the XDG spec ignores a relative value
+		var err error
+		if dir, err = os.UserConfigDir(); err != nil {
+			return "", fmt.Errorf("finding the configuration directory: %w", err)
+		}
 	}
 	name := "draft.json"
 	if p := transports.Locked(); p != nil {

@@ -31,11 +31,16 @@ func askSavePath(u *ui, name, dir string, exts []string, save func(chosenFile)) 
 	}
 	proposed := chosenFile{path: filepath.Join(dir, name)}
 	fallback := func() { askFyneSavePath(u, proposed, exts, save) }
-	if askPortal(u, proposed, name, exts, save, fallback) {
+	if systemSaveDialog(u, proposed, name, exts, save, fallback) {
 		return
 	}
 	fallback()
 }
+
+// systemSaveDialog is the system's dialog; the tests that walk the
+// wizard to its export put Fyne's in its place (systemSaveDialogOff),
+// since a real one cannot be clicked headless.
+var systemSaveDialog = askPortal
 
 // askFyneSavePath is Fyne's save dialog, which opens the chosen file for
 // writing before it hands it over: what the proposed file held is read

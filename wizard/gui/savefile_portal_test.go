@@ -117,6 +117,7 @@ func saveDialogWindow(t *testing.T) (*ui, fyne.Window, *int) {
 // the file it names is the one saved; the admin's cancel is a cancel;
 // a portal that cannot show its dialog leaves the question to Fyne's.
 func TestSaveDialogThroughThePortal(t *testing.T) {
+	useSystemSaveDialog(t)
 	p := startFakePortal(t)
 	dir := t.TempDir()
 	chosen := filepath.Join(dir, "my zones", "example.nl.zone")
@@ -167,6 +168,7 @@ func TestSaveDialogThroughThePortal(t *testing.T) {
 // a session bus at all, the question goes to Fyne's dialog, proposing the
 // name, and quickly: the D-Bus calls are off the UI goroutine.
 func TestSaveDialogWithoutAPortal(t *testing.T) {
+	useSystemSaveDialog(t)
 	if conn, err := dbus.SessionBusPrivateNoAutoStartup(); err == nil {
 		defer conn.Close()
 		if conn.Auth(nil) == nil && conn.Hello() == nil {
@@ -208,4 +210,12 @@ func TestChosenFileUndoLeavesThePortalsFile(t *testing.T) {
 	if _, err := os.Stat(empty); err != nil {
 		t.Errorf("undo removed a file the portal's dialog did not make: %v", err)
 	}
+}
+
+// useSystemSaveDialog puts the portal back for one test (TestMain answers
+// every save with Fyne's dialog).
+func useSystemSaveDialog(t *testing.T) {
+	old := systemSaveDialog
+	systemSaveDialog = askPortal
+	t.Cleanup(func() { systemSaveDialog = old })
 }
