@@ -10,7 +10,9 @@
 # The version comes from git describe; nothing in the tree is written, and
 # the script fails if `git status` differs afterwards.
 # Needs: gcc and the headers (scripts/deps.sh build), dpkg-dev (dpkg-deb,
-# dpkg-shlibdeps), xz-utils, file; ImageMagick only for a provider's icon.
+# dpkg-shlibdeps), xz-utils, file, desktop-file-utils and shared-mime-info
+# (to validate the menu entry and MIME type); ImageMagick only for a
+# provider's icon.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 GO=${GO:-go}
@@ -66,6 +68,10 @@ share_tree() {
 		packaging/linux/mailwizard.desktop.in >"$d/applications/$appid.desktop"
 	desktop-file-validate "$d/applications/$appid.desktop"
 	cp packaging/linux/mailwizard-mime.xml "$d/mime/packages/$pkg.xml"
+	# The desktop's own compiler must take it (it only warns on bad XML).
+	mkdir -p "$work/mime/packages" && cp "$d/mime/packages/$pkg.xml" "$work/mime/packages/"
+	update-mime-database "$work/mime" 2>"$work/mime.err" >/dev/null || true
+	[ -f "$work/mime/application/x-mailwizard-preset.xml" ] || { cat "$work/mime.err" >&2; say "update-mime-database refuses $pkg.xml"; exit 1; }
 
 	if [ "$icon" = resources/icon.png ]; then
 		for n in 16 24 32 48 64 128 256 512; do
