@@ -52,7 +52,10 @@ refresh() {
 	if command -v update-desktop-database >/dev/null 2>&1 && [ -d "$datadir/applications" ]; then
 		update-desktop-database -q "$datadir/applications" || true
 	fi
-	if command -v update-mime-database >/dev/null 2>&1 && [ -d "$datadir/mime/packages" ]; then
+	if command -v update-mime-database >/dev/null 2>&1 && [ -d "$datadir/mime" ]; then
+		# Without packages/ it would keep the old database: keep the
+		# directory, so an uninstall unregisters *.mwpreset.
+		mkdir -p "$datadir/mime/packages"
 		update-mime-database "$datadir/mime" || true
 	fi
 	if [ -d "$datadir/icons/hicolor" ]; then
