@@ -34,6 +34,8 @@ type Client struct {
 	Timeout time.Duration
 	// AuthPort is the port of authoritative servers: 53, except in tests.
 	AuthPort string
+	// Cache, when set, keeps Lookup's answers for the run (cache.go).
+	Cache *Cache
 }
 
 // Options configure NewClient from the command line's global flags.
@@ -73,7 +75,16 @@ func (c *Client) recursive() []string {
 
 // Lookup asks the recursive resolvers, following CNAMEs.
 func (c *Client) Lookup(ctx context.Context, name string, qtype uint16) (*Result, error) {
-	return c.lookup(ctx, c.recursive(), name, qtype, true)
+	if c.Cache == nil {
+		return c.lookup(ctx, c.recursive(), name, qtype, true)
+	}
+	fqdn, err := FQDN(name)
+	if err != nil {
+		return nil, err
+	}
+	return c.Cache.lookup(ctx, fqdn, qtype, func(ctx context.Context) (*Result, error) {
+		return c.lookup(ctx, c.recursive(), name, qtype, true)
+	})
 }
 
 // LookupVia asks one recursive resolver (the pinned server when set),
@@ -261,6 +272,7 @@ func (c *Client) exchangeAny(ctx context.Context, servers []string, name string,
 // TCP when the answer came back truncated (RFC 7766 section 5; miekg/dns
 // does not retry by itself).
 func (c *Client) exchange(ctx context.Context, server, name string, qtype uint16, recursive bool) (*dns.Msg, error) {
+	countQuery(ctx)
 	m := new(dns.Msg)
 	m.SetQuestion(name, qtype)
 	m.RecursionDesired = recursive
