@@ -33,6 +33,8 @@ type Options struct {
 func Check(ctx context.Context, r dnsq.Resolver, domain string, opts Options) *Report {
 	p := opts.Provider
 	rep := newReport(domain, "")
+	ctx, asked := dnsq.WithQueryCount(ctx)
+	defer func() { rep.Queries = asked.Queries() }()
 	if p != nil {
 		rep.Provider = p.ID
 	}
@@ -72,13 +74,7 @@ func Check(ctx context.Context, r dnsq.Resolver, domain string, opts Options) *R
 			rep.Checks.DKIM = sum
 		}
 	})
-	run(func() {
-		extra := ""
-		if p != nil {
-			extra = p.DKIM.DefaultSelector
-		}
-		rep.Hints.Selectors = orEmpty(hints.ProbeSelectors(ctx, r, domain, extra, opts.Selector))
-	})
+	run(func() { rep.Hints.Selectors = orEmpty(probeSelectors(ctx, r, domain, p, opts)) })
 	if p != nil && p.Bounce != nil {
 		run(func() { rep.Checks.Bounce, bounceFindings = checkBounce(ctx, r, domain, zone, p.Bounce) })
 	}
@@ -110,6 +106,21 @@ func Check(ctx context.Context, r dnsq.Resolver, domain string, opts Options) *R
 	rep.Findings = append(rep.Findings, mxFindings...)
 	rep.Findings = append(rep.Findings, nsFindings...)
 	return rep
+}
+
+// probeSelectors finds the DKIM selectors in use. The one asked for and
+// the provider's are looked at first; only when neither is there are the
+// common ones probed (a dozen questions a domain, which a thousand-domain
+// run would otherwise ask for every customer whose key is in place).
+func probeSelectors(ctx context.Context, r dnsq.Resolver, domain string, p *transports.Provider, opts Options) []hints.Selector {
+	wanted := []string{opts.Selector}
+	if p != nil {
+		wanted = append(wanted, p.DKIM.DefaultSelector)
+	}
+	if found := hints.ProbeNamed(ctx, r, domain, wanted...); len(found) > 0 {
+		return found
+	}
+	return hints.ProbeSelectors(ctx, r, domain, wanted...)
 }
 
 func mailboxIncludes(mp *hints.MailProvider) []string {

@@ -24,6 +24,9 @@ type Report struct {
 	Checks   Checks           `json:"checks"`
 	Hints    Hints            `json:"hints"`
 	Findings []checks.Finding `json:"findings"`
+	// Queries is how many DNS questions the check sent over the network;
+	// answers a run's cache gave are not counted (dnsq.Cache).
+	Queries int64 `json:"queries"`
 	// SPFPlan is the analysis and suggestion behind Checks.SPF, for the
 	// wizard's steps; JSON gives its summary.
 	SPFPlan *SPFPlan `json:"-"`

@@ -140,6 +140,22 @@ func ProbeSelectors(ctx context.Context, r dnsq.Resolver, domain string, extra .
 			probes = append(probes, struct{ sel, owner string }{e, "the provider"})
 		}
 	}
+	return probe(ctx, r, domain, probes)
+}
+
+// ProbeNamed looks only for the selectors named (the provider's, or the
+// one asked for) and returns those that exist.
+func ProbeNamed(ctx context.Context, r dnsq.Resolver, domain string, selectors ...string) []Selector {
+	var probes []struct{ sel, owner string }
+	for _, s := range selectors {
+		if s != "" {
+			probes = append(probes, struct{ sel, owner string }{s, "the provider"})
+		}
+	}
+	return probe(ctx, r, domain, probes)
+}
+
+func probe(ctx context.Context, r dnsq.Resolver, domain string, probes []struct{ sel, owner string }) []Selector {
 	var mu sync.Mutex
 	var wg sync.WaitGroup
 	seen := map[string]bool{}

@@ -69,6 +69,9 @@ func buildCheck(fs *flag.FlagSet, e *env) func([]string) int {
 		if err != nil {
 			return e.fail("check", ExitTemporary, err)
 		}
+		// One cache for the run: the domains share the service's and
+		// Microsoft's includes, and no question is asked twice.
+		c.Cache = dnsq.NewCache(0)
 		opts := domaincheck.Options{Provider: provider, Selector: strings.ToLower(*selector), ExpectDKIM: *expect}
 		timeout := checkTimeout
 		if len(domains) > 1 {
