@@ -6,7 +6,10 @@ BIN := mailwizard
 # staticcheck, at a pinned version; `go run` fetches and caches it.
 STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 
-.PHONY: run build test vet lint unit smoke screenshots windows clean
+.PHONY: run build test vet lint unit smoke screenshots package package-linux package-windows package-darwin package-check icons clean
+
+# PROVIDER=<built-in id or profile file> locks the packages to one service.
+PROVIDER ?=
 
 ## run: build the app and open the wizard window
 run: build
@@ -26,6 +29,7 @@ test:
 	dbus-run-session -- scripts/with-keyring.sh $(GO) test -race -count=1 ./...
 	$(GO) build -o $(BIN) .
 	scripts/smoke.sh ./$(BIN)
+	$(MAKE) package-check
 
 ## vet / lint / unit / smoke: the parts of `make test` alone
 vet:
@@ -44,10 +48,36 @@ screenshots:
 	CGO_ENABLED=0 $(GO) test ./wizard/gui -run '^TestScreenshots$$' -count=1 -args -screenshots $(CURDIR)/out/screenshots
 	@ls out/screenshots | wc -l | xargs echo "screenshots: PNG files in out/screenshots:"
 
-## windows: cross-compile mailwizard.exe from Debian (mingw-w64)
-windows:
-	@command -v x86_64-w64-mingw32-gcc >/dev/null || { echo "install gcc-mingw-w64-x86-64 first"; exit 1; }
-	CC=x86_64-w64-mingw32-gcc CGO_ENABLED=1 GOOS=windows GOARCH=amd64 $(GO) build -ldflags -H=windowsgui -o $(BIN).exe .
+## package: every installer that can be made on Debian, into dist/: the
+## Linux tar.xz and .deb, the Windows exe pair, NSIS installer and zip
+package: package-linux package-windows
+
+## package-linux: dist/mailwizard-<version>-linux-amd64.tar.xz and the .deb
+package-linux:
+	scripts/deps.sh package
+	PROVIDER=$(PROVIDER) scripts/package-linux.sh
+
+## package-windows: mailwizard.exe (the window), mailwizard-cli.exe (the
+## console twin), mailwizard-setup.exe (NSIS) and a portable zip, with mingw-w64
+package-windows:
+	scripts/deps.sh package
+	PROVIDER=$(PROVIDER) scripts/package-windows.sh
+
+## package-darwin: the .app and .dmg, on a Mac only (Xcode command line
+## tools); ARCHS=arm64 for one architecture instead of a universal binary
+package-darwin:
+	PROVIDER=$(PROVIDER) scripts/package-darwin.sh
+
+## package-check: build the packages, install the .deb and the tar.xz in a
+## clean Debian 12 chroot (root; the Debian mirror), check the Windows files
+## (PE subsystem, version, icon, the installer's contents), tree unchanged
+package-check: package
+	PROVIDER=$(PROVIDER) scripts/check-deb.sh --no-build
+	PROVIDER=$(PROVIDER) scripts/check-windows.sh
+
+## icons: render resources/icons/*.png from the SVGs (commit the result)
+icons:
+	scripts/render-icons.sh
 
 clean:
-	rm -rf $(BIN) $(BIN).exe out
+	rm -rf $(BIN) $(BIN).exe out dist

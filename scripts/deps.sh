@@ -7,6 +7,13 @@
 #                           tool), and Postfix (a real relay's replies; the
 #                           tests run private instances, the system's stays
 #                           unconfigured and stopped)
+#   scripts/deps.sh package the build packages, and what makes and checks
+#                           the installers: mingw-w64 (the Windows exe, its
+#                           resources), nsis, p7zip-full (reads an NSIS
+#                           installer back), dpkg-dev, xz-utils, lintian,
+#                           debootstrap (a clean Debian to install the .deb
+#                           in), desktop-file-utils, shared-mime-info, file,
+#                           binutils, ImageMagick (a provider's icon)
 #   scripts/deps.sh bench   the build packages, unbound (a caching resolver
 #                           the poll-latency benchmark races against), and
 #                           Xvfb, xdotool, ImageMagick, D-Bus and gnome-keyring
@@ -20,14 +27,17 @@ set -euo pipefail
 # and libxkbcommon-dev: Fyne 2.8 builds GLFW 3.4 with X11 and Wayland both.
 build_pkgs=(gcc libc6-dev pkg-config libgl1-mesa-dev libx11-dev libxcursor-dev libxrandr-dev
 	libxinerama-dev libxi-dev libxxf86vm-dev libwayland-dev libxkbcommon-dev)
+package_pkgs=(gcc-mingw-w64-x86-64 binutils-mingw-w64-x86-64 nsis p7zip-full binutils dpkg-dev xz-utils
+	file desktop-file-utils shared-mime-info lintian debootstrap imagemagick)
 test_pkgs=(xvfb xdotool imagemagick gnome-keyring dbus dbus-x11 libsecret-tools openssl postfix)
 
 case "${1:-build}" in
 build) want=("${build_pkgs[@]}") ;;
 test) want=("${build_pkgs[@]}" "${test_pkgs[@]}") ;;
+package) want=("${build_pkgs[@]}" "${package_pkgs[@]}") ;;
 bench) want=("${build_pkgs[@]}" unbound xvfb xdotool imagemagick dbus gnome-keyring) ;;
 *)
-	echo "usage: $0 build|test|bench" >&2
+	echo "usage: $0 build|test|package|bench" >&2
 	exit 2
 	;;
 esac
