@@ -266,29 +266,42 @@ func contains(list []string, s string) bool {
 }
 
 // CheckMany checks domains with at most workers at a time, returning the
-// reports in the order given.
+// reports in the order of domains.
 func CheckMany(ctx context.Context, r dnsq.Resolver, domains []string, opts Options, workers int) []*Report {
 	out := make([]*Report, len(domains))
-	if workers < 1 {
-		workers = 1
-	}
+	CheckEach(ctx, r, domains, opts, workers, func(i int, rep *Report) { out[i] = rep })
+	return out
+}
+
+// CheckEach is CheckMany handing each report to done as it is made (from
+// the workers' goroutines, one call at a time), for progress. Once ctx is
+// done no new domain is started: a batch stopped with Ctrl-C ends at
+// once, and the domains not reached get no report.
+func CheckEach(ctx context.Context, r dnsq.Resolver, domains []string, opts Options, workers int, done func(i int, rep *Report)) {
+	workers = max(1, min(workers, len(domains)))
 	next := make(chan int)
+	var mu sync.Mutex
 	var wg sync.WaitGroup
-	for range min(workers, len(domains)) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
+	for range workers {
+		wg.Go(func() {
 			for i := range next {
-				out[i] = Check(ctx, r, domains[i], opts)
+				rep := Check(ctx, r, domains[i], opts)
+				mu.Lock()
+				done(i, rep)
+				mu.Unlock()
 			}
-		}()
+		})
 	}
+feed:
 	for i := range domains {
-		next <- i
+		select {
+		case next <- i:
+		case <-ctx.Done():
+			break feed
+		}
 	}
 	close(next)
 	wg.Wait()
-	return out
 }
 
 // SPFPlan is what a domain's SPF record means for the provider and the

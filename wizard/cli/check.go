@@ -22,7 +22,6 @@ import (
 const (
 	checkTimeout     = 60 * time.Second
 	checkManyTimeout = 30 * time.Minute
-	checkWorkers     = 32
 )
 
 // resolver builds the DNS client from the global flags.
@@ -36,6 +35,7 @@ func buildCheck(fs *flag.FlagSet, e *env) func([]string) int {
 	expect := fs.String("expect-dkim", "", "the DKIM TXT `value` the admin was told to publish")
 	domainsFile := fs.String("domains", "", "check every domain in `FILE`, one a line")
 	asJSON := fs.Bool("json", false, "print JSON")
+	parallel := fs.Int("parallel", defaultParallel, "with --domains, check `N` domains at once")
 	return func(args []string) int {
 		var domains []string
 		var err error
@@ -57,6 +57,9 @@ func buildCheck(fs *flag.FlagSet, e *env) func([]string) int {
 			err = named("--selector", serr)
 		}
 		err = firstError(err, noControl("expect-dkim", *expect))
+		if err == nil && (*parallel < 1 || *parallel > maxParallel) {
+			err = named("--parallel", fmt.Errorf("%d is outside 1-%d", *parallel, maxParallel))
+		}
 		var provider *transports.Provider
 		if err == nil && *providerFlag != "" {
 			provider, err = transports.LoadProvider(*providerFlag)
@@ -79,7 +82,15 @@ func buildCheck(fs *flag.FlagSet, e *env) func([]string) int {
 		}
 		ctx, cancel := context.WithTimeout(e.ctx, timeout)
 		defer cancel()
-		reports := domaincheck.CheckMany(ctx, c, domains, opts, checkWorkers)
+		reports, interrupted := e.checkBatch(ctx, c, domains, opts, *parallel)
+		if interrupted {
+			// Ctrl-C: what was checked so far is printed as usual, and
+			// stderr says how far the run got.
+			defer fmt.Fprintln(e.Err, e.tr.X("cmd.check.interrupted", "interrupted: %d of %d domains checked; the rest were not looked at", len(reports), len(domains)))
+		}
+		if len(reports) == 0 {
+			return ExitTemporary
+		}
 		switch {
 		case *asJSON && *domainsFile == "":
 			e.writeJSON(reports[0])
@@ -94,7 +105,10 @@ func buildCheck(fs *flag.FlagSet, e *env) func([]string) int {
 		for _, r := range reports {
 			all = append(all, r.Findings...)
 		}
-		return exitFor(all)
+		if code := exitFor(all); code != ExitOK || !interrupted {
+			return code
+		}
+		return ExitTemporary // nothing wrong so far, but not all were checked
 	}
 }
 
