@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/miekg/dns"
@@ -36,6 +37,12 @@ type Client struct {
 	AuthPort string
 	// Cache, when set, keeps Lookup's answers for the run (cache.go).
 	Cache *Cache
+	// MaxQPS, when set, spaces the questions to at most this many a
+	// second and pauses after REFUSED and SERVFAIL (limit.go).
+	MaxQPS float64
+
+	limitOnce sync.Once
+	limiter   *limiter
 }
 
 // Options configure NewClient from the command line's global flags.
@@ -248,10 +255,18 @@ func (c *Client) exchangeAny(ctx context.Context, servers []string, name string,
 		if ctx.Err() != nil {
 			break
 		}
+		if l := c.limit(); l != nil {
+			if err := l.wait(ctx); err != nil {
+				break
+			}
+		}
 		msg, err := c.exchange(ctx, server, name, qtype, recursive)
 		if err != nil {
 			last = err
 			continue
+		}
+		if l := c.limit(); l != nil {
+			l.answered(msg.Rcode == dns.RcodeRefused || msg.Rcode == dns.RcodeServerFailure)
 		}
 		switch msg.Rcode {
 		case dns.RcodeSuccess, dns.RcodeNameError:

@@ -24,9 +24,20 @@ const (
 	checkManyTimeout = 30 * time.Minute
 )
 
-// resolver builds the DNS client from the global flags.
+// resolver builds the DNS client from the global flags. Against a public
+// resolver (the system's may be one) questions keep to its documented
+// rate and back off when it refuses.
 func (e *env) resolver() (*dnsq.Client, error) {
-	return dnsq.NewClient(dnsq.Options{Resolvers: e.globals.resolvers, Pinned: e.globals.dnsServer, Timeout: e.globals.dnsTimeout})
+	c, err := dnsq.NewClient(dnsq.Options{Resolvers: e.globals.resolvers, Pinned: e.globals.dnsServer, Timeout: e.globals.dnsTimeout})
+	if err != nil {
+		return nil, err
+	}
+	for _, s := range c.Resolvers() {
+		if dnsq.IsPublicResolver(s) {
+			c.MaxQPS = dnsq.PublicResolverQPS
+		}
+	}
+	return c, nil
 }
 
 func buildCheck(fs *flag.FlagSet, e *env) func([]string) int {
