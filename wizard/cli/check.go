@@ -47,6 +47,9 @@ func buildCheck(fs *flag.FlagSet, e *env) func([]string) int {
 	domainsFile := fs.String("domains", "", "check every domain in `FILE`, one a line")
 	asJSON := fs.Bool("json", false, "print JSON")
 	parallel := fs.Int("parallel", defaultParallel, "with --domains, check `N` domains at once")
+	asCSV := fs.Bool("csv", false, "print one CSV line per domain (domain, SPF ok, include present, DKIM ok, DMARC policy, first error code, fix)")
+	summaryOnly := fs.Bool("summary", false, "with --domains, print only the summary table, not each domain")
+	since := fs.String("changed-since", "", "compare with an earlier --json report in `FILE` and list only what changed")
 	return func(args []string) int {
 		var domains []string
 		var err error
@@ -70,6 +73,16 @@ func buildCheck(fs *flag.FlagSet, e *env) func([]string) int {
 		err = firstError(err, noControl("expect-dkim", *expect))
 		if err == nil && (*parallel < 1 || *parallel > maxParallel) {
 			err = named("--parallel", fmt.Errorf("%d is outside 1-%d", *parallel, maxParallel))
+		}
+		if err == nil && *asCSV && (*asJSON || *summaryOnly) {
+			err = fmt.Errorf("--csv goes alone: not with --json or --summary")
+		}
+		if err == nil && *since != "" && (*asCSV || *summaryOnly) {
+			err = fmt.Errorf("--changed-since lists the changes: not with --csv or --summary")
+		}
+		var earlier []*domaincheck.Report
+		if err == nil && *since != "" {
+			earlier, err = readReports(*since)
 		}
 		var provider *transports.Provider
 		if err == nil && *providerFlag != "" {
@@ -103,13 +116,28 @@ func buildCheck(fs *flag.FlagSet, e *env) func([]string) int {
 			return ExitTemporary
 		}
 		switch {
+		case *since != "" && *asJSON:
+			e.writeJSON(changedSince(earlier, reports))
+		case *since != "":
+			printChanges(e.Out, e.tr, changedSince(earlier, reports))
+		case *asCSV:
+			// Through the printable filter: CSV, unlike JSON, does not
+			// escape what a DNS server put in a record.
+			if err := writeCSV(e.Out, reports); err != nil {
+				return e.fail("check", ExitTemporary, err)
+			}
 		case *asJSON && *domainsFile == "":
 			e.writeJSON(reports[0])
 		case *asJSON:
 			e.writeJSON(reports)
 		default:
-			for _, r := range reports {
-				printReport(e.Out, e.tr, r)
+			if !*summaryOnly {
+				for _, r := range reports {
+					printReport(e.Out, e.tr, r)
+				}
+			}
+			if len(domains) > 1 || *summaryOnly {
+				printSummary(e.Out, e.tr, reports)
 			}
 		}
 		var all []checks.Finding

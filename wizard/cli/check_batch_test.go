@@ -61,3 +61,42 @@ func TestProgressLine(t *testing.T) {
 		t.Errorf("progress %q, want %q", got, want)
 	}
 }
+
+// The desk's outputs through the command: CSV one line a domain, the
+// summary after the reports, and --changed-since listing only what moved
+// between two runs (the include published at example.nl in between).
+func TestCheckManyDeskOutputs(t *testing.T) {
+	addr, srv := dnsServer(t)
+	dir := t.TempDir()
+	list := filepath.Join(dir, "domains.txt")
+	if err := os.WriteFile(list, []byte("example.nl\nready.nl\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	base := []string{"check", "--domains", list, "--provider", "clockwise", "--dns-server", addr}
+	_, out, errOut := runCLI(t, nil, append(base, "--csv")...)
+	if lines := strings.Split(strings.TrimSpace(out), "\n"); len(lines) != 3 || !strings.HasPrefix(lines[1], "example.nl,false,false,") || !strings.Contains(lines[1], "spf.include-missing") {
+		t.Errorf("--csv:\n%s%s", out, errOut)
+	}
+	_, out, _ = runCLI(t, nil, base...)
+	if !strings.Contains(out, "Domains checked: 2") {
+		t.Errorf("no summary after the reports:\n%s", out)
+	}
+	_, earlier, _ := runCLI(t, nil, append(base, "--json")...)
+	before := filepath.Join(dir, "before.json")
+	if err := os.WriteFile(before, []byte(earlier), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	srv.Remove("example.nl", 16) // TXT
+	if err := srv.Add(`example.nl. 300 IN TXT "v=spf1 include:spf.protection.outlook.com include:_spf.clockwise.info -all"`); err != nil {
+		t.Fatal(err)
+	}
+	_, out, errOut = runCLI(t, nil, append(base, "--changed-since", before)...)
+	if !strings.Contains(out, "example.nl: SPF error → ok") || strings.Contains(out, "ready.nl") {
+		t.Errorf("--changed-since:\n%s%s", out, errOut)
+	}
+	for _, bad := range [][]string{{"--csv", "--json"}, {"--changed-since", filepath.Join(dir, "nope.json")}, {"--changed-since", list}} {
+		if code, _, errOut := runCLI(t, nil, append(base, bad...)...); code != ExitUsage {
+			t.Errorf("%v: exit %d (%s), want 2", bad, code, errOut)
+		}
+	}
+}

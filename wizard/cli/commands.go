@@ -19,7 +19,7 @@ type command struct {
 
 var commands = []command{
 	{"setup", "[--preset FILE] [--from-export FILE] [--out FILE] [--zone-out FILE] [--password-env VAR] [--poll-timeout D] [--yes] [--include-secrets-plaintext]", "the wizard's flow on the terminal: prompts, checks, code, export", buildSetup},
-	{"check", "DOMAIN | --domains FILE [--provider P] [--selector S] [--expect-dkim V] [--json]", "check SPF, DKIM, DMARC and MX of a domain", buildCheck},
+	{"check", "DOMAIN | --domains FILE [--provider P] [--selector S] [--expect-dkim V] [--parallel N] [--json | --csv | --summary] [--changed-since FILE]", "check SPF, DKIM, DMARC and MX of a domain", buildCheck},
 	{"spf eval", "--ip IP --sender ADDR --helo NAME [--json]", "evaluate SPF as a receiver would (RFC 7208)", buildSPFEval},
 	{"spf suggest", "DOMAIN --provider P [--json]", "the SPF record to publish with the provider's include", buildSPFSuggest},
 	{"dkim gen", "--domain D --selector S [--algo rsa2048|rsa3072|rsa4096|ed25519] [--provider P] [--out FILE] [--json]", "generate a DKIM key and print its DNS record", buildDKIMGen},
