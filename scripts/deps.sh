@@ -15,9 +15,12 @@
 #                           in), desktop-file-utils, shared-mime-info, file,
 #                           binutils, ImageMagick (a provider's icon)
 #   scripts/deps.sh bench   the build packages, unbound (a caching resolver
-#                           the poll-latency benchmark races against), and
+#                           the poll-latency benchmark races against),
 #                           Xvfb, xdotool, ImageMagick, D-Bus and gnome-keyring
-#                           for the window benchmark (bench/window.sh)
+#                           for the window benchmark (bench/window.sh),
+#                           hyperfine and jq (bench/check-many.sh), and
+#                           Debian's pyspf with dnspython, the yardstick of
+#                           bench/spf-vs-pyspf.sh
 # On Debian/Ubuntu it runs apt-get (as root, or through passwordless sudo);
 # otherwise it prints what to install and leaves the choice to the user.
 set -euo pipefail
@@ -35,7 +38,7 @@ case "${1:-build}" in
 build) want=("${build_pkgs[@]}") ;;
 test) want=("${build_pkgs[@]}" "${test_pkgs[@]}") ;;
 package) want=("${build_pkgs[@]}" "${package_pkgs[@]}") ;;
-bench) want=("${build_pkgs[@]}" unbound xvfb xdotool imagemagick dbus gnome-keyring) ;;
+bench) want=("${build_pkgs[@]}" unbound xvfb xdotool imagemagick dbus gnome-keyring hyperfine jq python3-spf python3-dnspython) ;;
 *)
 	echo "usage: $0 build|test|package|bench" >&2
 	exit 2
