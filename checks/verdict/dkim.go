@@ -194,6 +194,9 @@ func compareKeys(ctx context.Context, r dnsq.Resolver, sigs []Signature, domain 
 	for i := range sigs {
 		s := &sigs[i]
 		want, ok := expect[s.Selector]
+		if !ok {
+			want, ok = expect[AnySelector]
+		}
 		if !ok || s.Domain != domain || done[s.Selector] {
 			continue
 		}

@@ -32,7 +32,9 @@ type Options struct {
 	// --domain); empty: the message's own From domain.
 	Domain string
 	// ExpectDKIM maps selectors of Domain to the key record the wizard
-	// generated, to compare with what DNS publishes.
+	// generated, to compare with what DNS publishes; AnySelector stands
+	// for whichever selector a signature names (mailwizard verdict
+	// --expect-dkim).
 	ExpectDKIM map[string]string
 	// Path is how the mail was sent, for the explanations: "hosted" (the
 	// service's servers), "smtp" (the admin's own server) or "".
@@ -40,6 +42,9 @@ type Options struct {
 	// Service names the service in the explanations.
 	Service string
 }
+
+// AnySelector in Options.ExpectDKIM: the key expected at every selector.
+const AnySelector = "*"
 
 // Paths of Options.Path.
 const (
