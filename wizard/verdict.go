@@ -125,15 +125,18 @@ func VerdictLines(tr *i18n.Translator, rep *verdict.Report) []string {
 	return out
 }
 
-// saidNow is "the receiver said X, now Y" in words.
+// saidNow is "the receiver said X; Y now" in words.
 func saidNow(tr *i18n.Translator, receiver, now string) string {
 	switch {
+	case now == "unchecked" && receiver != "":
+		return tr.X("verdict.said_unchecked", "the receiver said %s; not checked here: only the header was pasted", receiver)
 	case now == "unchecked":
-		now = tr.X("verdict.unchecked", "not checked here (no body)")
+		return tr.X("verdict.unchecked", "not checked: only the header was pasted")
+	case now == "" && receiver != "":
+		return tr.X("verdict.said_not_evaluated", "the receiver said %s; not evaluated again", receiver)
 	case now == "":
-		now = tr.X("verdict.not_evaluated", "not evaluated")
-	}
-	if receiver == "" {
+		return tr.X("verdict.not_evaluated", "not evaluated")
+	case receiver == "":
 		return tr.X("verdict.now_only", "%s now", now)
 	}
 	return tr.X("verdict.said_now", "the receiver said %s; %s now", receiver, now)

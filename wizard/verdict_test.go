@@ -61,7 +61,7 @@ func TestVerdictJoinsTheEvidence(t *testing.T) {
 			verdicts = append(verdicts, ev)
 		}
 	}
-	if len(verdicts) != 1 || verdicts[0].Server != `mx.google.com\x1b[2J` || !verdicts[0].Passed || verdicts[0].Sender != "facturen@example.nl" ||
+	if len(verdicts) != 1 || verdicts[0].Server != `mx.google.com\x1b[2j` || !verdicts[0].Passed || verdicts[0].Sender != "facturen@example.nl" ||
 		verdicts[0].Detail != "receiver: spf=pass dmarc=pass; re-checked: spf=pass (example.nl) dkim=none dmarc=pass (p=reject)" {
 		t.Errorf("verdict evidence: %+v", verdicts)
 	}
@@ -70,7 +70,7 @@ func TestVerdictJoinsTheEvidence(t *testing.T) {
 	if ev := evidenceOf(doc, CheckVerdict, transport); ev == nil || !ev.Passed {
 		t.Errorf("the export's evidence: %+v", doc.Evidence)
 	}
-	line := transport + `: mail.verdict passed 2026-11-29 10:02 UTC at mx.google.com\x1b[2J: a message from facturen@example.nl as received; ` + verdicts[0].Detail
+	line := transport + `: mail.verdict passed 2026-11-29 10:02 UTC at mx.google.com\x1b[2j: a message from facturen@example.nl as received; ` + verdicts[0].Detail
 	if lines := EvidenceLines(i18n.New(i18n.English), s); !slices.Contains(lines, line) {
 		t.Errorf("review lines:\n%s\nwant\n%s", strings.Join(lines, "\n"), line)
 	}
