@@ -98,6 +98,9 @@ bounce.strict.nl.            300 IN TXT "v=spf1 ip6:2001:db8:25::/64 -all"
 ` + dnstest.SOA("relaxed.nl", 300) + `
 _dmarc.relaxed.nl.           300 IN TXT "v=DMARC1; p=quarantine"
 bounce.relaxed.nl.           300 IN TXT "v=spf1 ip6:2001:db8:25::/64 -all"
+` + dnstest.SOA("pct.nl", 300) + `
+pct.nl.                      300 IN TXT "v=spf1 ip4:192.0.2.0/25 -all"
+_dmarc.pct.nl.               300 IN TXT "v=DMARC1; p=reject; pct=50"
 ` + dnstest.SOA("service.test", 300) + `
 bounces.service.test.        300 IN TXT "v=spf1 ip4:198.51.100.0/24 -all"
 `

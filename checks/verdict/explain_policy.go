@@ -12,6 +12,7 @@ func (e *explainer) spf() {
 	case s.internal:
 		e.add(checks.Info, CodeSPFUnchecked,
 			checks.T("verdict.spf-unchecked.internal", "the results were added where the message came from %s, an address inside the receiver's network: the header does not show where it entered, so SPF was not evaluated again", s.IP), checks.Text{})
+		return // what the receiver's SPF said is about its own network, not the sender
 	case s.IP == "":
 		e.add(checks.Info, CodeSPFUnchecked,
 			checks.T("verdict.spf-unchecked", "the header does not show the address the message came from, so SPF was not evaluated again"), checks.Text{})
