@@ -252,9 +252,11 @@ func (t *trace) readARC(m *Message, limit int) {
 	for n := range sets {
 		highest = max(highest, n)
 	}
+	// Microsoft names itself mx.microsoft.com in ARC but nothing in its
+	// Authentication-Results: above the boundary, its set is its own.
 	own := 0
-	if s := sets[highest]; s != nil && t.receiver != nil && s.Results != nil &&
-		s.Results.AuthservID == t.receiver.AuthservID && s.Results.index < limit {
+	if s := sets[highest]; s != nil && t.receiver != nil && s.Results != nil && s.Results.index < limit &&
+		(s.Results.AuthservID == t.receiver.AuthservID || t.receiver.AuthservID == "") {
 		own = highest
 		t.receiver.ARC = s
 	}

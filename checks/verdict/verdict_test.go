@@ -44,7 +44,7 @@ func TestCorpus(t *testing.T) {
 		}
 	})
 	test("microsoft 365, signed by dkimpy", render(t, "m365_pass.eml"), Options{}, true, "verdict.dmarc-pass verdict.untrusted-results", func(rep *Report) {
-		if rep.Receiver == nil || rep.Receiver.Name != "Microsoft 365" || rep.Receiver.AuthservID != "" {
+		if rep.Receiver == nil || rep.Receiver.Name != "Microsoft 365" || rep.Receiver.AuthservID != "" || rep.Receiver.ARC == nil || len(rep.ARC) != 0 {
 			t.Errorf("m365: receiver %+v", rep.Receiver)
 		}
 		if len(rep.DKIM) != 1 || rep.DKIM[0].Result != "pass" || rep.DKIM[0].Selector != "py" || rep.DKIM[0].Receiver != "pass" {
