@@ -4,9 +4,11 @@
 #   scripts/deps.sh test    the above, plus Xvfb, xdotool, ImageMagick (window
 #                           screenshot), gnome-keyring and dbus for a real
 #                           Secret Service, openssl (keys made by another
-#                           tool), and Postfix (a real relay's replies; the
+#                           tool), Postfix (a real relay's replies; the
 #                           tests run private instances, the system's stays
-#                           unconfigured and stopped)
+#                           unconfigured and stopped), and python3-dkim
+#                           (dkimpy: an independent DKIM signer the
+#                           verdict's tests check signatures of)
 #   scripts/deps.sh package the build packages, and what makes and checks
 #                           the installers: mingw-w64 (the Windows exe, its
 #                           resources), nsis, p7zip-full (reads an NSIS
@@ -32,7 +34,7 @@ build_pkgs=(gcc libc6-dev pkg-config libgl1-mesa-dev libx11-dev libxcursor-dev l
 	libxinerama-dev libxi-dev libxxf86vm-dev libwayland-dev libxkbcommon-dev)
 package_pkgs=(gcc-mingw-w64-x86-64 binutils-mingw-w64-x86-64 nsis p7zip-full binutils dpkg-dev xz-utils
 	file desktop-file-utils shared-mime-info lintian debootstrap imagemagick)
-test_pkgs=(xvfb xdotool imagemagick gnome-keyring dbus dbus-x11 libsecret-tools openssl postfix)
+test_pkgs=(xvfb xdotool imagemagick gnome-keyring dbus dbus-x11 libsecret-tools openssl postfix python3-dkim)
 
 case "${1:-build}" in
 build) want=("${build_pkgs[@]}") ;;
