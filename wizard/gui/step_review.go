@@ -31,12 +31,31 @@ type reviewStep struct {
 	result    *fyne.Container // after the export: where, warnings, next steps
 	other     *widget.Label
 	verdict   *verdictBox // hosted: a message the service sent, optional
+	evidence  *fyne.Container
 	box       *fyne.Container
 	exported  bool
 }
 
 // exportTimeout bounds the export: the keychain may be slow to answer.
 const exportTimeout = time.Minute
+
+// showEvidence lists what was checked; a verdict judged on this page
+// adds its line at once.
+func (s *reviewStep) showEvidence() {
+	tr := s.u.tr
+	lines := wizard.EvidenceLines(tr, s.u.flow.State)
+	if len(lines) == 0 {
+		lines = []string{tr.X("review.no_evidence", "No check has left evidence yet.")}
+	}
+	objs := make([]fyne.CanvasObject, 0, len(lines))
+	for _, line := range lines {
+		l := widget.NewLabel(checks.Printable(line))
+		l.Wrapping = fyne.TextWrapWord
+		objs = append(objs, l)
+	}
+	s.evidence.Objects = objs
+	s.evidence.Refresh()
+}
 
 func newReviewStep(u *ui) stepView {
 	s := &reviewStep{u: u}
@@ -67,15 +86,9 @@ func newReviewStep(u *ui) stepView {
 		objs = append(objs, l)
 	}
 	objs = append(objs, widget.NewLabelWithStyle(tr.X("review.evidence_title", "What was checked"), fyne.TextAlignLeading, bold))
-	lines := wizard.EvidenceLines(tr, st)
-	if len(lines) == 0 {
-		lines = []string{tr.X("review.no_evidence", "No check has left evidence yet.")}
-	}
-	for _, line := range lines {
-		l := widget.NewLabel(checks.Printable(line))
-		l.Wrapping = fyne.TextWrapWord
-		objs = append(objs, l)
-	}
+	s.evidence = container.NewVBox()
+	s.showEvidence()
+	objs = append(objs, s.evidence)
 	_, name := s.proposed()
 	where := widget.NewLabel(tr.X("review.where", "Export writes the configuration to a file you choose (proposed: %s), to upload to the service. Finish closes the wizard once it is written.", name))
 	where.Wrapping = fyne.TextWrapWord
@@ -87,6 +100,7 @@ func newReviewStep(u *ui) stepView {
 	if hosted := wizard.HostedTransport(st); hosted != "" {
 		s.verdict = newVerdictBox(u, hosted, tr.X("verdict.title.hosted", "Paste a message the service sent as you received it (optional)"),
 			tr.X("verdict.help.hosted", "Once %s has sent a message from %s to a mailbox you read (a test message from its settings, say), copy its source here: the wizard reads how the receiving server judged SPF, DKIM and DMARC, checks them again, and says why they differ. The result goes into the configuration's evidence.", checks.Printable(service), st.Domain))
+		s.verdict.recorded = s.showEvidence
 		objs = append(objs, widget.NewSeparator(), s.verdict.box)
 	}
 	objs = append(objs, widget.NewSeparator(), where)

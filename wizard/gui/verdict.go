@@ -30,6 +30,8 @@ type verdictBox struct {
 	findings  *fyne.Container
 	fold      *widget.Accordion
 	box       *fyne.Container
+	// recorded, when set, is told that the verdict joined the evidence.
+	recorded func()
 }
 
 func newVerdictBox(u *ui, transport, title, help string) *verdictBox {
@@ -85,6 +87,9 @@ func (v *verdictBox) show(rep *verdict.Report) {
 	u, tr := v.u, v.u.tr
 	wizard.RecordVerdict(u.env, u.flow.State, rep, v.transport)
 	u.changed()
+	if v.recorded != nil {
+		v.recorded()
+	}
 	v.headline.Importance = widget.SuccessImportance
 	if !rep.Passed {
 		v.headline.Importance = widget.DangerImportance

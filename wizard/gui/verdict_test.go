@@ -75,6 +75,16 @@ func TestVerdictOnTheHostedReview(t *testing.T) {
 	if got := findingsText(s.verdict.findings); !strings.Contains(got, "Note: DMARC passes for example.nl: Gmail said dmarc=pass") || strings.Contains(got, "dkim.key") || strings.Contains(got, "different key") {
 		t.Errorf("findings:\n%s", got)
 	}
+	// "What was checked" lists it at once, not only when the page is built again.
+	listed := false
+	for _, o := range s.evidence.Objects {
+		if l, ok := o.(*widget.Label); ok && strings.Contains(l.Text, "Gmail") {
+			listed = true
+		}
+	}
+	if !listed {
+		t.Errorf("the evidence list does not show the verdict: %d lines", len(s.evidence.Objects))
+	}
 	test.AssertRendersToMarkup(t, "review_verdict_en.xml", win.Canvas())
 	st := u.flow.State
 	if !st.HasEvidence(wizard.CheckVerdict, wizard.HostedTransport(st)) {
