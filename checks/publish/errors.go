@@ -1,0 +1,172 @@
+package publish
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/miekg/dns"
+)
+
+// Kind says what went wrong on the way to a published record.
+type Kind int
+
+const (
+	// Answered: the primary answered the update with an error: Rcode,
+	// and for a key problem the TSIG RR's Error (RFC 8945 section 5.3.2).
+	Answered Kind = iota
+	// Unreachable: no answer (timeout, connection refused); temporary.
+	Unreachable
+	// NoPrimary: the SOA names no primary with an address.
+	NoPrimary
+	// NotServed: the primary's answer to a question was not
+	// authoritative, or it refused the question: it does not serve the zone.
+	NotServed
+	// Changed: the SPF record on the primary is not the one the new
+	// record was made from (someone changed it meanwhile).
+	Changed
+	// Conflict: a name holds a record the new one cannot stand beside.
+	Conflict
+	// Unsigned: the primary answered a signed update without a TSIG
+	// record (RFC 8945 section 5.3: such an answer is not to be trusted).
+	Unsigned
+	// Unverified: the primary's answer carried a TSIG that did not verify.
+	Unverified
+)
+
+// Error is an update that did not happen, with what a person needs to
+// put it right: the answer code, the server, the key and the names.
+type Error struct {
+	Kind      Kind
+	Server    string // the primary: host:port, or the MNAME
+	Zone      string
+	Key       string // the key's name
+	Algorithm string // hmac-sha256
+	Rcode     int    // Answered: the response code
+	TSIGError uint16 // Answered: the TSIG error (dns.RcodeBadSig, BadKey, BadTime)
+	// Skew is the server's clock minus ours at BADTIME, read from the
+	// TSIG Other Data (RFC 8945 section 5.2.3); ServerTime is its clock.
+	Skew       time.Duration
+	ServerTime time.Time
+	// Name and Found are the record at fault (Changed, Conflict).
+	Name, Found string
+	// Grants are the names and types the update touched, for the
+	// server's policy (REFUSED).
+	Grants []Grant
+	Err    error // the network's or miekg/dns's own error
+}
+
+// Grant is one name and type an update changes.
+type Grant struct {
+	Name string // fully qualified
+	Type string // TXT, CNAME, MX
+}
+
+// ErrNotPublished is what every Error matches with errors.Is.
+var ErrNotPublished = errors.New("publish: the records were not published")
+
+func (e *Error) Is(target error) bool { return target == ErrNotPublished }
+
+func (e *Error) Unwrap() error { return e.Err }
+
+// Temporary reports that the same update may succeed later: no answer,
+// or a server failure.
+func (e *Error) Temporary() bool {
+	return e.Kind == Unreachable || (e.Kind == Answered && e.Rcode == dns.RcodeServerFailure && e.TSIGError == 0)
+}
+
+func (e *Error) Error() string {
+	zone := strings.TrimSuffix(e.Zone, ".")
+	switch e.Kind {
+	case Unreachable:
+		return fmt.Sprintf("publish: sending the update to %s: no answer: %v", e.Server, e.Err)
+	case NoPrimary:
+		if e.Err != nil {
+			return fmt.Sprintf("publish: the primary of %s, %s: %v", zone, e.Server, e.Err)
+		}
+		return fmt.Sprintf("publish: the SOA of %s names no primary", zone)
+	case NotServed:
+		return fmt.Sprintf("publish: %s does not serve %s as its primary (rcode %s, authoritative %v)", e.Server, zone, rcodeName(e.Rcode), false)
+	case Changed:
+		return fmt.Sprintf("publish: the SPF record of %s changed: the server holds %q", strings.TrimSuffix(e.Name, "."), e.Found)
+	case Conflict:
+		return fmt.Sprintf("publish: %s already holds %s", strings.TrimSuffix(e.Name, "."), e.Found)
+	case Unsigned:
+		return fmt.Sprintf("publish: %s answered the signed update without a signature", e.Server)
+	case Unverified:
+		return fmt.Sprintf("publish: the signature of %s's answer did not verify: %v", e.Server, e.Err)
+	}
+	if e.TSIGError != 0 {
+		return fmt.Sprintf("publish: %s refused the key %s: %s", e.Server, strings.TrimSuffix(e.Key, "."), rcodeName(int(e.TSIGError)))
+	}
+	return fmt.Sprintf("publish: %s answered the update of %s with %s", e.Server, zone, rcodeName(e.Rcode))
+}
+
+// Code is the finding code (DESIGN.md's stable identifiers).
+func (e *Error) Code() string {
+	switch e.Kind {
+	case Unreachable:
+		return "publish.unreachable"
+	case NoPrimary:
+		return "publish.no-primary"
+	case NotServed:
+		return "publish.notauth"
+	case Changed:
+		return "publish.changed"
+	case Conflict:
+		return "publish.conflict"
+	case Unsigned:
+		return "publish.unsigned"
+	case Unverified:
+		return "publish.unverified"
+	}
+	switch e.TSIGError {
+	case dns.RcodeBadSig:
+		return "publish.badsig"
+	case dns.RcodeBadKey:
+		return "publish.badkey"
+	case dns.RcodeBadTime:
+		return "publish.badtime"
+	case 0:
+	default:
+		return "publish.tsig-error"
+	}
+	switch e.Rcode {
+	case dns.RcodeRefused:
+		return "publish.refused"
+	case dns.RcodeNotAuth:
+		return "publish.notauth"
+	case dns.RcodeYXRrset:
+		return "publish.yxrrset"
+	case dns.RcodeNXRrset:
+		return "publish.nxrrset"
+	case dns.RcodeYXDomain:
+		return "publish.yxdomain"
+	case dns.RcodeNameError:
+		return "publish.nxdomain"
+	case dns.RcodeNotZone:
+		return "publish.notzone"
+	case dns.RcodeNotImplemented:
+		return "publish.notimp"
+	case dns.RcodeServerFailure:
+		return "publish.servfail"
+	}
+	return "publish.rcode"
+}
+
+// rcodeName is an RCODE or TSIG error as RFC 2136 and RFC 8945 name it.
+func rcodeName(rc int) string {
+	switch rc {
+	case dns.RcodeBadSig: // 16 is BADVERS too; in a TSIG it is BADSIG
+		return "BADSIG"
+	case dns.RcodeBadKey:
+		return "BADKEY"
+	case dns.RcodeBadTime:
+		return "BADTIME"
+	}
+	if s, ok := dns.RcodeToString[rc]; ok {
+		return s
+	}
+	return fmt.Sprintf("RCODE%d", rc)
+}
