@@ -317,3 +317,27 @@ func TestNsupdateTakesTheDryRun(t *testing.T) {
 		t.Errorf("after nsupdate the plan still sends:\n%s", publish.Nsupdate(again, w.key))
 	}
 }
+
+// An update given to the wrong server is told apart from a key problem:
+// the secondary (which knows no key and forwards no update) is named
+// with the primary the SOA gives; a server that does not serve the zone
+// at all is found before anything is sent.
+func TestPublishToTheWrongServer(t *testing.T) {
+	w := newWorld(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	plan, err := publish.Prepare(ctx, w.client, "example.nl", w.secondary.Addr, changes(dkimValue(t)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = publish.Send(ctx, plan, w.key, nil)
+	if f := publish.Explain(err); f.Code != "publish.badkey" || !strings.Contains(f.Fix, "The SOA names ns1.example.nl as the primary of example.nl: "+w.secondary.Addr+" may be a secondary") {
+		t.Errorf("sent to the secondary: %+v", f)
+	}
+	other := bindtest.Start(t, bindtest.Config{Zones: []bindtest.Zone{{Name: "other.nl", Text: strings.ReplaceAll(zoneText, "example.nl.", "other.nl.")}}})
+	_, err = publish.Prepare(ctx, w.client, "example.nl", other.Addr, changes(dkimValue(t)))
+	if f := publish.Explain(err); f.Code != "publish.notauth" || !strings.Contains(f.Message, other.Addr+" is not the primary of example.nl") ||
+		!strings.HasPrefix(f.Fix, "Give the primary of example.nl as the server") {
+		t.Errorf("a server without the zone: %+v", f)
+	}
+}

@@ -38,9 +38,12 @@ const (
 // Error is an update that did not happen, with what a person needs to
 // put it right: the answer code, the server, the key and the names.
 type Error struct {
-	Kind      Kind
-	Server    string // the primary: host:port, or the MNAME
-	Zone      string
+	Kind   Kind
+	Server string // the primary: host:port, or the MNAME
+	Zone   string
+	// MName is the primary the zone's SOA names, when the update went to
+	// another server the admin gave: the likely cause of a refusal.
+	MName     string
 	Key       string // the key's name
 	Algorithm string // hmac-sha256
 	Rcode     int    // Answered: the response code

@@ -23,6 +23,9 @@ const CodeWindowsDNS = "publish.windows-dns"
 // section 2.2 and RFC 8945 section 5.3.2 in words, with the lines for
 // the server's configuration when the key is not allowed.
 func Explain(err error) checks.Finding {
+	if err == nil {
+		return checks.Finding{}
+	}
 	var w *WindowsDNS
 	if errors.As(err, &w) {
 		return explainWindows(w)
@@ -41,6 +44,20 @@ func Explain(err error) checks.Finding {
 		f.Detail = e.Err.Error()
 	}
 	zone, name, key := strings.TrimSuffix(e.Zone, "."), strings.TrimSuffix(e.Name, "."), strings.TrimSuffix(e.Key, ".")
+	f = explainCode(f, e, zone, name, key)
+	if e.MName != "" && !f.Temporary && (e.Kind == Answered || e.Kind == NotServed) {
+		// The admin's server, not the SOA's primary: perhaps a secondary,
+		// which refuses updates or does not know the key.
+		note := checks.T("publish.mname.note", "The SOA names %s as the primary of %s: %s may be a secondary, which does not take updates.", e.MName, zone, e.Server)
+		if !f.FixText.IsZero() {
+			note = checks.Join(" ", f.FixText, note)
+		}
+		f = f.Say(f.MessageText, note)
+	}
+	return f
+}
+
+func explainCode(f checks.Finding, e *Error, zone, name, key string) checks.Finding {
 	lookAgain := checks.T("publish.look-again.fix", "Look again: publish again, which reads the records on the server anew and makes the update from what is there now.")
 	primaryFix := checks.T("publish.primary.fix", "Give the primary of %s as the server: the one where the zone is edited (type primary in BIND, a master zone), not a secondary or a resolver.", zone)
 	switch e.Code() {
@@ -80,7 +97,7 @@ func Explain(err error) checks.Finding {
 		return f.Say(checks.T("publish.badtime", "the clocks of this computer and %s differ by %s, more than the %d seconds a signature allows (BADTIME); the server's clock says %s UTC",
 			e.Server, skewWords(e.Skew), fudge, e.ServerTime.UTC().Format("2006-01-02 15:04:05")), clockFix())
 	case "publish.refused":
-		return f.Say(checks.T("publish.refused", "%s refused the update (REFUSED): the key %s may not change %s", e.Server, key, strings.Join(grantNames(e.Grants), ", ")),
+		return f.Say(checks.T("publish.refused", "%s refused the update (REFUSED): the key %s may not change %s, or the server does not take updates for the zone", e.Server, key, strings.Join(grantNames(e.Grants), ", ")),
 			checks.T("publish.refused.fix", "Allow the key to change these records on the server. BIND, in the zone statement of %s: %s then rndc reconfig. Knot: an acl with key %s and action update, set on the zone. PowerDNS: pdnsutil set-meta %s TSIG-ALLOW-DNSUPDATE %s.",
 				zone, Policy(key, e.Grants), key, zone, key))
 	case "publish.yxrrset", "publish.nxrrset":

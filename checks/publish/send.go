@@ -39,6 +39,9 @@ func Send(ctx context.Context, plan *Plan, key Key, now func() time.Time) (*Resu
 	signed := now()
 	m.SetTsig(key.Name, key.Algorithm, fudge, signed.Unix())
 	fail := &Error{Kind: Answered, Server: plan.Primary.String(), Zone: plan.Zone.Name, Key: key.Name, Algorithm: key.AlgorithmName(), Grants: plan.grants()}
+	if mname := plan.mname(); plan.Primary.Given && mname != "" && !strings.EqualFold(mname, plan.Primary.Host) {
+		fail.MName = mname
+	}
 	start := time.Now()
 	r, err := exchange(ctx, plan.Primary.Addr, m, map[string]string{key.Name: key.Secret})
 	res.Took = time.Since(start)
@@ -118,6 +121,14 @@ func (p *Plan) grants() []Grant {
 		}
 	}
 	return out
+}
+
+// mname is the primary the zone's SOA names, without the root dot.
+func (p *Plan) mname() string {
+	if p.Zone == nil || p.Zone.SOA == nil {
+		return ""
+	}
+	return strings.TrimSuffix(strings.ToLower(p.Zone.SOA.Ns), ".")
 }
 
 // Names are the names the plan changes, without the root dot.
