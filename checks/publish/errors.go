@@ -106,56 +106,79 @@ func (e *Error) Error() string {
 	return fmt.Sprintf("publish: %s answered the update of %s with %s", e.Server, zone, rcodeName(e.Rcode))
 }
 
+// Finding codes of the answers and faults (stable identifiers, as
+// DESIGN.md's): the answer codes of RFC 2136 section 2.2 and the TSIG
+// errors of RFC 8945 section 5.3.2, and what goes wrong before sending.
+const (
+	CodeUnreachable = "publish.unreachable"
+	CodeNoPrimary   = "publish.no-primary"
+	CodeNotAuth     = "publish.notauth"
+	CodeChanged     = "publish.changed"
+	CodeConflict    = "publish.conflict"
+	CodeUnsigned    = "publish.unsigned"
+	CodeUnverified  = "publish.unverified"
+	CodeBadSig      = "publish.badsig"
+	CodeBadKey      = "publish.badkey"
+	CodeBadTime     = "publish.badtime"
+	CodeTSIGError   = "publish.tsig-error"
+	CodeRefused     = "publish.refused"
+	CodeYXRRSet     = "publish.yxrrset"
+	CodeNXRRSet     = "publish.nxrrset"
+	CodeYXDomain    = "publish.yxdomain"
+	CodeNotZone     = "publish.notzone"
+	CodeNotImp      = "publish.notimp"
+	CodeServFail    = "publish.servfail"
+	CodeRcode       = "publish.rcode"
+)
+
 // Code is the finding code (DESIGN.md's stable identifiers).
 func (e *Error) Code() string {
 	switch e.Kind {
 	case Unreachable:
-		return "publish.unreachable"
+		return CodeUnreachable
 	case NoPrimary:
-		return "publish.no-primary"
+		return CodeNoPrimary
 	case NotServed:
-		return "publish.notauth"
+		return CodeNotAuth
 	case Changed:
-		return "publish.changed"
+		return CodeChanged
 	case Conflict:
-		return "publish.conflict"
+		return CodeConflict
 	case Unsigned:
-		return "publish.unsigned"
+		return CodeUnsigned
 	case Unverified:
-		return "publish.unverified"
+		return CodeUnverified
 	}
 	switch e.TSIGError {
 	case dns.RcodeBadSig:
-		return "publish.badsig"
+		return CodeBadSig
 	case dns.RcodeBadKey:
-		return "publish.badkey"
+		return CodeBadKey
 	case dns.RcodeBadTime:
-		return "publish.badtime"
+		return CodeBadTime
 	case 0:
 	default:
-		return "publish.tsig-error"
+		return CodeTSIGError
 	}
 	switch e.Rcode {
 	case dns.RcodeRefused:
-		return "publish.refused"
+		return CodeRefused
 	case dns.RcodeNotAuth:
-		return "publish.notauth"
+		return CodeNotAuth
 	case dns.RcodeYXRrset:
-		return "publish.yxrrset"
+		return CodeYXRRSet
 	case dns.RcodeNXRrset:
-		return "publish.nxrrset"
+		return CodeNXRRSet
 	case dns.RcodeYXDomain:
-		return "publish.yxdomain"
-	case dns.RcodeNameError:
-		return "publish.nxdomain"
+		return CodeYXDomain
 	case dns.RcodeNotZone:
-		return "publish.notzone"
+		return CodeNotZone
 	case dns.RcodeNotImplemented:
-		return "publish.notimp"
+		return CodeNotImp
 	case dns.RcodeServerFailure:
-		return "publish.servfail"
+		return CodeServFail
 	}
-	return "publish.rcode"
+	return CodeRcode
 }
 
 // rcodeName is an RCODE or TSIG error as RFC 2136 and RFC 8945 name it.

@@ -67,7 +67,7 @@ func TestExplainWords(t *testing.T) {
 		}
 	}
 	server := "ns1.example.nl (192.0.2.53:53)"
-	test(&Error{Kind: Answered, Server: server, Zone: "example.nl.", Rcode: dns.RcodeYXRrset}, "publish.yxrrset", "(YXRRSET)", "Look again")
+	test(&Error{Kind: Answered, Server: server, Zone: "example.nl.", Rcode: dns.RcodeYXRrset}, "publish.yxrrset", "YXRRSET), so nothing was changed", "Look again")
 	test(&Error{Kind: Answered, Server: server, Zone: "example.nl.", Rcode: dns.RcodeNotZone}, "publish.notzone", "not in the zone example.nl (NOTZONE)")
 	test(&Error{Kind: Answered, Server: server, Zone: "example.nl.", Rcode: dns.RcodeNotAuth}, "publish.notauth", "is not the primary of example.nl", "(NOTAUTH)")
 	test(&Error{Kind: Answered, Server: server, Key: "mw.", TSIGError: 99}, "publish.tsig-error", "did not accept the signature (RCODE99)")

@@ -68,18 +68,37 @@ func NewKey(name, algorithm, secret string) (Key, error) {
 		secret = clause.Secret
 	}
 	var k Key
-	n, err := transports.NormalizeDNSName(name)
-	if err != nil {
-		return Key{}, &transports.FieldError{Field: FieldKeyName, Err: err}
+	var err error
+	if k.Name, err = KeyName(name); err != nil {
+		return Key{}, err
 	}
-	k.Name = dns.Fqdn(n)
-	if k.Algorithm, err = checkAlgorithm(algorithm); err != nil {
-		return Key{}, &transports.FieldError{Field: FieldAlgorithm, Err: err}
+	if k.Algorithm, err = Algorithm(algorithm); err != nil {
+		return Key{}, err
 	}
 	if k.Secret, err = checkSecret(secret); err != nil {
 		return Key{}, &transports.FieldError{Field: FieldSecret, Err: err}
 	}
 	return k, nil
+}
+
+// KeyName checks a key's name, a DNS name (RFC 8945 section 4.2), and
+// returns it fully qualified in lower case.
+func KeyName(name string) (string, error) {
+	n, err := transports.NormalizeDNSName(name)
+	if err != nil {
+		return "", &transports.FieldError{Field: FieldKeyName, Err: err}
+	}
+	return dns.Fqdn(n), nil
+}
+
+// Algorithm checks an algorithm's name (DefaultAlgorithm when empty) and
+// returns miekg/dns's form of it.
+func Algorithm(a string) (string, error) {
+	alg, err := checkAlgorithm(a)
+	if err != nil {
+		return "", &transports.FieldError{Field: FieldAlgorithm, Err: err}
+	}
+	return alg, nil
 }
 
 // checkAlgorithm returns miekg's name of an algorithm of RFC 8945

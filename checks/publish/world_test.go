@@ -49,15 +49,8 @@ func newWorld(t testing.TB) *world {
 	t.Helper()
 	key := bindtest.NewKey("mailwizard", "hmac-sha256")
 	narrow := bindtest.NewKey("narrow", "hmac-sha512")
-	secondaryPort := bindtest.FreePort(t)
-	primary := bindtest.Start(t, bindtest.Config{Keys: []bindtest.Key{key, narrow}, Zones: []bindtest.Zone{{
-		Name: "example.nl", Text: zoneText,
-		Policy: []string{"grant mailwizard zonesub ANY;", "grant narrow name other.example.nl. TXT;"},
-		Notify: []string{"127.0.0.1 port " + secondaryPort},
-	}}})
-	secondary := bindtest.Start(t, bindtest.Config{Port: secondaryPort, Zones: []bindtest.Zone{{
-		Name: "example.nl", Primary: "127.0.0.1 port " + primary.Port,
-	}}})
+	primary, secondary := bindtest.Pair(t, []bindtest.Key{key, narrow}, bindtest.Zone{Name: "example.nl", Text: zoneText,
+		Policy: []string{"grant mailwizard zonesub ANY;", "grant narrow name other.example.nl. TXT;"}})
 	resolver := dnstest.Start(t, "127.0.0.1:0")
 	resolver.MustAddZone(t, zoneText)
 	w := &world{primary: primary, secondary: secondary, resolver: resolver,

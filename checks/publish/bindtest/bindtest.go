@@ -125,15 +125,26 @@ func Start(t testing.TB, cfg Config) *Server {
 	t.Cleanup(func() {
 		s.Stop()
 		if t.Failed() {
-			t.Logf("named on %s logged:\n%s", s.Addr, s.Log())
+			t.Logf("named on %s logged, at the end:\n%s", s.Addr, s.tail(25))
 		}
 	})
 	for _, z := range cfg.Zones {
 		if err := s.waitFor(z.Name, 15*time.Second); err != nil {
-			t.Fatalf("bindtest: %v\nnamed logged:\n%s", err, s.Log())
+			t.Fatalf("bindtest: %v\nnamed logged, at the end:\n%s", err, s.tail(25))
 		}
 	}
 	return s
+}
+
+// Pair starts a primary of zone, with keys, that notifies a secondary
+// it starts too: the two authoritative servers of a customer's zone.
+func Pair(t testing.TB, keys []Key, zone Zone) (primary, secondary *Server) {
+	t.Helper()
+	port := FreePort(t)
+	zone.Notify = append(zone.Notify, "127.0.0.1 port "+port)
+	primary = Start(t, Config{Keys: keys, Zones: []Zone{zone}})
+	secondary = Start(t, Config{Port: port, Zones: []Zone{{Name: zone.Name, Primary: "127.0.0.1 port " + primary.Port}}})
+	return primary, secondary
 }
 
 // Stop ends named: SIGTERM, then SIGKILL if it has not exited in 5 s.
@@ -154,6 +165,15 @@ func (s *Server) Stop() {
 
 // Log is what named wrote so far.
 func (s *Server) Log() string { return s.log.String() }
+
+// tail is the last n lines of the log: the part after its banner.
+func (s *Server) tail(n int) string {
+	lines := strings.Split(strings.TrimRight(s.Log(), "\n"), "\n")
+	if len(lines) > n {
+		lines = lines[len(lines)-n:]
+	}
+	return strings.Join(lines, "\n")
+}
 
 func (s *Server) writeConfig(cfg Config) (string, error) {
 	var b strings.Builder
