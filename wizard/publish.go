@@ -87,7 +87,10 @@ func PreparePublish(ctx context.Context, env *Env, domain string, records []Reco
 // the server refused is not kept), and the key's name, algorithm and
 // the server given go into the draft.
 func Publish(ctx context.Context, env *Env, s *State, domain string, plan *publish.Plan, key publish.Key, server string) (*publish.Result, error) {
-	res, err := publish.Send(ctx, plan, key, env.Now)
+	// Signed at the system's time, not env.Now: the server checks the
+	// signature's time against its own clock (RFC 8945 section 5.2.3),
+	// while env.Now is the time the wizard shows and records.
+	res, err := publish.Send(ctx, plan, key, nil)
 	if err != nil {
 		return nil, err
 	}
