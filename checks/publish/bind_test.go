@@ -249,6 +249,27 @@ func TestPublishConflicts(t *testing.T) {
 	if got := joined(w.primary.TXT(t, "clockwise._domainkey.example.nl")); len(got) != 1 || got[0] != other {
 		t.Errorf("the key under the selector is now %q", got)
 	}
+
+	// A CNAME where other records are, which reading the CNAME does not
+	// show: the server refuses it on the prerequisite (YXDOMAIN).
+	mx, err := publish.Prepare(ctx, w.client, "example.nl", "", []publish.Change{{Name: "bounce.example.nl", Type: dns.TypeMX, Value: "mx.example.com"}})
+	if err == nil {
+		_, err = publish.Send(ctx, mx, w.key, nil)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	plan, err := publish.Prepare(ctx, w.client, "example.nl", "", []publish.Change{{Name: "bounce.example.nl", Type: dns.TypeCNAME, Value: "bounce.example.com"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = publish.Send(ctx, plan, w.key, nil)
+	if f := publish.Explain(err); f.Code != "publish.yxdomain" || !strings.Contains(f.Fix, "A CNAME must stand alone") {
+		t.Errorf("a CNAME beside an MX: %+v", f)
+	}
+	if cname(t, w.primary, "bounce.example.nl") != "" {
+		t.Error("the CNAME was added beside the MX")
+	}
 }
 
 // Without a NOTIFY the secondary keeps the old serial: it is named, with

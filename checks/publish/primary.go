@@ -49,6 +49,10 @@ func ParseServer(s string) (host, port string, err error) {
 	if err := transports.CheckText(s); err != nil {
 		return "", "", &transports.FieldError{Field: FieldServer, Err: err}
 	}
+	if strings.Contains(s, "://") {
+		_, err := transports.NormalizeHost(s) // says it is a URL
+		return "", "", &transports.FieldError{Field: FieldServer, Err: err}
+	}
 	host, port, err = net.SplitHostPort(s)
 	if err != nil {
 		host, port = strings.Trim(s, "[]"), "53"
