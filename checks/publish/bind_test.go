@@ -214,6 +214,29 @@ func TestPublishPrerequisiteFails(t *testing.T) {
 	if f := publish.Explain(err); f.Code != "publish.changed" || !strings.Contains(f.Message, edited) {
 		t.Errorf("preparing again over the edited record: %+v", f)
 	}
+
+	// A key appears under the selector between the dry run and the send:
+	// YXRRSET, and the key there stays.
+	key := []publish.Change{{Name: "s9._domainkey.example.nl", Type: dns.TypeTXT, Value: dkim}}
+	plan, err = publish.Prepare(ctx, w.client, "example.nl", "", key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	theirs := dkimValue(t)
+	other, err := publish.Prepare(ctx, w.client, "example.nl", "", []publish.Change{{Name: "s9._domainkey.example.nl", Type: dns.TypeTXT, Value: theirs}})
+	if err == nil {
+		_, err = publish.Send(ctx, other, w.key, nil)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = publish.Send(ctx, plan, w.key, nil)
+	if f := publish.Explain(err); f.Code != "publish.yxrrset" || !strings.HasPrefix(f.Fix, "Look again") {
+		t.Errorf("a key added meanwhile: %+v", f)
+	}
+	if got := joined(w.primary.TXT(t, "s9._domainkey.example.nl")); len(got) != 1 || got[0] != theirs {
+		t.Errorf("the selector holds %q", got)
+	}
 }
 
 // A DKIM selector that holds another key, or a CNAME where a key is to

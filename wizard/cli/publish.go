@@ -175,6 +175,9 @@ func buildDNSPublish(fs *flag.FlagSet, e *env) func([]string) int {
 		if err != nil {
 			return e.fail(cmd, ExitTemporary, err)
 		}
+		if len(records) == 0 {
+			return e.usage(cmd, named("--provider", texts.Err(nil, texts.T("cmd.publish.no_records", "%s asks for no DNS records", provider.Name))))
+		}
 		plan, err := wizard.PreparePublish(ctx, env, domain, records, f.server)
 		if err != nil {
 			return e.publishFailed(cmd, err)

@@ -170,6 +170,10 @@ func TestDNSPublishRefusedAndBadInput(t *testing.T) {
 			t.Errorf("%v: exit %d, want 2 naming %q:\n%s", c.args, code, c.flag, errOut)
 		}
 	}
+	if code, _, errOut := o.run(t, "", "dns", "publish", "example.nl", "--provider", "perfectview", "--tsig-name", "mailwizard", "--dry-run"); code != ExitUsage ||
+		!strings.Contains(errOut, "--provider: PerfectView asks for no DNS records") {
+		t.Errorf("a service without records: exit %d\n%s", code, errOut)
+	}
 	if code, _, errOut := o.run(t, "", "dns", "publish", "example.nl", "--provider", "spinoffice"); code != ExitUsage || !strings.Contains(errOut, "--tsig-name is required") {
 		t.Errorf("no key name: exit %d\n%s", code, errOut)
 	}
