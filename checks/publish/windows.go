@@ -41,11 +41,13 @@ func (w *WindowsDNS) Is(target error) bool { return target == ErrNotPublished }
 // DetectWindows asks the primary whether it is Windows DNS, and answers
 // only on definite evidence (nil otherwise, also when it does not
 // answer): the version it gives for CHAOS TXT version.bind starts with
-// "Microsoft DNS" (as Windows Server gives it unless EnableVersionQuery
-// is off), or the zone holds the SRV record by which Active Directory
-// domain controllers are found (_ldap._tcp.dc._msdcs, RFC 2782 names;
-// Microsoft's "SRV Resource Records Registered by Net Logon"), whose
-// DNS zones take only secure, Kerberos-signed updates.
+// "Microsoft DNS" ("Microsoft DNS 6.1.7601 (1DB15D39)": how Windows
+// Server names itself where it answers that question; not every one
+// does), or, when the server does not name itself, the zone holds the
+// SRV record by which Active Directory domain controllers are found
+// (_ldap._tcp.dc._msdcs, RFC 2782 names; Microsoft's "SRV Resource
+// Records Registered by Net Logon"), whose DNS zones take only secure,
+// Kerberos-signed updates.
 func DetectWindows(ctx context.Context, addr, zone string) (*WindowsDNS, error) {
 	w := &WindowsDNS{Server: addr, Zone: zone}
 	if r, err := ask(ctx, addr, "version.bind.", dns.TypeTXT, dns.ClassCHAOS); err == nil && r.Rcode == dns.RcodeSuccess {
@@ -56,6 +58,10 @@ func DetectWindows(ctx context.Context, addr, zone string) (*WindowsDNS, error) 
 					w.Version = v
 					return w, nil
 				}
+				// Another server named itself (BIND, Knot, PowerDNS): its
+				// own answer to the update says what it takes, whatever
+				// records its zone holds.
+				return nil, nil
 			}
 		}
 	}

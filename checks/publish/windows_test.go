@@ -67,5 +67,8 @@ func TestWindowsDNS(t *testing.T) {
 	test("version.bind. 0 CH TXT \"Microsoft DNS 10.0.17763 (4563285C)\"\nbind. 0 CH SOA a. b. 1 1 1 1 1\n", "Microsoft DNS 10.0.17763 (4563285C)", "")
 	test("_ldap._tcp.dc._msdcs 600 IN SRV 0 100 389 dc1.example.nl.\n", "", "_ldap._tcp.dc._msdcs.example.nl SRV")
 	test("version.bind. 0 CH TXT \"9.18.49-1~deb12u3-Debian\"\nbind. 0 CH SOA a. b. 1 1 1 1 1\n", "", "")
+	// BIND that names itself, with AD's records copied into its zone: its
+	// own answer to the update will tell.
+	test("version.bind. 0 CH TXT \"9.18.49-1~deb12u3-Debian\"\nbind. 0 CH SOA a. b. 1 1 1 1 1\n_ldap._tcp.dc._msdcs 600 IN SRV 0 100 389 dc1.example.nl.\n", "", "")
 	test("", "", "")
 }
