@@ -149,6 +149,7 @@ func (s *dnsStep) showRecords(records []wizard.Record) {
 	s.recordBox.Objects = objs
 	s.recordBox.Refresh()
 	s.saveZone.Enable()
+	s.publish.show.Enable()
 	s.showKept()
 }
 

@@ -100,61 +100,56 @@ func (s *dnsStep) newPublishForm() *publishForm {
 		tr.X("dns.publish.help", "BIND, Knot and PowerDNS take dynamic updates (RFC 2136) signed with a TSIG key. With such a key mailwizard publishes these records itself: you see the update first, and it is sent only when you choose to send it."), p.enable)
 	p.box = container.NewVBox(head.box, p.form)
 	if st.TSIG != nil {
+		// A key published before: its secret is in the keychain.
+		p.secret.SetPlaceHolder(tr.X("dns.publish.kept", "kept in your keychain"))
 		p.enable.SetChecked(true)
 	}
+	p.show.Disable() // until the records are worked out (showRecords)
 	return p
 }
 
 // setEnabled shows or hides the form.
 func (p *publishForm) setEnabled(on bool) {
 	setVisible(p.form, on)
-	if on && p.secretKept() {
-		p.secret.SetPlaceHolder(p.s.u.tr.X("dns.publish.kept", "kept in your keychain"))
-	}
 	p.s.u.relayout()
 }
 
-// secretKept reports whether the keychain holds the secret of the key
-// named in the form.
-func (p *publishForm) secretKept() bool {
-	env := p.s.u.env
-	if env == nil || strings.TrimSpace(p.name.Text) == "" {
-		return false
-	}
-	_, err := wizard.TSIGSecret(env.Secrets, p.s.u.flow.State.Domain, strings.TrimSpace(p.name.Text))
-	return err == nil
-}
-
-// readKey checks the fields and marks the wrong ones; the secret may be
-// left empty when the keychain holds it.
-func (p *publishForm) readKey() (publish.Key, bool) {
-	secret := p.secret.Text
-	if strings.TrimSpace(secret) == "" {
-		if kept, err := wizard.TSIGSecret(p.s.u.env.Secrets, p.s.u.flow.State.Domain, strings.TrimSpace(p.name.Text)); err == nil {
-			secret = kept
+// readKey checks the fields without the network and marks the wrong
+// ones. An empty secret is looked up in the keychain by the task (a
+// keychain may take seconds to answer: never on the UI goroutine).
+func (p *publishForm) readKey() (name, algorithm, secret string, ok bool) {
+	tr := p.s.u.tr
+	name, algorithm, secret = strings.TrimSpace(p.name.Text), p.algorithm.Selected, p.secret.Text
+	errs := map[string]string{}
+	mark := func(err error) {
+		var fe *transports.FieldError
+		if errors.As(err, &fe) {
+			errs[fe.Field] = sentence(tr.Error(fe.Err))
 		}
 	}
-	errs := map[string]string{}
-	key, err := publish.NewKey(strings.TrimSpace(p.name.Text), p.algorithm.Selected, secret)
-	var fe *transports.FieldError
-	if errors.As(err, &fe) {
-		errs[fe.Field] = sentence(p.s.u.tr.Error(fe.Err))
+	if strings.TrimSpace(secret) != "" {
+		_, err := publish.NewKey(name, algorithm, secret)
+		mark(err)
+	} else {
+		_, err := publish.KeyName(name)
+		mark(err)
+		_, err = publish.Algorithm(algorithm)
+		mark(err)
 	}
 	if p.server.Text != "" {
-		if _, _, err := publish.ParseServer(p.server.Text); errors.As(err, &fe) {
-			errs[fe.Field] = sentence(p.s.u.tr.Error(fe.Err))
-		}
+		_, _, err := publish.ParseServer(p.server.Text)
+		mark(err)
 	}
 	for path, f := range p.fields {
 		f.mark(errs[path])
 	}
-	return key, len(errs) == 0
+	return name, algorithm, secret, len(errs) == 0
 }
 
 // prepare reads the primary and shows the update; polling pauses while
 // it runs and goes on after.
 func (p *publishForm) prepare() {
-	key, ok := p.readKey()
+	name, algorithm, secret, ok := p.readKey()
 	if !ok {
 		p.s.u.relayout()
 		return
@@ -163,10 +158,29 @@ func (p *publishForm) prepare() {
 	records, env, domain, server := p.s.records, u.env, st.Domain, strings.TrimSpace(p.server.Text)
 	p.clear()
 	u.run(u.tr.X("dns.publish.reading", "Reading your DNS server…"), publishTimeout, func(ctx context.Context, post post) error {
+		if strings.TrimSpace(secret) == "" {
+			kept, err := wizard.TSIGSecret(env.Secrets, domain, name)
+			if err != nil {
+				post(func() { p.noSecret(name) })
+				return nil
+			}
+			secret = kept
+		}
+		key, err := publish.NewKey(name, algorithm, secret)
+		if err != nil {
+			post(func() { p.noSecret(name) })
+			return nil
+		}
 		plan, err := wizard.PreparePublish(ctx, env, domain, records, server)
 		post(func() { p.showPlan(plan, key, err) })
 		return nil
 	}, func(error) { p.s.start() })
+}
+
+// noSecret marks the secret field: the keychain holds none for the key.
+func (p *publishForm) noSecret(name string) {
+	p.fields[publish.FieldSecret].mark(sentence(p.s.u.tr.X("dns.publish.no_secret", "is empty, and your keychain holds no secret for the key %s: type it", name)))
+	p.s.u.relayout()
 }
 
 // clear forgets the update shown.

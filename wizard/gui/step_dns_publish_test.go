@@ -117,6 +117,12 @@ func TestDNSStepPublishesForMe(t *testing.T) {
 	if kept, err := o.store.Get(secrets.TSIGKeyRef("example.nl", "mailwizard")); err != nil || kept != o.key.Secret || p.secret.Text != "" {
 		t.Errorf("keychain %q, %v; the field still holds %q", kept, err, p.secret.Text)
 	}
+	// Again, with the secret left to the keychain: nothing to send.
+	test.Tap(p.show)
+	waitFor(t, "the records read again", func() bool { return strings.Contains(p.result.Text, "there is nothing to send") })
+	if p.send.Visible() || !strings.Contains(p.result.Text, "there already: TXT spacewell._domainkey.example.nl") {
+		t.Errorf("publishing again: %q", p.result.Text)
+	}
 	u.close()
 	raw, _ := os.ReadFile(draft)
 	if !strings.Contains(string(raw), `"name": "mailwizard"`) || strings.Contains(string(raw), o.key.Secret) {
@@ -168,6 +174,14 @@ func TestDNSStepPublishFormErrors(t *testing.T) {
 				t.Errorf("secret marked %v, name marked %v", p.fields["tsig.secret"].err.Visible(), p.fields["tsig.name"].err.Visible())
 			}
 			test.AssertRendersToMarkup(t, "dns_publish_errors_"+string(lang)+".xml", u.win.Canvas())
+			// No secret typed, and none in the keychain: the task says so.
+			p.secret.SetText("")
+			p.server.SetText("")
+			test.Tap(p.show)
+			waitFor(t, "the secret marked", func() bool { return p.fields["tsig.secret"].err.Visible() })
+			if lang == i18n.English && p.fields["tsig.secret"].err.Text != "Is empty, and your keychain holds no secret for the key mailwizard: type it" {
+				t.Errorf("the secret's mark: %q", p.fields["tsig.secret"].err.Text)
+			}
 		})
 	}
 }
