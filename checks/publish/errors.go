@@ -90,7 +90,10 @@ func (e *Error) Error() string {
 		}
 		return fmt.Sprintf("publish: the SOA of %s names no primary", zone)
 	case NotServed:
-		return fmt.Sprintf("publish: %s does not serve %s as its primary (rcode %s, authoritative %v)", e.Server, zone, rcodeName(e.Rcode), false)
+		if e.Rcode == dns.RcodeNotZone && e.Name != "" {
+			return fmt.Sprintf("publish: %s is not in the zone %s", strings.TrimSuffix(e.Name, "."), zone)
+		}
+		return fmt.Sprintf("publish: %s does not answer for %s with authority (%s)", e.Server, zone, rcodeName(e.Rcode))
 	case Changed:
 		return fmt.Sprintf("publish: the SPF record of %s changed: the server holds %q", strings.TrimSuffix(e.Name, "."), e.Found)
 	case Conflict:
