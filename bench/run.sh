@@ -3,6 +3,9 @@
 #   bench/run.sh            everything (about 4 minutes: the poll race waits
 #                           for unbound's negative cache to expire)
 #   QUICK=1 bench/run.sh    skip the poll race
+# The support desk's figures (issue 12) follow as tables of their own:
+# bench/check-many.sh (check --domains of 1,000 customer zones) and
+# bench/spf-vs-pyspf.sh (SPF evaluation against Debian's pyspf).
 #   bench/window.sh         the window against Fyne's hello world alone
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -37,6 +40,10 @@ while read -r _ _ _ _ all _ primary _ send _; do
 	echo "| dns publish: \"Publish\" → every authoritative server answers (secondary by NOTIFY + IXFR) | $all ms | — |"
 done < <(metric ./checks/publish 'PublishUntilEveryServer$' 30)
 bench/window.sh --rows
+echo
+bench/check-many.sh 2>/dev/null
+echo
+bench/spf-vs-pyspf.sh 2>/dev/null | sed -n '/^| SPF evaluation/,$p'
 if [ -z "${QUICK:-}" ]; then
 	echo
 	go run ./bench/polllatency -interval 5s -negative-ttl 120 2>/dev/null

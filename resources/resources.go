@@ -29,6 +29,11 @@ var PresetSchema []byte
 //go:embed schema/check-report.schema.json
 var CheckReportSchema []byte
 
+// VerdictSchema describes what `verdict --json` prints.
+//
+//go:embed schema/verdict.schema.json
+var VerdictSchema []byte
+
 //go:embed providers/*.json
 var providers embed.FS
 

@@ -6,10 +6,13 @@
 #                           Secret Service, openssl (keys made by another
 #                           tool), Postfix (a real relay's replies; the
 #                           tests run private instances, the system's stays
-#                           unconfigured and stopped), and BIND 9 (bind9: a
-#                           primary and secondary taking signed dynamic
-#                           updates, run privately on 127.0.0.1 the same
-#                           way; bind9-dnsutils: nsupdate, fed the dry run)
+#                           unconfigured and stopped), python3-dkim
+#                           (dkimpy: an independent DKIM signer the
+#                           verdict's tests check signatures of), and BIND 9
+#                           (bind9: a primary and secondary taking signed
+#                           dynamic updates, run privately on 127.0.0.1 the
+#                           same way; bind9-dnsutils: nsupdate, fed the dry
+#                           run)
 #   scripts/deps.sh package the build packages, and what makes and checks
 #                           the installers: mingw-w64 (the Windows exe, its
 #                           resources), nsis, p7zip-full (reads an NSIS
@@ -19,9 +22,12 @@
 #                           binutils, ImageMagick (a provider's icon)
 #   scripts/deps.sh bench   the build packages, unbound (a caching resolver
 #                           the poll-latency benchmark races against), bind9
-#                           (publishing until every name server has it), and
+#                           (publishing until every name server has it),
 #                           Xvfb, xdotool, ImageMagick, D-Bus and gnome-keyring
-#                           for the window benchmark (bench/window.sh)
+#                           for the window benchmark (bench/window.sh),
+#                           hyperfine and jq (bench/check-many.sh), and
+#                           Debian's pyspf with dnspython, the yardstick of
+#                           bench/spf-vs-pyspf.sh
 # On Debian/Ubuntu it runs apt-get (as root, or through passwordless sudo);
 # otherwise it prints what to install and leaves the choice to the user.
 set -euo pipefail
@@ -33,13 +39,13 @@ build_pkgs=(gcc libc6-dev pkg-config libgl1-mesa-dev libx11-dev libxcursor-dev l
 	libxinerama-dev libxi-dev libxxf86vm-dev libwayland-dev libxkbcommon-dev)
 package_pkgs=(gcc-mingw-w64-x86-64 binutils-mingw-w64-x86-64 nsis p7zip-full binutils dpkg-dev xz-utils
 	file desktop-file-utils shared-mime-info lintian debootstrap imagemagick)
-test_pkgs=(xvfb xdotool imagemagick gnome-keyring dbus dbus-x11 libsecret-tools openssl postfix bind9 bind9-dnsutils)
+test_pkgs=(xvfb xdotool imagemagick gnome-keyring dbus dbus-x11 libsecret-tools openssl postfix python3-dkim bind9 bind9-dnsutils)
 
 case "${1:-build}" in
 build) want=("${build_pkgs[@]}") ;;
 test) want=("${build_pkgs[@]}" "${test_pkgs[@]}") ;;
 package) want=("${build_pkgs[@]}" "${package_pkgs[@]}") ;;
-bench) want=("${build_pkgs[@]}" unbound bind9 xvfb xdotool imagemagick dbus gnome-keyring) ;;
+bench) want=("${build_pkgs[@]}" unbound bind9 xvfb xdotool imagemagick dbus gnome-keyring hyperfine jq python3-spf python3-dnspython) ;;
 *)
 	echo "usage: $0 build|test|package|bench" >&2
 	exit 2

@@ -196,6 +196,8 @@ func evidenceLine(tr *i18n.Translator, who string, ev transports.Evidence) strin
 		then = tr.X("review.code_confirmed", "code sent as %s confirmed", ev.Sender)
 	case ev.Sender != "" && ev.Check == CheckSMTPTest:
 		then = tr.X("review.sender_accepted", "sender %s accepted", ev.Sender)
+	case ev.Check == CheckVerdict:
+		then = tr.X("review.verdict", "a message from %s as received; %s", ev.Sender, ev.Detail)
 	case len(seen) == 0:
 		then = ev.Detail // evidence of version 1 has only its sentence
 	}

@@ -22,7 +22,6 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
-	"reflect"
 	"strings"
 	"syscall"
 	"time"
@@ -76,17 +75,12 @@ func run(n int, listen, domainsFile string) error {
 	return printStats(srv, n)
 }
 
-// printStats reports the questions received. dnstest counts them per name
-// but has no total, and its map is unexported: it is read here, once the
-// server is closed and quiet, until dnstest offers a total of its own.
+// printStats reports the questions received, once the server is closed
+// and quiet.
 func printStats(srv *dnstest.Server, n int) error {
-	counts, ok := queryCounts(srv)
-	if !ok {
-		return fmt.Errorf("stats: dnstest.Server no longer has its per-name counts where spfzones reads them")
-	}
-	var total, own int
+	counts := srv.QueryCounts()
+	total, own := srv.Total(), 0
 	for name, c := range counts {
-		total += c
 		if isOwn(name) {
 			own += c
 		}
@@ -111,16 +105,4 @@ func isOwn(name string) bool {
 	return strings.HasSuffix(name, ".example") && strings.Contains(name, "cust") ||
 		strings.HasSuffix(name, ".onmicrosoft.com") ||
 		strings.HasSuffix(name, ".mail.protection.outlook.com")
-}
-
-func queryCounts(srv *dnstest.Server) (map[string]int, bool) {
-	m := reflect.ValueOf(srv).Elem().FieldByName("queries")
-	if !m.IsValid() || m.Kind() != reflect.Map || m.Type().Key().Kind() != reflect.String || m.Type().Elem().Kind() != reflect.Int {
-		return nil, false
-	}
-	out := map[string]int{}
-	for it := m.MapRange(); it.Next(); {
-		out[it.Key().String()] = int(it.Value().Int())
-	}
-	return out, true
 }

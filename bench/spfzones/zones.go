@@ -49,8 +49,9 @@ ns2 IN A 198.51.100.2
 
 // customer is customer i's zone: the SPF record of a customer of the
 // service on Microsoft 365 with one address of its own, Microsoft's MX, a
-// DMARC record, and Microsoft 365's two DKIM selectors delegated by CNAME
-// to the tenant's onmicrosoft.com keys (which the tenant zone serves).
+// DMARC record, the service's DKIM key (selector svc, as service.json
+// says), and Microsoft 365's two DKIM selectors delegated by CNAME to the
+// tenant's onmicrosoft.com keys (which the tenant zone serves).
 func customer(i int, dkimKey string) (domain, zone string) {
 	domain = fmt.Sprintf("cust%04d.example", i)
 	tenant := fmt.Sprintf("cust%04d.onmicrosoft.com", i)
@@ -66,6 +67,7 @@ $TTL %[2]d
 @         IN TXT "v=spf1 include:spf.protection.outlook.com include:spf.service.example ip4:192.0.2.%[4]d -all"
 @         IN TXT "MS=ms%08[5]d"
 _dmarc    IN TXT "v=DMARC1; p=quarantine; rua=mailto:dmarc@%[1]s"
+svc._domainkey IN TXT %[7]s
 selector1._domainkey IN CNAME selector1-%[3]s._domainkey.%[6]s.
 selector2._domainkey IN CNAME selector2-%[3]s._domainkey.%[6]s.
 $ORIGIN %[6]s.

@@ -49,15 +49,19 @@ type Sending struct {
 
 // Result is the DMARC policy found and its meaning.
 type Result struct {
-	Name          string           `json:"name"` // where the record was found
-	Status        checks.Severity  `json:"status"`
-	Record        string           `json:"record"`
-	Policy        string           `json:"policy"` // the policy that applies to the domain
-	ADKIM         string           `json:"adkim"`
-	ASPF          string           `json:"aspf"`
-	FromOrgDomain bool             `json:"from_org_domain"`
-	Suggested     string           `json:"suggested"`
-	Findings      []checks.Finding `json:"-"`
+	Name          string          `json:"name"` // where the record was found
+	Status        checks.Severity `json:"status"`
+	Record        string          `json:"record"`
+	Policy        string          `json:"policy"` // the policy that applies to the domain
+	ADKIM         string          `json:"adkim"`
+	ASPF          string          `json:"aspf"`
+	FromOrgDomain bool            `json:"from_org_domain"`
+	Suggested     string          `json:"suggested"`
+	// Percent is pct= (100 when absent): the share of failing mail the
+	// policy is applied to (RFC 7489 section 6.6.4). DMARCbis dropped the
+	// tag, but receivers still read it; the check report leaves it out.
+	Percent  int              `json:"-"`
+	Findings []checks.Finding `json:"-"`
 }
 
 func (res *Result) add(sev checks.Severity, code string, msg, fix checks.Text) {
@@ -122,11 +126,15 @@ func Check(ctx context.Context, r dnsq.Resolver, domain string, s Sending) *Resu
 		return res
 	}
 	res.Policy, res.ADKIM, res.ASPF = string(rec.Policy), string(rec.DKIMAlignment), string(rec.SPFAlignment)
+	res.Percent = 100
+	if rec.Percent != nil {
+		res.Percent = *rec.Percent
+	}
 	if res.FromOrgDomain && rec.SubdomainPolicy != "" {
 		res.Policy = string(rec.SubdomainPolicy)
 	}
 	res.checkReports(ctx, r, domain, rec)
-	res.verdict(s)
+	res.verdict(domain, s)
 	return res
 }
 
@@ -199,16 +207,16 @@ func (res *Result) checkReports(ctx context.Context, r dnsq.Resolver, domain str
 }
 
 // verdict says what the policy means for the service's mail.
-func (res *Result) verdict(s Sending) {
+func (res *Result) verdict(domain string, s Sending) {
 	if !s.Hosted {
 		return
 	}
 	enforcing := res.Policy == "quarantine" || res.Policy == "reject"
 	who := orService(s.Provider)
-	strict := res.ASPF == "s"
+	strict := res.ASPF == Strict
 	// RFC 7489 section 3.1.2: in relaxed mode a bounce domain under the
 	// customer's domain aligns; in strict mode only the same name does.
-	spfAligned := s.Bounce != nil && s.BounceAligned && !strict
+	spfAligned := s.Bounce != nil && s.BounceAligned && Aligned(s.Bounce.Name+"."+domain, domain, res.ASPF)
 	outcome := map[string]checks.Text{
 		"quarantine": checks.T("dmarc.outcome.quarantine", "put in the spam folder"),
 		"reject":     checks.T("dmarc.outcome.reject", "rejected"),

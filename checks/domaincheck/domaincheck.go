@@ -49,7 +49,9 @@ func Check(ctx context.Context, r dnsq.Resolver, domain string, opts Options) *R
 		go func() { defer wg.Done(); f() }()
 	}
 	run(func() { spfAnalysis = spf.Analyze(ctx, r, domain, p) })
+	mxDone := make(chan struct{})
 	run(func() {
+		defer close(mxDone)
 		res, err := r.Lookup(ctx, domain, dns.TypeMX)
 		if err != nil {
 			mxFindings = append(mxFindings, dnsq.FailureFinding("mx", err))
@@ -74,7 +76,7 @@ func Check(ctx context.Context, r dnsq.Resolver, domain string, opts Options) *R
 			rep.Checks.DKIM = sum
 		}
 	})
-	run(func() { rep.Hints.Selectors = orEmpty(probeSelectors(ctx, r, domain, p, opts)) })
+	run(func() { rep.Hints.Selectors = orEmpty(probeSelectors(ctx, r, domain, p, opts, mxDone, &mailProvider)) })
 	if p != nil && p.Bounce != nil {
 		run(func() { rep.Checks.Bounce, bounceFindings = checkBounce(ctx, r, domain, zone, p.Bounce) })
 	}
@@ -110,9 +112,12 @@ func Check(ctx context.Context, r dnsq.Resolver, domain string, opts Options) *R
 
 // probeSelectors finds the DKIM selectors in use. The one asked for and
 // the provider's are looked at first; only when neither is there are the
-// common ones probed (a dozen questions a domain, which a thousand-domain
-// run would otherwise ask for every customer whose key is in place).
-func probeSelectors(ctx context.Context, r dnsq.Resolver, domain string, p *transports.Provider, opts Options) []hints.Selector {
+// common ones probed, those of the mailbox provider first (*mp once mxDone
+// is closed), and the rest only when those are missing too: probing stops
+// at the first round that finds a key (a dozen questions a domain, which
+// a thousand-domain run would otherwise ask for every customer).
+func probeSelectors(ctx context.Context, r dnsq.Resolver, domain string, p *transports.Provider, opts Options,
+	mxDone <-chan struct{}, mp **hints.MailProvider) []hints.Selector {
 	wanted := []string{opts.Selector}
 	if p != nil {
 		wanted = append(wanted, p.DKIM.DefaultSelector)
@@ -120,7 +125,8 @@ func probeSelectors(ctx context.Context, r dnsq.Resolver, domain string, p *tran
 	if found := hints.ProbeNamed(ctx, r, domain, wanted...); len(found) > 0 {
 		return found
 	}
-	return hints.ProbeSelectors(ctx, r, domain, wanted...)
+	<-mxDone
+	return hints.ProbeCommon(ctx, r, domain, *mp)
 }
 
 func mailboxIncludes(mp *hints.MailProvider) []string {

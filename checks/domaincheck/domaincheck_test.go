@@ -248,3 +248,35 @@ func TestSecondDomainAsksOnlyForItsOwnRecords(t *testing.T) {
 		t.Errorf("the cached run changed the verdict: SPF %s, DKIM %s", second.Checks.SPF.Status, second.Checks.DKIM.Status)
 	}
 }
+
+// Without a provider's selector, the mailbox provider's selectors (from
+// MX) are probed first and probing stops when they are found; the other
+// common selectors are asked only for a domain where those are missing.
+func TestSelectorsOfTheMailboxProviderFirst(t *testing.T) {
+	srv := dnstest.Start(t, "127.0.0.1:0")
+	srv.MustAddZone(t, dnstest.SOA("protection.outlook.com", 300)+"\nspf.protection.outlook.com. 300 IN TXT \"v=spf1 ip4:40.92.0.0/15 -all\"")
+	srv.MustAddZone(t, zoneFor("half.test", "half"))
+	srv.MustAddZone(t, zoneFor("fresh.test", "fresh"))
+	c := &dnsq.Client{Servers: []string{srv.Addr}, Timeout: time.Second}
+	ctx := context.Background()
+
+	half := Check(ctx, c, "half.test", Options{})
+	if len(half.Hints.Selectors) != 1 || half.Hints.Selectors[0].Selector != "selector1" {
+		t.Errorf("half.test: selectors found %+v, want selector1", half.Hints.Selectors)
+	}
+	for _, sel := range []string{"google", "default", "s1", "k1"} {
+		if n := srv.Queries(sel + "._domainkey.half.test"); n != 0 {
+			t.Errorf("half.test: %s was probed %d times after Microsoft 365's selector1 was found", sel, n)
+		}
+	}
+	fresh := Check(ctx, c, "fresh.test", Options{})
+	if len(fresh.Hints.Selectors) != 0 {
+		t.Errorf("fresh.test: selectors found %+v", fresh.Hints.Selectors)
+	}
+	for _, sel := range []string{"selector1", "google", "default"} {
+		if n := srv.Queries(sel + "._domainkey.fresh.test"); n != 1 {
+			t.Errorf("fresh.test: %s asked %d times, want once", sel, n)
+		}
+	}
+	t.Logf("questions: half.test %d, fresh.test %d", half.Queries, fresh.Queries)
+}

@@ -143,6 +143,28 @@ func ProbeSelectors(ctx context.Context, r dnsq.Resolver, domain string, extra .
 	return probe(ctx, r, domain, probes)
 }
 
+// ProbeCommon looks for the common selectors in two rounds: first those
+// of the domain's mailbox provider (mp, from MX; nil when unknown), which
+// are where a key most likely is, then, only when none of those exists,
+// the rest. A support desk's run over a thousand domains on Microsoft 365
+// thus asks two questions a domain instead of sixteen.
+func ProbeCommon(ctx context.Context, r dnsq.Resolver, domain string, mp *MailProvider) []Selector {
+	var likely, rest []struct{ sel, owner string }
+	for _, c := range commonSelectors {
+		if mp != nil && c.owner == mp.Name {
+			likely = append(likely, c)
+		} else {
+			rest = append(rest, c)
+		}
+	}
+	if len(likely) > 0 {
+		if found := probe(ctx, r, domain, likely); len(found) > 0 {
+			return found
+		}
+	}
+	return probe(ctx, r, domain, rest)
+}
+
 // ProbeNamed looks only for the selectors named (the provider's, or the
 // one asked for) and returns those that exist.
 func ProbeNamed(ctx context.Context, r dnsq.Resolver, domain string, selectors ...string) []Selector {

@@ -86,7 +86,7 @@ func run(ctx context.Context, args []string, stdio Stdio, openWindow OpenWindow,
 	// text from servers harmless to a terminal (escape sequences, control
 	// characters); JSON goes out as it is, since the encoder escapes.
 	e := &env{ctx: ctx, Stdio: Stdio{In: stdio.In, Out: printableWriter{stdio.Out}, Err: printableWriter{stdio.Err}},
-		json: stdio.Out, openStore: openKeychain, roots: testRoots, lines: newLineReader(stdio.In)}
+		json: stdio.Out, openStore: openKeychain, roots: testRoots, lines: newLineReader(stdio.In), terminal: isTerminal(stdio.In)}
 	for _, o := range opts {
 		o(e)
 	}
@@ -173,6 +173,10 @@ type env struct {
 	roots     *x509.CertPool    // trusted for SMTP certificates; nil: the system's
 	authAddrs map[string]string // dnsq.Client.AuthAddrs; nil: the name servers' own addresses
 	lines     *lineReader       // standard input, one line at a time, shared by every prompt
+	// terminal: a person answers on a terminal, not a script; only they
+	// are offered setup's optional questions, so that a script's answers
+	// keep their order.
+	terminal bool
 }
 
 // printableWriter writes text for people with control characters and

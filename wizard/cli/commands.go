@@ -34,6 +34,7 @@ var commands = []command{
 	{"export route", "FILE ADDRESS [--subsystem S] [--json]", "which transport of a document sends for ADDRESS", buildExportRoute},
 	{"preset write", "--out FILE --provider P [--domain D] [--senders LIST] [--admin-lang en|nl] [--dns-access yes|no] [--code-to ADDR]", "write a preset a support desk sends to an admin", buildPresetWrite},
 	{"preset check", "FILE [--json]", "check a preset as the wizard will read it", buildPresetCheck},
+	{"verdict", "[FILE|-] [--domain D] [--expect-dkim V] [--json]", "SPF, DKIM and DMARC of a received message, as the receiver saw them, and why", buildVerdict},
 	{"providers", "[--json]", "list the built-in provider profiles", buildProviders},
 	{"version", "", "print the version", buildVersion},
 }

@@ -178,6 +178,12 @@ func (r *setupRun) review() int {
 	if err != nil {
 		return r.ended(err)
 	}
+	if hosted := wizard.HostedTransport(s); hosted != "" {
+		q := r.e.tr.X("setup.verdict.hosted", "Has %s already sent you a message from %s? Paste it as you received it, to see how the receiving server judged SPF, DKIM and DMARC?", p.In(string(s.Lang)).Name, s.Domain)
+		if err := r.offerVerdict(hosted, q); err != nil {
+			return r.ended(err)
+		}
+	}
 	for _, line := range wizard.EvidenceLines(r.e.tr, s) {
 		fmt.Fprintln(r.e.Out, "  "+line)
 	}

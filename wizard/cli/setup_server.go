@@ -221,7 +221,7 @@ func (r *setupRun) verify() error {
 			return err
 		}
 	}
-	return nil
+	return r.offerVerdict(t.Name, r.e.tr.X("setup.verdict.code", "Paste the code mail as you received it, to see how the receiving server judged SPF, DKIM and DMARC?"))
 }
 
 // sendAndConfirm sends a code as from and reads it back; "resend" (or an

@@ -30,6 +30,7 @@ type reviewStep struct {
 	exportBtn *keyButton
 	result    *fyne.Container // after the export: where, warnings, next steps
 	other     *widget.Label
+	verdict   *verdictBox // hosted: a message the service sent, optional
 	box       *fyne.Container
 	exported  bool
 }
@@ -83,6 +84,11 @@ func newReviewStep(u *ui) stepView {
 	s.other = widget.NewLabel("")
 	s.other.Wrapping = fyne.TextWrapWord
 	s.other.Hide()
+	if hosted := wizard.HostedTransport(st); hosted != "" {
+		s.verdict = newVerdictBox(u, hosted, tr.X("verdict.title.hosted", "Paste a message the service sent as you received it (optional)"),
+			tr.X("verdict.help.hosted", "Once %s has sent a message from %s to a mailbox you read (a test message from its settings, say), copy its source here: the wizard reads how the receiving server judged SPF, DKIM and DMARC, checks them again, and says why they differ. The result goes into the configuration's evidence.", checks.Printable(service), st.Domain))
+		objs = append(objs, widget.NewSeparator(), s.verdict.box)
+	}
 	objs = append(objs, widget.NewSeparator(), where)
 	if s.plaintext != nil {
 		objs = append(objs, newField(tr.X("review.secrets", "Secrets"), tr.X("review.plaintext.help",

@@ -27,6 +27,7 @@ type verifyStep struct {
 	codeTo  *keyEntry
 	senders []*senderRow
 	other   *widget.Label
+	verdict *verdictBox // the code mail as received, optional
 	box     *fyne.Container
 }
 
@@ -93,6 +94,9 @@ func newVerifyStep(u *ui) stepView {
 	}
 	v.other = wrappingLabel("")
 	v.other.Hide()
+	v.verdict = newVerdictBox(u, t.Name, tr.X("verdict.title.code", "Paste the code mail as you received it (optional)"),
+		tr.X("verdict.help.code", "Open the code mail in the mailbox it went to and copy its source: the wizard reads how the receiving server judged SPF, DKIM and DMARC, checks them again, and says why they differ. The result goes into the configuration's evidence."))
+	objs = append(objs, widget.NewSeparator(), v.verdict.box)
 	v.box = container.NewVBox(append(objs, v.other)...)
 	return v
 }

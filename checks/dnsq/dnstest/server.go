@@ -8,7 +8,6 @@ package dnstest
 import (
 	"fmt"
 	"net"
-	"sort"
 	"strings"
 	"sync"
 	"testing"
@@ -21,14 +20,19 @@ import (
 type Server struct {
 	Addr string // host:port, UDP and TCP
 
-	mu       sync.Mutex
-	rrs      map[string][]dns.RR // by lower-case owner name
-	apexes   []string
+	mu     sync.Mutex
+	rrs    map[string][]dns.RR // by lower-case owner name
+	apexes map[string]bool     // owners of an SOA: the zones served
+	// below counts the records whose owner lies under a name, so that an
+	// empty non-terminal (RFC 8020) is known without scanning every owner:
+	// a server holding a thousand zones answers NXDOMAIN in constant time.
+	below    map[string]int
 	drop     map[string]bool
 	rcode    map[string]int
 	truncate map[string]bool
 	delay    map[string]time.Duration
 	queries  map[string]int
+	total    int
 	udp, tcp *dns.Server
 }
 
@@ -46,7 +50,7 @@ func Start(t testing.TB, addr string) *Server {
 
 // Listen is Start without a test, for benchmarks' helpers and tools.
 func Listen(addr string) (*Server, error) {
-	s := &Server{rrs: map[string][]dns.RR{}, drop: map[string]bool{}, rcode: map[string]int{},
+	s := &Server{rrs: map[string][]dns.RR{}, apexes: map[string]bool{}, below: map[string]int{}, drop: map[string]bool{}, rcode: map[string]int{},
 		truncate: map[string]bool{}, delay: map[string]time.Duration{}, queries: map[string]int{}}
 	var pc net.PacketConn
 	var l net.Listener
@@ -105,10 +109,27 @@ func (s *Server) addLocked(rr dns.RR) {
 	name := strings.ToLower(rr.Header().Name)
 	rr.Header().Name = name
 	s.rrs[name] = append(s.rrs[name], rr)
+	s.countBelowLocked(name, 1)
 	if rr.Header().Rrtype == dns.TypeSOA {
-		s.apexes = append(s.apexes, name)
-		sort.Slice(s.apexes, func(i, j int) bool { return len(s.apexes[i]) > len(s.apexes[j]) })
+		s.apexes[name] = true
 	}
+}
+
+// countBelowLocked adds n to the count of every ancestor of name.
+func (s *Server) countBelowLocked(name string, n int) {
+	for cur := name; cur != "."; {
+		cur = parent(cur)
+		s.below[cur] += n
+	}
+}
+
+// parent is the name one label up ("a.b." → "b.", "b." → ".").
+func parent(name string) string {
+	_, rest, ok := strings.Cut(name, ".")
+	if !ok || rest == "" {
+		return "."
+	}
+	return rest
 }
 
 // Add adds one record ("name. 300 IN TXT \"v=spf1 -all\"").
@@ -142,6 +163,7 @@ func (s *Server) Remove(name string, qtype uint16) {
 			kept = append(kept, rr)
 		}
 	}
+	s.countBelowLocked(name, len(kept)-len(s.rrs[name]))
 	s.rrs[name] = kept
 }
 
@@ -190,6 +212,24 @@ func (s *Server) Queries(name string) int {
 	return s.queries[strings.ToLower(dns.Fqdn(name))]
 }
 
+// Total returns how many questions arrived in all.
+func (s *Server) Total() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.total
+}
+
+// QueryCounts returns how many questions arrived, by lower-case name.
+func (s *Server) QueryCounts() map[string]int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := make(map[string]int, len(s.queries))
+	for k, v := range s.queries {
+		out[k] = v
+	}
+	return out
+}
+
 func (s *Server) serve(w dns.ResponseWriter, req *dns.Msg) {
 	if len(req.Question) != 1 {
 		return
@@ -200,6 +240,7 @@ func (s *Server) serve(w dns.ResponseWriter, req *dns.Msg) {
 
 	s.mu.Lock()
 	s.queries[name]++
+	s.total++
 	if s.drop[name] || s.drop[name+"/"+dns.TypeToString[q.Qtype]] {
 		s.mu.Unlock()
 		return
@@ -234,13 +275,16 @@ func (s *Server) serve(w dns.ResponseWriter, req *dns.Msg) {
 	w.WriteMsg(resp)
 }
 
+// zoneOf is the closest enclosing zone served, walking up from name.
 func (s *Server) zoneOf(name string) string {
-	for _, apex := range s.apexes {
-		if name == apex || apex == "." || strings.HasSuffix(name, "."+apex) {
-			return apex
+	for cur := name; ; cur = parent(cur) {
+		if s.apexes[cur] {
+			return cur
+		}
+		if cur == "." {
+			return ""
 		}
 	}
-	return ""
 }
 
 func (s *Server) answerLocked(resp *dns.Msg, name string, qtype uint16) {
@@ -290,15 +334,7 @@ func (s *Server) answerLocked(resp *dns.Msg, name string, qtype uint16) {
 // existsLocked: a name exists if it has records or names below it (an
 // empty non-terminal, RFC 8020).
 func (s *Server) existsLocked(name string) bool {
-	if len(s.rrs[name]) > 0 {
-		return true
-	}
-	for owner, rrs := range s.rrs {
-		if len(rrs) > 0 && strings.HasSuffix(owner, "."+name) {
-			return true
-		}
-	}
-	return false
+	return len(s.rrs[name]) > 0 || s.below[name] > 0
 }
 
 // Silent returns the address of a UDP and TCP socket that reads questions

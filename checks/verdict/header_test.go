@@ -1,0 +1,118 @@
+package verdict
+
+import (
+	"bytes"
+	"errors"
+	"strings"
+	"testing"
+)
+
+// However the paste came, the same message gets the same verdict: the
+// header found, the body's line ends made CRLF again so that the DKIM
+// signature still verifies.
+func TestPastedShapes(t *testing.T) {
+	_, r := corpusDNS(t)
+	msg := render(t, "gmail_pass.eml")
+	lines := strings.Split(strings.TrimSuffix(string(msg), "\r\n"), "\r\n")
+	join := func(ends func(i int) string) []byte {
+		var b strings.Builder
+		for i, l := range lines {
+			b.WriteString(l + ends(i))
+		}
+		return []byte(b.String())
+	}
+	indent := func(prefix string) []byte {
+		var b strings.Builder
+		for _, l := range lines {
+			b.WriteString(prefix + l + "\n")
+		}
+		return []byte(b.String())
+	}
+	for name, text := range map[string][]byte{
+		"CRLF":                 msg,
+		"LF":                   join(func(int) string { return "\n" }),
+		"CR":                   join(func(int) string { return "\r" }),
+		"CR CR LF":             join(func(int) string { return "\r\r\n" }),
+		"CRLF and LF mixed":    join(func(i int) string { return []string{"\r\n", "\n"}[i%2] }),
+		"blank lines first":    append([]byte("\n\r\n  \n"), msg...),
+		"every line indented":  indent("    "),
+		"tab indented":         indent("\t"),
+		"byte order mark":      append([]byte("\xef\xbb\xbf"), msg...),
+		"no final line end":    bytes.TrimSuffix(msg, []byte("\r\n")),
+		"spaces on blank line": bytes.Replace(msg, []byte("\r\n\r\nBeste"), []byte("\r\n   \r\nBeste"), 1),
+	} {
+		rep := check(t, r, text, Options{})
+		if !rep.Passed || codes(rep) != "verdict.dmarc-pass" || len(rep.DKIM) != 1 || rep.DKIM[0].Result != "pass" {
+			t.Errorf("%s: passed %v, dkim %+v%s", name, rep.Passed, rep.DKIM, describe(rep))
+		}
+	}
+}
+
+func TestReadMessage(t *testing.T) {
+	test := func(name, text string, check func(*Message)) {
+		t.Helper()
+		m, err := ReadMessage([]byte(text))
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		check(m)
+	}
+	test("folded and unfolded", "Received: from a\r\n\tby b; date\r\nSubject: one\r\n two\r\n  three\r\nFrom: x@example.nl\r\n\r\nbody\r\n", func(m *Message) {
+		s := m.All("subject")
+		if len(m.Fields) != 3 || len(s) != 1 || s[0].Value != "one two  three" || s[0].Raw != "Subject: one\r\n two\r\n  three" || s[0].Line != 3 {
+			t.Errorf("folded: %+v", m.Fields)
+		}
+		if string(m.Body) != "body\r\n" {
+			t.Errorf("body %q", m.Body)
+		}
+	})
+	test("an mbox From line and a quoted header in the body", "From sender@example.nl Tue Mar  3 11:12:12 2026\nReturn-Path: <a@example.nl>\nFrom: a@example.nl\n\n> From: someone@else.example\n> Received: from x\n", func(m *Message) {
+		if m.Skipped != 1 || len(m.Fields) != 2 || !bytes.Contains(m.Body, []byte("someone@else")) {
+			t.Errorf("mbox: skipped %d, fields %+v", m.Skipped, m.Fields)
+		}
+	})
+	test("a header cut off by a line that is not one", "Received: from a by b; date\nReceived: from c by d; date\nFrom: a@example.nl\nthis line lost its indent\n", func(m *Message) {
+		if m.StoppedAt != 4 || m.HasBody() || len(m.Fields) != 3 {
+			t.Errorf("cut: stopped at %d, body %v, %d fields", m.StoppedAt, m.HasBody(), len(m.Fields))
+		}
+	})
+	test("raw UTF-8 and an obsolete space before the colon", "Received: from a by b; date\nSubject : Grüße aus Köln\nFrom: Jörg <jorg@bücher.example>\n", func(m *Message) {
+		if s := m.All("Subject"); len(s) != 1 || s[0].Value != "Grüße aus Köln" {
+			t.Errorf("utf-8: %+v", m.Fields)
+		}
+		if a, d, err := FromAddress(m); err != nil || a != "jorg@bücher.example" || d != "xn--bcher-kva.example" {
+			t.Errorf("From: %q %q %v", a, d, err)
+		}
+	})
+	test("an encoded word in windows-1252", "Received: from a by b; date\nFrom: =?windows-1252?q?Caf=E9_=93Noord=94?= <info@example.nl>\n", func(m *Message) {
+		if a, d, err := FromAddress(m); err != nil || a != "info@example.nl" || d != "example.nl" {
+			t.Errorf("From: %q %q %v", a, d, err)
+		}
+	})
+	test("a From net/mail refuses", "Received: from a by b; date\nFrom: \"unclosed <info@example.nl>\n", func(m *Message) {
+		if a, d, err := FromAddress(m); err != nil || a != "info@example.nl" || d != "example.nl" {
+			t.Errorf("From: %q %q %v", a, d, err)
+		}
+	})
+}
+
+// Bad input is named, and is never a finding about the admin's mail.
+func TestNotAMessage(t *testing.T) {
+	_, r := corpusDNS(t)
+	for text, want := range map[string]error{
+		"":                                ErrEmpty,
+		" \r\n\t\n":                       ErrEmpty,
+		"Dear Anna,\nhere is the mail.\n": ErrNotHeader,
+		"Subject: only this\n":            ErrNotHeader,
+		"Received: from a by b; d\nTo: x\n\nbody":            ErrNoFrom,
+		"Received: from a by b; d\nFrom: Anna\n":             ErrNoFrom,
+		"Received: from a by b; d\nFrom: anna@[192.0.2.1]\n": ErrNoFrom,
+	} {
+		if _, err := Check(t.Context(), r, []byte(text), Options{}); !errors.Is(err, want) {
+			t.Errorf("%q: %v, want %v", text, err, want)
+		}
+	}
+	if _, err := ReadMessage(make([]byte, MaxMessage+1)); !errors.Is(err, ErrTooLarge) {
+		t.Errorf("a huge paste: %v", err)
+	}
+}
