@@ -105,6 +105,15 @@ func (s *dnsStep) newPublishForm() *publishForm {
 		p.enable.SetChecked(true)
 	}
 	p.show.Disable() // until the records are worked out (showRecords)
+	// An edit after Show makes the update shown another than the fields
+	// say: it must be shown again before it can be sent.
+	stale := func(string) {
+		if p.prepared != nil {
+			p.clear()
+			u.relayout()
+		}
+	}
+	p.name.OnChanged, p.secret.OnChanged, p.server.OnChanged, p.algorithm.OnChanged = stale, stale, stale, stale
 	return p
 }
 

@@ -98,6 +98,13 @@ func TestDNSStepPublishesForMe(t *testing.T) {
 		t.Fatal("showing the update sent it, or showed the secret")
 	}
 	waitFor(t, "polling again", func() bool { return u.running() })
+	// An edit takes the update shown away until it is shown again.
+	p.server.SetText(o.primary.Addr)
+	if p.send.Visible() || p.plan.Visible() {
+		t.Error("the update stays sendable after the server was changed")
+	}
+	test.Tap(p.show)
+	waitFor(t, "the update shown again", func() bool { return p.send.Visible() })
 
 	test.Tap(p.send)
 	waitFor(t, "every record everywhere", func() bool {
