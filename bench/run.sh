@@ -34,6 +34,11 @@ while read -r name _ ns _ noticed _; do
 	echo "| setup, scripted hosted run, poll every $interval: whole run | $(echo "x x $ns" | ms) | — |"
 	echo "| setup, last record published → noticed, poll every $interval | $noticed ms | ≤ one poll interval |"
 done < <(metric ./wizard/cli 'SetupHosted' 3 | sed 's/-[0-9]*\s/ /')
+while read -r _ _ _ _ all _ primary _ send _; do
+	echo "| dns publish: signed update sent and answered (BIND 9 on loopback) | $send ms | — |"
+	echo "| dns publish: \"Publish\" → the primary answers with the record | $primary ms | — |"
+	echo "| dns publish: \"Publish\" → every authoritative server answers (secondary by NOTIFY + IXFR) | $all ms | — |"
+done < <(metric ./checks/publish 'PublishUntilEveryServer$' 30)
 bench/window.sh --rows
 echo
 bench/check-many.sh 2>/dev/null

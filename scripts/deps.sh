@@ -6,9 +6,13 @@
 #                           Secret Service, openssl (keys made by another
 #                           tool), Postfix (a real relay's replies; the
 #                           tests run private instances, the system's stays
-#                           unconfigured and stopped), and python3-dkim
+#                           unconfigured and stopped), python3-dkim
 #                           (dkimpy: an independent DKIM signer the
-#                           verdict's tests check signatures of)
+#                           verdict's tests check signatures of), and BIND 9
+#                           (bind9: a primary and secondary taking signed
+#                           dynamic updates, run privately on 127.0.0.1 the
+#                           same way; bind9-dnsutils: nsupdate, fed the dry
+#                           run)
 #   scripts/deps.sh package the build packages, and what makes and checks
 #                           the installers: mingw-w64 (the Windows exe, its
 #                           resources), nsis, p7zip-full (reads an NSIS
@@ -17,7 +21,8 @@
 #                           in), desktop-file-utils, shared-mime-info, file,
 #                           binutils, ImageMagick (a provider's icon)
 #   scripts/deps.sh bench   the build packages, unbound (a caching resolver
-#                           the poll-latency benchmark races against),
+#                           the poll-latency benchmark races against), bind9
+#                           (publishing until every name server has it),
 #                           Xvfb, xdotool, ImageMagick, D-Bus and gnome-keyring
 #                           for the window benchmark (bench/window.sh),
 #                           hyperfine and jq (bench/check-many.sh), and
@@ -34,13 +39,13 @@ build_pkgs=(gcc libc6-dev pkg-config libgl1-mesa-dev libx11-dev libxcursor-dev l
 	libxinerama-dev libxi-dev libxxf86vm-dev libwayland-dev libxkbcommon-dev)
 package_pkgs=(gcc-mingw-w64-x86-64 binutils-mingw-w64-x86-64 nsis p7zip-full binutils dpkg-dev xz-utils
 	file desktop-file-utils shared-mime-info lintian debootstrap imagemagick)
-test_pkgs=(xvfb xdotool imagemagick gnome-keyring dbus dbus-x11 libsecret-tools openssl postfix python3-dkim)
+test_pkgs=(xvfb xdotool imagemagick gnome-keyring dbus dbus-x11 libsecret-tools openssl postfix python3-dkim bind9 bind9-dnsutils)
 
 case "${1:-build}" in
 build) want=("${build_pkgs[@]}") ;;
 test) want=("${build_pkgs[@]}" "${test_pkgs[@]}") ;;
 package) want=("${build_pkgs[@]}" "${package_pkgs[@]}") ;;
-bench) want=("${build_pkgs[@]}" unbound xvfb xdotool imagemagick dbus gnome-keyring hyperfine jq python3-spf python3-dnspython) ;;
+bench) want=("${build_pkgs[@]}" unbound bind9 xvfb xdotool imagemagick dbus gnome-keyring hyperfine jq python3-spf python3-dnspython) ;;
 *)
 	echo "usage: $0 build|test|package|bench" >&2
 	exit 2

@@ -60,6 +60,9 @@ type State struct {
 	// admin chose to export before every record was seen.
 	DNS         []transports.DNSFact `json:"dns,omitempty"`
 	DNSDeferred bool                 `json:"dns_deferred,omitempty"`
+	// TSIG is the key that published the records on the admin's own DNS
+	// server (publish.go): its name and algorithm, never its secret.
+	TSIG *TSIGKey `json:"tsig,omitempty"`
 	// Evidence of the checks that passed, for the document.
 	Evidence []transports.Evidence `json:"evidence,omitempty"`
 

@@ -115,18 +115,15 @@ func (c *Client) AskAuthoritative(ctx context.Context, z *Zone, name string, qty
 		res, err := c.LookupAt(ctx, c.Pinned, name, qtype)
 		return []ServerAnswer{{Addr: c.Pinned, Result: res, Err: err}}
 	}
-	port := c.AuthPort
-	if port == "" {
-		port = "53"
-	}
 	var out []ServerAnswer
 	for _, ns := range z.Nameservers {
-		if len(ns.Addrs) == 0 {
+		addrs := c.NameserverAddrs(ns)
+		if len(addrs) == 0 {
 			out = append(out, ServerAnswer{Nameserver: ns.Host, Err: &Error{Name: ns.Host, Type: dns.TypeA, Outcome: NetError,
 				Why: fmt.Sprintf("name server %s has no address", ns.Host)}})
 		}
-		for _, ip := range ns.Addrs {
-			out = append(out, ServerAnswer{Nameserver: ns.Host, Addr: net.JoinHostPort(ip, port)})
+		for _, addr := range addrs {
+			out = append(out, ServerAnswer{Nameserver: ns.Host, Addr: addr})
 		}
 	}
 	var wg sync.WaitGroup
@@ -141,6 +138,30 @@ func (c *Client) AskAuthoritative(ctx context.Context, z *Zone, name string, qty
 		}()
 	}
 	wg.Wait()
+	return out
+}
+
+// AuthAddr is the host:port of an authoritative server at ip: port 53,
+// or AuthPort in tests.
+func (c *Client) AuthAddr(ip string) string {
+	port := c.AuthPort
+	if port == "" {
+		port = "53"
+	}
+	return net.JoinHostPort(ip, port)
+}
+
+// NameserverAddrs are the host:port addresses to ask a name server at:
+// its AuthAddrs override, or each of its addresses on the authoritative
+// port.
+func (c *Client) NameserverAddrs(ns Nameserver) []string {
+	if addr, ok := c.AuthAddrs[ns.Host]; ok {
+		return []string{addr}
+	}
+	out := make([]string, 0, len(ns.Addrs))
+	for _, ip := range ns.Addrs {
+		out = append(out, c.AuthAddr(ip))
+	}
 	return out
 }
 

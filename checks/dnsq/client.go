@@ -35,6 +35,12 @@ type Client struct {
 	Timeout time.Duration
 	// AuthPort is the port of authoritative servers: 53, except in tests.
 	AuthPort string
+	// AuthAddrs, when set, gives the host:port to ask instead of a name
+	// server's addresses and AuthPort, by NS host name (lower case, fully
+	// qualified). For tests whose name servers share one address on
+	// different ports: BIND listens only on the addresses of interfaces,
+	// so two BIND servers on loopback both use 127.0.0.1.
+	AuthAddrs map[string]string
 	// Cache, when set, keeps Lookup's answers for the run (cache.go).
 	Cache *Cache
 	// MaxQPS, when set, spaces the questions to at most this many a
@@ -303,6 +309,13 @@ func (c *Client) exchange(ctx context.Context, server, name string, qtype uint16
 		return nil, &Error{Name: name, Type: qtype, Outcome: classify(ctx, qctx, err), Server: server, Err: err}
 	}
 	return r, nil
+}
+
+// Exchange sends m to server with cl and reads the answer, ended at once
+// when ctx is: for messages other than questions (a dynamic update, RFC
+// 2136), sent the same careful way.
+func Exchange(ctx context.Context, cl *dns.Client, m *dns.Msg, server string) (*dns.Msg, error) {
+	return exchangeOn(ctx, cl, m, server)
 }
 
 // exchangeOn is miekg/dns's ExchangeContext, but ended at once when ctx

@@ -1,5 +1,5 @@
-// Package secrets keeps the two secrets the wizard handles, SMTP passwords
-// and DKIM private keys, in the OS keychain (Windows Credential Manager,
+// Package secrets keeps the secrets the wizard handles, SMTP passwords,
+// DKIM private keys and the TSIG keys that publish DNS records, in the OS keychain (Windows Credential Manager,
 // macOS Keychain, the Secret Service on Linux), never in a plain file, and
 // seals them to the service's public key for the export.
 package secrets
@@ -21,6 +21,10 @@ const Service = "app.mailwizard.wizard"
 const (
 	KindSMTPPassword = "smtp-password"
 	KindDKIMKey      = "dkim-private-key"
+	// KindTSIGKey is the shared secret of a TSIG key (RFC 8945) that signs
+	// dynamic updates of the domain's zone. It stays on this computer: the
+	// export never refers to it.
+	KindTSIGKey = "tsig-key"
 )
 
 // Errors a Store returns.
@@ -54,6 +58,12 @@ func SMTPPasswordRef(domain, transport string) transports.SecretRef {
 // DKIMKeyRef is the reference of the private key of a DKIM selector.
 func DKIMKeyRef(domain, selector string) transports.SecretRef {
 	return Ref(domain, selector, KindDKIMKey)
+}
+
+// TSIGKeyRef is the reference of the secret of a TSIG key, by its name,
+// that publishes the domain's records.
+func TSIGKeyRef(domain, keyName string) transports.SecretRef {
+	return Ref(domain, strings.TrimSuffix(strings.ToLower(keyName), "."), KindTSIGKey)
 }
 
 // ParseRef splits a reference into its parts.

@@ -32,6 +32,7 @@ func (e *env) resolver() (*dnsq.Client, error) {
 	if err != nil {
 		return nil, err
 	}
+	c.AuthAddrs = e.authAddrs
 	for _, s := range c.Resolvers() {
 		if dnsq.IsPublicResolver(s) {
 			c.MaxQPS = dnsq.PublicResolverQPS

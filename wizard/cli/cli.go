@@ -68,6 +68,13 @@ func WithRootCAs(roots *x509.CertPool) Option {
 	return func(e *env) { e.roots = roots }
 }
 
+// WithAuthAddrs asks each name server, by its NS name, at this host:port
+// instead of its addresses on port 53: for name servers that share one
+// address on different ports, as BIND servers started by tests do.
+func WithAuthAddrs(addrs map[string]string) Option {
+	return func(e *env) { e.authAddrs = addrs }
+}
+
 // Run is Main with the caller's context (Ctrl+C is the caller's to catch)
 // and options.
 func Run(ctx context.Context, args []string, stdio Stdio, openWindow OpenWindow, opts ...Option) int {
@@ -163,8 +170,9 @@ type env struct {
 	preset    string
 	tr        *i18n.Translator
 	openStore func() (secrets.Store, error)
-	roots     *x509.CertPool // trusted for SMTP certificates; nil: the system's
-	lines     *lineReader    // standard input, one line at a time, shared by every prompt
+	roots     *x509.CertPool    // trusted for SMTP certificates; nil: the system's
+	authAddrs map[string]string // dnsq.Client.AuthAddrs; nil: the name servers' own addresses
+	lines     *lineReader       // standard input, one line at a time, shared by every prompt
 	// terminal: a person answers on a terminal, not a script; only they
 	// are offered setup's optional questions, so that a script's answers
 	// keep their order.

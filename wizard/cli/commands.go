@@ -18,7 +18,7 @@ type command struct {
 }
 
 var commands = []command{
-	{"setup", "[--preset FILE] [--from-export FILE] [--out FILE] [--zone-out FILE] [--password-env VAR] [--poll-timeout D] [--yes] [--include-secrets-plaintext]", "the wizard's flow on the terminal: prompts, checks, code, export", buildSetup},
+	{"setup", "[--preset FILE] [--from-export FILE] [--out FILE] [--zone-out FILE] [--password-env VAR] [--poll-timeout D] [--yes] [--include-secrets-plaintext] [--tsig-name NAME [--tsig-algo A] [--tsig-secret-env VAR] [--tsig-server HOST:PORT]]", "the wizard's flow on the terminal: prompts, checks, code, export", buildSetup},
 	{"check", "DOMAIN | --domains FILE [--provider P] [--selector S] [--expect-dkim V] [--parallel N] [--json | --csv | --summary] [--changed-since FILE]", "check SPF, DKIM, DMARC and MX of a domain", buildCheck},
 	{"spf eval", "--ip IP --sender ADDR --helo NAME [--json]", "evaluate SPF as a receiver would (RFC 7208)", buildSPFEval},
 	{"spf suggest", "DOMAIN --provider P [--json]", "the SPF record to publish with the provider's include", buildSPFSuggest},
@@ -29,6 +29,7 @@ var commands = []command{
 	{"smtp detect", "DOMAIN [--timeout D] [--json]", "find the SMTP settings of a domain", buildSMTPDetect},
 	{"smtp verify", "...smtp test flags... --from ADDR --to ADDR [--dkim-selector S]", "send a verification code through a server and read it back", buildSMTPVerify},
 	{"poll", "DOMAIN --provider P [--selector S] [--expect-dkim V] [--interval D] [--timeout D] [--json]", "wait until the records are published on every authoritative server", buildPoll},
+	{"dns publish", "DOMAIN --provider P [--selector S] [--server HOST:PORT] --tsig-name NAME [--tsig-algo A] [--tsig-secret-env VAR] [--dry-run] [--yes]", "publish the records on your own DNS server (RFC 2136 update signed with TSIG)", buildDNSPublish},
 	{"export validate", "FILE [--json]", "check a configuration document before upload", buildExportValidate},
 	{"export route", "FILE ADDRESS [--subsystem S] [--json]", "which transport of a document sends for ADDRESS", buildExportRoute},
 	{"preset write", "--out FILE --provider P [--domain D] [--senders LIST] [--admin-lang en|nl] [--dns-access yes|no] [--code-to ADDR]", "write a preset a support desk sends to an admin", buildPresetWrite},

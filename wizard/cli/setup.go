@@ -25,6 +25,7 @@ type setupFlags struct {
 	fromExport, out, zoneOut, passwordEnv string
 	pollTimeout, pollInterval             time.Duration
 	yes, plaintext                        bool
+	publish                               publishFlags // "Publish for me" (setup_publish.go)
 }
 
 func buildSetup(fs *flag.FlagSet, e *env) func([]string) int {
@@ -37,9 +38,11 @@ func buildSetup(fs *flag.FlagSet, e *env) func([]string) int {
 	fs.DurationVar(&f.pollInterval, "poll-interval", 5*time.Second, "time between rounds of asking the name servers")
 	fs.BoolVar(&f.yes, "yes", false, "take every default without asking")
 	fs.BoolVar(&f.plaintext, "include-secrets-plaintext", false, "put the secrets in the export unsealed when the service has no sealing key (the file is then a secret)")
+	f.publish.register(fs, "tsig-server")
 	return func(args []string) int {
 		err := firstError(argCount(args, 0, ""), outPath(f.out), noControl("zone-out", f.zoneOut), noControl("from-export", f.fromExport),
-			positiveDuration("poll-timeout", f.pollTimeout, 48*time.Hour), positiveDuration("poll-interval", f.pollInterval, time.Hour))
+			positiveDuration("poll-timeout", f.pollTimeout, 48*time.Hour), positiveDuration("poll-interval", f.pollInterval, time.Hour),
+			f.publish.checkOptional("tsig-server"))
 		if err == nil && f.passwordEnv != "" && os.Getenv(f.passwordEnv) == "" {
 			err = named("--password-env", texts.Err(nil, texts.T("cmd.env_empty", "the environment variable %s is empty or not set", f.passwordEnv)))
 		}
@@ -68,6 +71,9 @@ type setupRun struct {
 	// changing is set when the admin chose to change a transport's
 	// settings: every setting is asked again, with its value as default.
 	changing bool
+	// published follows the name servers after "Publish for me" sent the
+	// records: which has them, which lags.
+	published *arrivals
 }
 
 func (e *env) runSetup(f setupFlags) int {

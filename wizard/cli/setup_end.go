@@ -50,6 +50,9 @@ func (r *setupRun) dns() int {
 			return ExitTemporary
 		}
 	}
+	if err := r.publishForMe(records); err != nil {
+		return r.ended(err)
+	}
 	return r.wait(records)
 }
 
@@ -89,6 +92,11 @@ func (r *setupRun) wait(records []wizard.Record) int {
 		if line := r.pollLine(ev); line != status {
 			status = line
 			fmt.Fprintln(r.e.Out, line)
+		}
+		if r.published != nil {
+			for _, line := range r.published.round(ctx, r.env.DNS, ev, r.e.tr) {
+				fmt.Fprintln(r.e.Out, "  "+line)
+			}
 		}
 	}
 	switch {

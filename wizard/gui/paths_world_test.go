@@ -96,7 +96,9 @@ func (w *pathWorld) startMail(t *testing.T) {
 }
 
 // publishAll puts the records on every server of the world at once.
-func (w *pathWorld) publishAll(t *testing.T, records []wizard.Record) { publish(t, records, w.dns...) }
+func (w *pathWorld) publishAll(t *testing.T, records []wizard.Record) {
+	publishByHand(t, records, w.dns...)
+}
 
 // unpublish puts the zone back as it was before the admin published:
 // the next face starts from the same DNS.

@@ -26,6 +26,7 @@ type dnsStep struct {
 	hint       *fyne.Container // where to add records at the DNS host
 	note       *discoveryNote  // while discovery looks for the DNS host
 	saveZone   *keyButton
+	publish    *publishForm // "Publish for me" (step_dns_publish.go)
 	deferCheck *keyCheck
 	table      *fyne.Container // record, name server, state
 	progress   *widget.Label   // how long, how many seen
@@ -72,8 +73,9 @@ func newDNSStep(u *ui) stepView {
 	s.other.Wrapping = fyne.TextWrapWord
 	s.other.Importance = widget.DangerImportance
 	s.other.Hide()
+	s.publish = s.newPublishForm()
 	s.box = container.NewVBox(intro, s.recordBox, s.note.box, s.hint, container.NewHBox(s.saveZone), widget.NewSeparator(),
-		servers, s.table, s.progress, s.caches, container.NewHBox(s.again), s.other, widget.NewSeparator(), deferField.box)
+		s.publish.box, widget.NewSeparator(), servers, s.table, s.progress, s.caches, container.NewHBox(s.again), s.other, widget.NewSeparator(), deferField.box)
 	s.focus = watchFocus()
 	if d := u.discovery(); d != nil {
 		s.discovered(d)
@@ -147,6 +149,7 @@ func (s *dnsStep) showRecords(records []wizard.Record) {
 	s.recordBox.Objects = objs
 	s.recordBox.Refresh()
 	s.saveZone.Enable()
+	s.publish.show.Enable()
 	s.showKept()
 }
 

@@ -46,7 +46,7 @@ func (s *dnsStep) start() {
 		setNote(s.other, sentence(u.tr.Error(err)))
 		return
 	}
-	known, disc, env, interval, deferred := s.records, u.discovery(), u.env, dnsPollInterval, st.DNSDeferred
+	known, disc, env, interval, deferred, sent := s.records, u.discovery(), u.env, dnsPollInterval, st.DNSDeferred, s.publish.sent
 	if !valuesKnown(known) {
 		// A value could not be worked out: look again, not at what
 		// discovery saw before.
@@ -77,6 +77,14 @@ func (s *dnsStep) start() {
 		}
 		for ev := range events {
 			post(func() { s.round(records, started, ev) })
+			if sent != nil {
+				// After "Publish for me": name the servers behind the primary.
+				var lag []checks.Text
+				if !ev.Done {
+					lag = sent.lagging(ctx, env)
+				}
+				post(func() { s.publish.showLag(lag) })
+			}
 		}
 		return ctx.Err()
 	}, s.stopped)

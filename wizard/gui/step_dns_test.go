@@ -66,9 +66,9 @@ func newDNSWorld(t *testing.T) *dnsWorld {
 	return &dnsWorld{ns1: ns1, ns2: ns2, resolver: resolver, env: env}
 }
 
-// publish puts records on the given servers as an admin types them into
+// publishByHand puts records on the given servers as an admin types them into
 // a DNS panel: the new SPF record in place of the old one.
-func publish(t *testing.T, records []wizard.Record, servers ...*dnstest.Server) {
+func publishByHand(t *testing.T, records []wizard.Record, servers ...*dnstest.Server) {
 	t.Helper()
 	for _, srv := range servers {
 		for _, r := range records {
@@ -175,12 +175,12 @@ func TestDNSStepPollsUntilEverySeen(t *testing.T) {
 				t.Fatalf("table before publishing:\n%s", got)
 			}
 
-			publish(t, s.records, w.ns1)
+			publishByHand(t, s.records, w.ns1)
 			waitFor(t, "the records seen on the first server", func() bool { return strings.Count(tableText(s), notYet)+strings.Count(tableText(s), other) == 2 })
 			if u.flow.State.DNS[1].Status != "warning" { // the key on one server, not yet on the other
 				t.Errorf("on one server of two the State says %+v", u.flow.State.DNS[1])
 			}
-			publish(t, s.records, w.ns2, w.resolver)
+			publishByHand(t, s.records, w.ns2, w.resolver)
 			waitFor(t, "polling to end", func() bool { return !u.running() })
 			if strings.Contains(tableText(s), notYet) || u.next.Disabled() {
 				t.Errorf("after publishing: Next disabled %v, table\n%s", u.next.Disabled(), tableText(s))
@@ -269,7 +269,7 @@ func TestDNSStepNotifiesInTheBackground(t *testing.T) {
 	fyne.CurrentApp().Lifecycle().(interface{ OnExitedForeground() func() }).OnExitedForeground()()
 	test.AssertNotificationSent(t, &fyne.Notification{Title: "DNS records published",
 		Content: "Every record for example.nl is on every name server: the wizard can go on."}, func() {
-		publish(t, s.records, w.ns1, w.ns2) // not on the resolver: it cached "no such record"
+		publishByHand(t, s.records, w.ns1, w.ns2) // not on the resolver: it cached "no such record"
 		waitFor(t, "polling to end", func() bool { return !u.running() })
 	})
 	if !s.caches.Visible() || !strings.Contains(s.caches.Text, `remember "no such record" until`) {
@@ -285,7 +285,7 @@ func TestDNSStepQuietInTheForeground(t *testing.T) {
 	s := dnsView(t, u)
 	waitFor(t, "the records", func() bool { return s.records != nil })
 	test.AssertNotificationSent(t, nil, func() {
-		publish(t, s.records, w.ns1, w.ns2, w.resolver)
+		publishByHand(t, s.records, w.ns1, w.ns2, w.resolver)
 		waitFor(t, "polling to end", func() bool { return !u.running() })
 	})
 }
@@ -300,7 +300,7 @@ func TestDNSStepDefersAndResumes(t *testing.T) {
 	u, _ := openWizardWith(t, draft, i18n.English, w.env)
 	s := dnsView(t, u)
 	waitFor(t, "the records", func() bool { return s.records != nil })
-	publish(t, s.records[:1], w.ns1, w.ns2, w.resolver)
+	publishByHand(t, s.records[:1], w.ns1, w.ns2, w.resolver)
 	waitFor(t, "SPF seen", func() bool { return len(u.flow.State.DNS) == 2 && u.flow.State.DNS[0].Status == "ok" })
 	if !u.next.Disabled() {
 		t.Fatal("Next is enabled with the DKIM record missing")
@@ -325,7 +325,7 @@ func TestDNSStepDefersAndResumes(t *testing.T) {
 	if !u2.running() || !u2.next.Disabled() {
 		t.Fatalf("unticked: running %v, Next disabled %v", u2.running(), u2.next.Disabled())
 	}
-	publish(t, s2.records[1:], w.ns1, w.ns2, w.resolver)
+	publishByHand(t, s2.records[1:], w.ns1, w.ns2, w.resolver)
 	waitFor(t, "polling to end", func() bool { return !u2.running() })
 	if u2.next.Disabled() || u2.flow.State.DNSDeferred {
 		t.Errorf("every record seen: Next disabled %v, deferred %v", u2.next.Disabled(), u2.flow.State.DNSDeferred)
@@ -350,7 +350,7 @@ func TestDNSStepCancelAndCheckAgain(t *testing.T) {
 	if !u.running() {
 		t.Fatal("Check again does not poll")
 	}
-	publish(t, s.records, w.ns1, w.ns2, w.resolver)
+	publishByHand(t, s.records, w.ns1, w.ns2, w.resolver)
 	waitFor(t, "polling to end", func() bool { return !u.running() })
 	if u.next.Disabled() {
 		t.Error("Next stays disabled with every record seen")

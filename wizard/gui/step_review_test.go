@@ -24,7 +24,7 @@ func toReview(t *testing.T, w *dnsWorld, lang i18n.Lang) (u *ui, win fyne.Window
 	u, win = openWizardWith(t, draft, lang, w.env)
 	d := dnsView(t, u)
 	waitFor(t, "the records", func() bool { return d.records != nil })
-	publish(t, d.records, w.ns1, w.ns2, w.resolver)
+	publishByHand(t, d.records, w.ns1, w.ns2, w.resolver)
 	waitFor(t, "every record seen", func() bool { return !u.running() && !u.next.Disabled() })
 	test.Tap(u.next)
 	transportsView(t, u)

@@ -29,7 +29,7 @@ func exported(t *testing.T, w *dnsWorld) string {
 	must(err)
 	records, err := wizard.DNSRecords(context.Background(), w.env, st, nil)
 	must(err)
-	publish(t, records, w.ns1, w.ns2, w.resolver)
+	publishByHand(t, records, w.ns1, w.ns2, w.resolver)
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	events, err := wizard.PollDNS(ctx, w.env, st, records, poll.Options{Interval: 20 * time.Millisecond})
