@@ -167,7 +167,10 @@ if list=$(7z l "$setup" 2>&1); then
 else
 	fail "$setup: 7z cannot list it: $(tail -1 <<<"$list")"
 fi
-if 7z l -tPE "$setup" 2>/dev/null | grep -qx "FileVersion: $winversion"; then
+# Read whole, then matched: grep -q ends at the first match, and under
+# pipefail 7z's SIGPIPE for the rest would fail the check by chance.
+setup_pe=$(7z l -tPE "$setup" 2>/dev/null || true)
+if grep -qx "FileVersion: $winversion" <<<"$setup_pe"; then
 	ok "$setup: version resource $winversion"
 else
 	fail "$setup: no version $winversion in its version resource"
