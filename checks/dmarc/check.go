@@ -101,8 +101,16 @@ func Check(ctx context.Context, r dnsq.Resolver, domain string, s Sending) *Resu
 		return res
 	}
 	if org := OrgDomain(domain); len(recs) == 0 && org != domain {
+		// RFC 7489 section 6.6.3: without a record at the domain, the
+		// organisational domain's applies. A lookup of it that got no
+		// answer leaves the policy unknown, not missing.
 		orgName := "_dmarc." + org
-		if orgRecs, err := records(ctx, r, orgName); err == nil && len(orgRecs) > 0 {
+		orgRecs, err := records(ctx, r, orgName)
+		if err != nil {
+			res.Findings = append(res.Findings, dnsq.FailureFinding("dmarc", err))
+			return res
+		}
+		if len(orgRecs) > 0 {
 			recs, res.Name, res.FromOrgDomain = orgRecs, orgName, true
 		}
 	}
