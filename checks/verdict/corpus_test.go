@@ -20,6 +20,7 @@ import (
 
 	"mailwizard/checks/dnsq"
 	"mailwizard/checks/dnsq/dnstest"
+	"mailwizard/checks/taglist"
 	"mailwizard/transports/dkimkey"
 )
 
@@ -139,7 +140,7 @@ func render(t testing.TB, name string, repl ...string) []byte {
 			}
 		}
 		sig := sign(t, m[1], m[2], m[3], []byte(strings.Join(sent, "\r\n")+"\r\n"))
-		b := tagMap(strings.SplitN(sig, ":", 2)[1])["b"]
+		b := tagValue(taglist.ParseLenient(strings.SplitN(sig, ":", 2)[1]), "b")
 		bPrefix[m[3]] = b[:8]
 		sigLines := strings.Split(strings.TrimSuffix(sig, "\r\n"), "\r\n")
 		lines = append(lines[:i], append(sigLines, lines[i+1:]...)...)

@@ -55,7 +55,7 @@ func checkSPF(ctx context.Context, r dnsq.Resolver, t *trace, from string) SPFCh
 		return c
 	}
 	c.IP = ip.String()
-	if !isPublic(ip) {
+	if !dnsq.IsPublic(ip) {
 		c.internal = true
 		return c
 	}

@@ -1,8 +1,10 @@
 package verdict
 
 import (
-	"net/netip"
 	"strings"
+
+	"mailwizard/checks/dnsq"
+	"mailwizard/checks/taglist"
 )
 
 // Which Authentication-Results to believe (RFC 8601 sections 5 and 7.1):
@@ -173,15 +175,11 @@ func (t *trace) findBoundary(received []Received, top int, m *Message) int {
 // any results to go by, the best guess of where the message entered.
 func firstExternal(received []Received) *Received {
 	for i, r := range received {
-		if r.IP.IsValid() && isPublic(r.IP) {
+		if dnsq.IsPublic(r.IP) {
 			return &received[i]
 		}
 	}
 	return nil
-}
-
-func isPublic(ip netip.Addr) bool {
-	return ip.IsGlobalUnicast() && !ip.IsPrivate()
 }
 
 // parseResults reads the Authentication-Results or
@@ -240,13 +238,13 @@ func (t *trace) readARC(m *Message, limit int) {
 		}
 	}
 	for _, f := range m.All("ARC-Seal") {
-		tags := tagMap(f.Value)
-		n := atoi(tags["i"])
+		tags := taglist.ParseLenient(f.Value)
+		n := atoi(tagValue(tags, "i"))
 		if n < 1 || n > 50 {
 			continue
 		}
 		s := get(n)
-		s.Sealer, s.Chain = strings.ToLower(tags["d"]), strings.ToLower(tags["cv"])
+		s.Sealer, s.Chain = strings.ToLower(tagValue(tags, "d")), strings.ToLower(tagValue(tags, "cv"))
 	}
 	highest := 0
 	for n := range sets {

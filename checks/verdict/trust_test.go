@@ -53,6 +53,13 @@ func TestOtherLayouts(t *testing.T) {
 				t.Errorf("internal: spf %+v", rep.SPF)
 			}
 		})
+	// Carrier NAT (RFC 6598) is inside a network too: dnsq.IsPublic, the
+	// rule the SMTP test uses, says so.
+	cgnat := check(t, r, []byte("Received: from mx1.isp.example (mx1.isp.example [100.64.20.30]) by mailbox.isp.example; Tue, 3 Mar 2026\n"+
+		"Authentication-Results: mailbox.isp.example; spf=none smtp.mailfrom=example.nl\nReturn-Path: <bounce@example.nl>\n"+body), Options{})
+	if cgnat.SPF.IP != "100.64.20.30" || cgnat.SPF.Result != "" || !cgnat.SPF.internal {
+		t.Errorf("carrier NAT: spf %+v", cgnat.SPF)
+	}
 	// pct=50 (RFC 7489 section 6.6.4): half is rejected, the rest goes
 	// to the spam folder.
 	rep := check(t, r, []byte("Authentication-Results: mx.example.org; spf=fail smtp.mailfrom=pct.nl; dmarc=fail header.from=pct.nl\n"+
