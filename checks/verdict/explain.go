@@ -10,6 +10,8 @@ import (
 const (
 	CodeHeadersOnly      = "verdict.headers-only"
 	CodeHeaderCut        = "verdict.header-cut"
+	CodeLinesSkipped     = "verdict.lines-skipped"
+	CodeLinesJoined      = "verdict.lines-joined"
 	CodeOtherDomain      = "verdict.other-domain"
 	CodeNoResults        = "verdict.no-results"
 	CodeUntrustedResults = "verdict.untrusted-results"
@@ -72,6 +74,18 @@ func (e *explainer) input() {
 		e.add(checks.Info, CodeHeadersOnly,
 			checks.T("verdict.headers-only", "only the header was pasted: the DKIM signatures are listed with the receiver's results, but whether the body still matches them cannot be checked here"),
 			checks.T("verdict.headers-only.fix", "Paste the whole message (Gmail: Show original; Outlook: View message source) to check the signatures too."))
+	}
+	if e.m.SkippedText > 0 {
+		e.add(checks.Info, CodeLinesSkipped,
+			checks.T("verdict.lines-skipped", "the text above line %d is not part of the header and was not read: a summary or notes copied with the message source", e.m.Skipped+1), checks.Text{})
+	}
+	switch n := e.m.Joined; {
+	case n == 1:
+		e.add(checks.Info, CodeLinesJoined,
+			checks.T("verdict.lines-joined.one", "line %d inside the header starts no header field: it was read as part of the field above it, as if the copy had lost its indent", e.m.JoinedAt), checks.Text{})
+	case n > 1:
+		e.add(checks.Info, CodeLinesJoined,
+			checks.T("verdict.lines-joined", "%d lines inside the header, the first on line %d, start no header field: they were read as part of the field above them, as if the copy had lost their indent", n, e.m.JoinedAt), checks.Text{})
 	}
 	if e.m.StoppedAt > 0 {
 		e.add(checks.Warning, CodeHeaderCut,
