@@ -15,10 +15,12 @@ import (
 // asReceived is the code mail as a Gmail mailbox shows its source: the
 // receiver's fields on top of what the own server delivered. The admin's
 // server is on Microsoft 365's range, which example.nl's SPF includes.
-func asReceived(data []byte, authservID string) []byte {
+// The receiver's host names itself receiver in its Received field and its
+// results alike, as a receiver's results are believed only then.
+func asReceived(data []byte, receiver string) []byte {
 	top := "Return-Path: <facturen@example.nl>\r\n" +
-		"Received: from mail.example.nl (mail.example.nl. [40.92.1.5])\r\n        by mx.google.com with ESMTPS id x1; Sun, 29 Nov 2026 02:00:01 -0800 (PST)\r\n" +
-		"Authentication-Results: " + authservID + ";\r\n       spf=pass (google.com: domain of facturen@example.nl designates 40.92.1.5 as permitted sender) smtp.mailfrom=facturen@example.nl;\r\n" +
+		"Received: from mail.example.nl (mail.example.nl. [40.92.1.5])\r\n        by " + receiver + " with ESMTPS id x1; Sun, 29 Nov 2026 02:00:01 -0800 (PST)\r\n" +
+		"Authentication-Results: " + receiver + ";\r\n       spf=pass (google.com: domain of facturen@example.nl designates 40.92.1.5 as permitted sender) smtp.mailfrom=facturen@example.nl;\r\n" +
 		"       dmarc=pass (p=REJECT sp=REJECT dis=NONE) header.from=example.nl\r\n"
 	return append([]byte(top), data...)
 }

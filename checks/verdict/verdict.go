@@ -4,7 +4,8 @@
 // 8601), how they come out when checked again now, and why: in words an
 // admin can act on, as findings.
 //
-// Only the receiver's own results count (see trust.go); the re-check uses
+// Only the receiver's own results count (see trust.go and entry.go), and
+// a pass they claim must agree with the message (conflict.go); the re-check uses
 // our SPF evaluator (RFC 7208) for the connecting address and MAIL FROM
 // the receiver's trace fields name, go-msgauth for DKIM (RFC 6376) with
 // keys looked up through the injected resolver, and checks/dmarc for the
@@ -59,7 +60,9 @@ type Report struct {
 	Domain     string `json:"domain"` // the domain expected
 	HasBody    bool   `json:"has_body"`
 	// Passed says the message passes DMARC: by the receiver's own dmarc
-	// result when it gave one, else by the re-check.
+	// result when it gave pass or fail and nothing contradicts it (see
+	// conflict.go), else by the re-check; without a policy, when an
+	// aligned identifier passed. Verdict says which outcome it is.
 	Passed bool `json:"passed"`
 	// Receiver is what the receiving domain's servers said; nil when the
 	// header carries no results of theirs.
