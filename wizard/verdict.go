@@ -118,7 +118,10 @@ func VerdictLines(tr *i18n.Translator, rep *verdict.Report) []string {
 		out = append(out, tr.X("verdict.dkim_none", "DKIM: no signature"))
 	}
 	policy := tr.X("verdict.no_policy", "no policy")
-	if rep.DMARC.Policy != "" {
+	switch {
+	case rep.DMARC.Several:
+		policy = tr.X("verdict.several_policies", "several records: none applies")
+	case rep.DMARC.Policy != "":
 		policy = "p=" + rep.DMARC.Policy
 	}
 	out = append(out, tr.X("verdict.dmarc", "DMARC for %s (%s): %s", rep.FromDomain, policy, saidNow(tr, rep.DMARC.Receiver, rep.DMARC.Result)))
@@ -151,11 +154,14 @@ func orDash(s string) string {
 
 // VerdictHeadline is the verdict in one sentence.
 func VerdictHeadline(tr *i18n.Translator, rep *verdict.Report) string {
-	d := rep.DMARC
-	switch {
-	case rep.Passed:
+	switch rep.Verdict() {
+	case "pass":
 		return tr.X("verdict.passes", "The message passes DMARC for %s.", rep.FromDomain)
-	case d.Receiver == "" && (d.Result == "unknown" || d.Result == "temperror"):
+	case "pass-no-policy":
+		return tr.X("verdict.passes_no_policy", "The message would pass DMARC for %s, but no DMARC policy applies to the domain yet.", rep.FromDomain)
+	case "unaligned-no-policy":
+		return tr.X("verdict.unaligned_no_policy", "Nothing in the message is aligned with %s, and no DMARC policy applies to the domain yet.", rep.FromDomain)
+	case "unknown":
 		return tr.X("verdict.unknown", "Whether the message passes DMARC for %s is unknown.", rep.FromDomain)
 	}
 	return tr.X("verdict.fails", "The message does not pass DMARC for %s.", rep.FromDomain)

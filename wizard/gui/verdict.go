@@ -90,9 +90,13 @@ func (v *verdictBox) show(rep *verdict.Report) {
 	if v.recorded != nil {
 		v.recorded()
 	}
-	v.headline.Importance = widget.SuccessImportance
-	if !rep.Passed {
+	switch rep.Verdict() {
+	case "pass", "pass-no-policy":
+		v.headline.Importance = widget.SuccessImportance
+	case "fail":
 		v.headline.Importance = widget.DangerImportance
+	default: // unknown, or nothing aligned without a policy: nothing failed
+		v.headline.Importance = widget.WarningImportance
 	}
 	v.fold.Open(0)
 	setNote(v.headline, wizard.VerdictHeadline(tr, rep))
