@@ -95,8 +95,8 @@ func (e *explainer) input() {
 			checks.T("verdict.header-cut", "line %d is not a header line: the header was read up to there, and the rest was left out", e.m.StoppedAt), checks.Text{})
 	}
 	if e.rep.Domain != e.rep.FromDomain {
-		e.add(checks.Warning, CodeOtherDomain,
-			checks.T("verdict.other-domain", "the message is from %s, not from %s: this verdict is about %s", e.rep.FromDomain, e.rep.Domain, e.rep.FromDomain), checks.Text{})
+		e.add(checks.Info, CodeOtherDomain,
+			checks.T("verdict.other-domain.sub", "the message is from %s, a domain under %s: this verdict is about %s, under the policy DMARC finds for it", e.rep.FromDomain, e.rep.Domain, e.rep.FromDomain), checks.Text{})
 	}
 }
 

@@ -14,6 +14,9 @@ var (
 	ErrNotHeader = errors.New("verdict: the text is not a mail header")
 	ErrTooLarge  = errors.New("verdict: the text is too large")
 	ErrNoFrom    = errors.New("verdict: the header has no From address")
+	// ErrOtherDomain: the message is from another domain than the one
+	// expected (see OtherDomainError).
+	ErrOtherDomain = errors.New("verdict: the message is from another domain")
 	// ErrHeaderTooLarge: the part read as the header is larger than any
 	// real header; it is an ErrTooLarge too.
 	ErrHeaderTooLarge = fmt.Errorf("%w: the header", ErrTooLarge)

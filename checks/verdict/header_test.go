@@ -2,10 +2,12 @@ package verdict
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 )
 
 // However the paste came, the same message gets the same verdict: the
@@ -148,6 +150,13 @@ func TestNotAMessage(t *testing.T) {
 			t.Errorf("%q: %v, want %v", text, err, want)
 		}
 	}
+	// A message from another domain than the one expected is no verdict
+	// on that domain's mail.
+	var other *OtherDomainError
+	if _, err := Check(t.Context(), r, render(t, "gmail_pass.eml"), Options{Domain: "example.org"}); !errors.Is(err, ErrOtherDomain) ||
+		!errors.As(err, &other) || other.From != "example.nl" || other.Expected != "example.org" {
+		t.Errorf("another domain: %v", err)
+	}
 	if _, err := ReadMessage(make([]byte, MaxMessage+1)); !errors.Is(err, ErrTooLarge) {
 		t.Errorf("a huge paste: %v", err)
 	}
@@ -172,4 +181,22 @@ func foldedHeader(size int) []byte {
 	}
 	b.WriteString("From: a@example.nl\r\n\r\nbody\r\n")
 	return b.Bytes()
+}
+
+// A check stopped while its lookups run gives no verdict, only ctx's
+// error: a verdict from cancelled lookups would read as DNS failures.
+func TestStopped(t *testing.T) {
+	srv, r := corpusDNS(t)
+	srv.Delay("_dmarc.example.nl", 1500*time.Millisecond)
+	ctx, cancel := context.WithCancel(t.Context())
+	time.AfterFunc(100*time.Millisecond, cancel)
+	rep, err := Check(ctx, r, render(t, "gmail_pass.eml"), Options{})
+	if !errors.Is(err, context.Canceled) || rep != nil {
+		t.Errorf("stopped: %v, %v", rep, err)
+	}
+	short, cancel2 := context.WithTimeout(t.Context(), 100*time.Millisecond)
+	defer cancel2()
+	if _, err := Check(short, r, render(t, "gmail_pass.eml"), Options{}); !errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("out of time: %v", err)
+	}
 }

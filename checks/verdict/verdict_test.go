@@ -158,8 +158,16 @@ func TestCorpus(t *testing.T) {
 				t.Errorf("sent copy: receiver %+v, dkim %+v", rep.Receiver, rep.DKIM)
 			}
 		})
-	test("another domain than expected", msg("gmail_pass.eml"), Options{Domain: "example.org"}, true,
-		"verdict.dmarc-pass verdict.other-domain", nil)
+	// A subdomain is the same organisation's; another domain is refused
+	// (TestNotAMessage).
+	test("from the domain under the one expected", raw([]byte("Received: from mail.example.nl (mail.example.nl [192.0.2.10]) by mx.example.org (Postfix); Tue, 3 Mar 2026\n"+
+		"Authentication-Results: mx.example.org; spf=pass smtp.mailfrom=example.nl; dmarc=pass header.from=news.example.nl\n"+
+		"Return-Path: <bounce@example.nl>\nFrom: news@news.example.nl\n\nTekst.\n")), Options{Domain: "example.nl"}, true,
+		"verdict.dmarc-pass verdict.other-domain verdict.no-dkim-signature", func(t *testing.T, rep *Report) {
+			if rep.Findings[1].Severity != checks.Info || rep.FromDomain != "news.example.nl" {
+				t.Errorf("subdomain: %s", describe(rep))
+			}
+		})
 	unsigned := []byte("From: Verkoop <verkoop@example.nl>\nTo: pieter@example.org\nSubject: zonder sporen\n\nTekst.\n")
 	test("no trace at all", raw(unsigned), Options{}, false,
 		"verdict.dmarc-unknown verdict.no-results verdict.no-dkim-signature verdict.spf-unchecked", func(t *testing.T, rep *Report) {

@@ -117,6 +117,17 @@ func TestVerdictCommand(t *testing.T) {
 	test("no such file", "", ExitUsage, "FILE: open", filepath.Join(t.TempDir(), "nope.eml"))
 	test("a bad domain", "", ExitUsage, "--domain", corpus(t, "postfix_forged.eml"), "--domain", "exa mple.nl")
 	test("two files", "", ExitUsage, "unexpected argument", "a.eml", "b.eml")
+	test("from another domain than --domain", "", ExitUsage, "this message is from example.nl, not from example.org: paste a message sent from example.org",
+		corpus(t, "postfix_forged.eml"), "--domain", "example.org")
+
+	// Stopped (Ctrl-C) before the lookups finished: no verdict, exit 3.
+	stopped, stop := context.WithCancel(context.Background())
+	stop()
+	var out, errOut bytes.Buffer
+	code := run(stopped, []string{"verdict", corpus(t, "postfix_forged.eml"), "--dns-server", addr}, Stdio{In: strings.NewReader(""), Out: &out, Err: &errOut}, nil)
+	if code != ExitTemporary || out.Len() != 0 || !strings.Contains(errOut.String(), "the check was stopped before it finished") {
+		t.Errorf("stopped: exit %d\n%s%s", code, out.String(), errOut.String())
+	}
 }
 
 func compileSchema(t *testing.T, name string, raw []byte) *jsonschema.Schema {
