@@ -144,8 +144,3 @@ func (c SPFCheck) outcome() (known, pass bool) {
 	return true, c.Receiver == "pass"
 }
 
-// passed reports whether SPF is known to have passed.
-func (c SPFCheck) passed() bool {
-	_, pass := c.outcome()
-	return pass
-}
