@@ -133,3 +133,33 @@ func TestOtherLayouts(t *testing.T) {
 		t.Errorf("pct: %q%s", codes(rep), describe(rep))
 	}
 }
+
+// The operator rule: an authserv-id and a by host name one operator when
+// their organisational domains do, or both are Microsoft's or Apple's.
+func TestOperators(t *testing.T) {
+	same := func(a, b string, want bool) {
+		t.Helper()
+		if sameOperator(a, b) != want {
+			t.Errorf("sameOperator(%q, %q) = %v, want %v", a, b, !want, want)
+		}
+	}
+	same("mx.google.com", "mx.google.com", true)
+	same("mx.example.org", "MX2.Example.org.", true)
+	same("dmarc.icloud.com", "st43p00im-qukt05021701.me.com", true)
+	same("mx.microsoft.com", "DB1PEPF000509E5.mail.protection.outlook.com", true)
+	same("mx.google.com", "mx.example.org", false)
+	same("mx.example.co.uk", "mx.other.co.uk", false) // the public suffix list, not the last two labels
+	same("10.217.151.75", "10.217.151.75", false)     // an address names no operator
+	same("", "", false)
+	ms := func(host string, want bool) {
+		t.Helper()
+		if isMicrosoftHost(host) != want {
+			t.Errorf("isMicrosoftHost(%q) = %v", host, !want)
+		}
+	}
+	ms("DB1PEPF000509E5.mail.protection.outlook.com", true)
+	ms("AM9PR02MB7412.eurprd02.prod.outlook.com", true)
+	ms("DU2PR04CA0245.outlook.office365.com", true)
+	ms("outlook.com.attacker.test", false)
+	ms("mx.example.org", false)
+}
