@@ -28,7 +28,10 @@ const VerdictTimeout = 30 * time.Second
 // DKIM keys the wizard generated to compare with DNS. transport names the
 // transport the message went through ("" when unknown): it says which
 // explanations fit (the service's servers, or the admin's own). Bad input
-// is a FieldError on "message", in words for the admin.
+// is a FieldError on "message", in words for the admin: also a message
+// from another domain than the state's (a subdomain of it is its own). A
+// check stopped (cancelled, or out of time) gives ctx's error and no
+// verdict, so that nothing is recorded from it.
 func JudgeMessage(ctx context.Context, env *Env, s *State, pasted []byte, transport string) (*verdict.Report, error) {
 	opts := verdict.Options{Domain: s.Domain, ExpectDKIM: map[string]string{}}
 	for _, k := range s.Keys {
@@ -46,10 +49,22 @@ func JudgeMessage(ctx context.Context, env *Env, s *State, pasted []byte, transp
 		opts.Service = p.In(string(s.Lang)).Name
 	}
 	rep, err := verdict.Check(ctx, env.DNS, pasted, opts)
-	if err != nil {
+	switch {
+	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
+		return nil, VerdictStopped(err)
+	case err != nil:
 		return nil, transports.FieldErrors{{Field: "message", Err: VerdictInputError(err)}}
 	}
 	return rep, nil
+}
+
+// VerdictStopped words a check that ended before its lookups did, for
+// both faces; it still is ctx's error (errors.Is).
+func VerdictStopped(err error) error {
+	if errors.Is(err, context.DeadlineExceeded) {
+		return texts.Err(err, texts.T("wizard.verdict.timeout", "the check did not finish in %s: DNS did not answer in time; try again", VerdictTimeout.String()))
+	}
+	return texts.Err(err, texts.T("wizard.verdict.stopped", "the check was stopped before it finished; nothing was judged"))
 }
 
 // RecordVerdict keeps a judged message as evidence for the transport,
@@ -86,8 +101,13 @@ func VerdictInputError(err error) error {
 		return texts.Err(err, texts.T("wizard.verdict.not-header", "this is not a mail header: paste the message's source (Gmail: Show original; Outlook: View message source), not the text as you read it"))
 	case errors.Is(err, verdict.ErrNoFrom):
 		return texts.Err(err, texts.T("wizard.verdict.no-from", "the header has no From address to judge DMARC for: paste the whole header"))
+	case errors.Is(err, verdict.ErrHeaderTooLarge):
+		return texts.Err(err, texts.T("wizard.verdict.header-too-large", "the header is larger than %d MB, which no mail header is: paste the message's source, from its first header line", verdict.MaxHeader>>20))
 	case errors.Is(err, verdict.ErrTooLarge):
 		return texts.Err(err, texts.T("wizard.verdict.too-large", "the message is too large (at most %d MB): paste only its header", verdict.MaxMessage>>20))
+	}
+	if other := (*verdict.OtherDomainError)(nil); errors.As(err, &other) {
+		return texts.Err(err, texts.T("wizard.verdict.other-domain", "this message is from %s, not from %s: paste a message sent from %s", other.From, other.Expected, other.Expected))
 	}
 	return err
 }
@@ -118,7 +138,10 @@ func VerdictLines(tr *i18n.Translator, rep *verdict.Report) []string {
 		out = append(out, tr.X("verdict.dkim_none", "DKIM: no signature"))
 	}
 	policy := tr.X("verdict.no_policy", "no policy")
-	if rep.DMARC.Policy != "" {
+	switch {
+	case rep.DMARC.Several:
+		policy = tr.X("verdict.several_policies", "several records: none applies")
+	case rep.DMARC.Policy != "":
 		policy = "p=" + rep.DMARC.Policy
 	}
 	out = append(out, tr.X("verdict.dmarc", "DMARC for %s (%s): %s", rep.FromDomain, policy, saidNow(tr, rep.DMARC.Receiver, rep.DMARC.Result)))
@@ -151,11 +174,14 @@ func orDash(s string) string {
 
 // VerdictHeadline is the verdict in one sentence.
 func VerdictHeadline(tr *i18n.Translator, rep *verdict.Report) string {
-	d := rep.DMARC
-	switch {
-	case rep.Passed:
+	switch rep.Verdict() {
+	case "pass":
 		return tr.X("verdict.passes", "The message passes DMARC for %s.", rep.FromDomain)
-	case d.Receiver == "" && (d.Result == "unknown" || d.Result == "temperror"):
+	case "pass-no-policy":
+		return tr.X("verdict.passes_no_policy", "The message would pass DMARC for %s, but no DMARC policy applies to the domain yet.", rep.FromDomain)
+	case "unaligned-no-policy":
+		return tr.X("verdict.unaligned_no_policy", "Nothing in the message is aligned with %s, and no DMARC policy applies to the domain yet.", rep.FromDomain)
+	case "unknown":
 		return tr.X("verdict.unknown", "Whether the message passes DMARC for %s is unknown.", rep.FromDomain)
 	}
 	return tr.X("verdict.fails", "The message does not pass DMARC for %s.", rep.FromDomain)

@@ -1,6 +1,7 @@
 package wizard
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"slices"
@@ -15,10 +16,12 @@ import (
 // asReceived is the code mail as a Gmail mailbox shows its source: the
 // receiver's fields on top of what the own server delivered. The admin's
 // server is on Microsoft 365's range, which example.nl's SPF includes.
-func asReceived(data []byte, authservID string) []byte {
+// The receiver's host names itself receiver in its Received field and its
+// results alike, as a receiver's results are believed only then.
+func asReceived(data []byte, receiver string) []byte {
 	top := "Return-Path: <facturen@example.nl>\r\n" +
-		"Received: from mail.example.nl (mail.example.nl. [40.92.1.5])\r\n        by mx.google.com with ESMTPS id x1; Sun, 29 Nov 2026 02:00:01 -0800 (PST)\r\n" +
-		"Authentication-Results: " + authservID + ";\r\n       spf=pass (google.com: domain of facturen@example.nl designates 40.92.1.5 as permitted sender) smtp.mailfrom=facturen@example.nl;\r\n" +
+		"Received: from mail.example.nl (mail.example.nl. [40.92.1.5])\r\n        by " + receiver + " with ESMTPS id x1; Sun, 29 Nov 2026 02:00:01 -0800 (PST)\r\n" +
+		"Authentication-Results: " + receiver + ";\r\n       spf=pass (google.com: domain of facturen@example.nl designates 40.92.1.5 as permitted sender) smtp.mailfrom=facturen@example.nl;\r\n" +
 		"       dmarc=pass (p=REJECT sp=REJECT dis=NONE) header.from=example.nl\r\n"
 	return append([]byte(top), data...)
 }
@@ -76,12 +79,48 @@ func TestVerdictJoinsTheEvidence(t *testing.T) {
 	}
 }
 
+// A message from another domain than the wizard's is refused on the
+// paste, and nothing is recorded; a stopped check records nothing either,
+// and an earlier verdict stays.
+func TestVerdictRecordsOnlyThisDomainsFinishedVerdict(t *testing.T) {
+	w := newWorld(t)
+	f := w.verifiedRelay(t)
+	s := f.State
+	msgs := w.smtp.Messages()
+	mail := msgs[len(msgs)-1].Data
+	transport := s.Current().Name
+	ctx, cancel := context.WithTimeout(context.Background(), VerdictTimeout)
+	defer cancel()
+	rep, err := JudgeMessage(ctx, w.env, s, asReceived(mail, "mx.google.com"), transport)
+	must(t, err)
+	RecordVerdict(w.env, s, rep, transport)
+	before := append([]transports.Evidence(nil), s.Evidence...)
+
+	gmail := bytes.ReplaceAll(asReceived(mail, "mx.google.com"), []byte("From: "), []byte("From: Anna <anna@gmail.com>\r\nX-Old-From: "))
+	_, err = JudgeMessage(ctx, w.env, s, gmail, transport)
+	if transports.FirstField(err) != "message" || !errors.Is(err, verdict.ErrOtherDomain) ||
+		i18n.New(i18n.English).Error(err) != "message: this message is from gmail.com, not from example.nl: paste a message sent from example.nl" {
+		t.Errorf("another domain: %v", err)
+	}
+	stopped, stop := context.WithCancel(context.Background())
+	stop()
+	if _, err := JudgeMessage(stopped, w.env, s, asReceived(mail, "mx.google.com"), transport); !errors.Is(err, context.Canceled) || transports.FirstField(err) != "" {
+		t.Errorf("stopped: %v", err)
+	}
+	if !slices.EqualFunc(before, s.Evidence, func(a, b transports.Evidence) bool {
+		return a.Check == b.Check && a.Passed == b.Passed && a.Detail == b.Detail
+	}) {
+		t.Errorf("the evidence changed: %+v", s.Evidence)
+	}
+}
+
 // What cannot be judged marks the paste, in the admin's language.
 func TestVerdictRefusesWhatIsNotMail(t *testing.T) {
 	w := newWorld(t)
 	s := NewState(i18n.Dutch)
 	s.Provider, s.Domain = "clockwise", "example.nl"
-	for text, sentinel := range map[string]error{"": verdict.ErrEmpty, "Beste Anna,\nhier is de mail.\n": verdict.ErrNotHeader} {
+	huge := "Received: from a by b; d\nX-Long: x\n" + strings.Repeat("\tfolded\n", verdict.MaxHeader/8+1) + "From: a@example.nl\n"
+	for text, sentinel := range map[string]error{"": verdict.ErrEmpty, "Beste Anna,\nhier is de mail.\n": verdict.ErrNotHeader, huge: verdict.ErrHeaderTooLarge} {
 		_, err := JudgeMessage(context.Background(), w.env, s, []byte(text), "")
 		if transports.FirstField(err) != "message" || !errors.Is(err, sentinel) {
 			t.Errorf("%q: %v", text, err)

@@ -60,7 +60,11 @@ type Result struct {
 	// Percent is pct= (100 when absent): the share of failing mail the
 	// policy is applied to (RFC 7489 section 6.6.4). DMARCbis dropped the
 	// tag, but receivers still read it; the check report leaves it out.
-	Percent  int              `json:"-"`
+	Percent int `json:"-"`
+	// Several says the domain publishes more than one DMARC record, so
+	// receivers apply none of them (RFC 7489 section 6.6.3); Policy is
+	// then the first record's, for the explanation only.
+	Several  bool             `json:"-"`
 	Findings []checks.Finding `json:"-"`
 }
 
@@ -101,8 +105,16 @@ func Check(ctx context.Context, r dnsq.Resolver, domain string, s Sending) *Resu
 		return res
 	}
 	if org := OrgDomain(domain); len(recs) == 0 && org != domain {
+		// RFC 7489 section 6.6.3: without a record at the domain, the
+		// organisational domain's applies. A lookup of it that got no
+		// answer leaves the policy unknown, not missing.
 		orgName := "_dmarc." + org
-		if orgRecs, err := records(ctx, r, orgName); err == nil && len(orgRecs) > 0 {
+		orgRecs, err := records(ctx, r, orgName)
+		if err != nil {
+			res.Findings = append(res.Findings, dnsq.FailureFinding("dmarc", err))
+			return res
+		}
+		if len(orgRecs) > 0 {
 			recs, res.Name, res.FromOrgDomain = orgRecs, orgName, true
 		}
 	}
@@ -117,6 +129,7 @@ func Check(ctx context.Context, r dnsq.Resolver, domain string, s Sending) *Resu
 			checks.T("dmarc.missing.fix", "Publish a TXT record named _dmarc with %q. p=none only asks for reports; replace the rua address with a mailbox you read, and move to p=quarantine once the reports show only your own senders.", res.Suggested))
 		return res
 	case len(recs) > 1:
+		res.Several = true
 		res.add(checks.Error, CodeMultiple, checks.T("dmarc.multiple-records", "%s has %d DMARC records; receivers then apply none of them (RFC 7489 section 6.6.3)", res.Name, len(recs)),
 			checks.T("dmarc.multiple-records.fix", "Delete all but one."))
 	}

@@ -35,6 +35,8 @@ func TestCheck(t *testing.T) {
 	srv.MustAddZone(t, zone)
 	srv.MustAddZone(t, dnstest.SOA("example.co.uk", 300)+"\n_dmarc.example.co.uk. 300 IN TXT \"v=DMARC1; p=none; sp=reject\"")
 	srv.Drop("_dmarc.slow.test")
+	srv.MustAddZone(t, dnstest.SOA("slow-org.nl", 300))
+	srv.Drop("_dmarc.slow-org.nl")
 	c := &dnsq.Client{Servers: []string{srv.Addr}, Timeout: 300 * time.Millisecond}
 	hostedNoDKIM := Sending{Provider: "ClockWise", Hosted: true}
 	hostedDKIM := Sending{Provider: "ClockWise", Hosted: true, HostedDKIM: true}
@@ -93,6 +95,13 @@ func TestCheck(t *testing.T) {
 	})
 	test("legacy.test", hostedDKIM, "ok", "dmarc.legacy-tags", nil)
 	test("slow.test", hostedDKIM, checks.Error, "dns.timeout", nil)
+	// The subdomain has no record and the organisational domain's lookup
+	// gets no answer: the policy is unknown, not missing.
+	test("news.slow-org.nl", hostedDKIM, checks.Error, "dns.timeout", func(r *Result) {
+		if !r.Findings[0].Temporary || r.Suggested != "" || !strings.Contains(r.Findings[0].Message, "_dmarc.slow-org.nl") {
+			t.Errorf("org lookup unanswered: %+v", r.Findings)
+		}
+	})
 	// No record at the subdomain: the organisational domain's sp= applies.
 	test("mail.example.co.uk", hostedNoDKIM, checks.Error, "dmarc.requires-dkim", func(r *Result) {
 		if !r.FromOrgDomain || r.Name != "_dmarc.example.co.uk" || r.Policy != "reject" {

@@ -167,9 +167,6 @@ func isMicrosoft365(host string) bool {
 	return h == "smtp.office365.com" || strings.HasSuffix(h, ".outlook.com") || strings.HasSuffix(h, ".office365.com")
 }
 
-// cgnat is the shared address space of RFC 6598, used behind carrier NAT.
-var cgnat = netip.MustParsePrefix("100.64.0.0/10")
-
 // checkReachable warns when the host resolves to an address the service's
 // servers cannot reach: private, loopback, link-local or CGNAT.
 func (r *Report) checkReachable(ctx context.Context, s Settings, opts TestOptions) {
@@ -185,7 +182,7 @@ func (r *Report) checkReachable(ctx context.Context, s Settings, opts TestOption
 	}
 	for _, ip := range addrs {
 		r.Addresses = append(r.Addresses, ip.String())
-		if ip.IsPrivate() || ip.IsLoopback() || ip.IsLinkLocalUnicast() || cgnat.Contains(ip) || ip.IsUnspecified() {
+		if dnsq.IsInternal(ip) {
 			r.add(checks.Warning, "smtp.unreachable-address",
 				checks.T("smtp.unreachable-address", "%s resolves to %s, an internal address: the hosted service cannot reach it from the internet", s.Host, ip.String()),
 				checks.T("smtp.unreachable-address.fix", "Give the server's public name or address, and open the port to the service's IP ranges in the firewall."))

@@ -56,6 +56,28 @@ func Parse(s string) (List, error) {
 	return out, nil
 }
 
+// ParseLenient reads what it can of a tag list that may be broken: specs
+// without "=" or with a malformed name are passed over, and of two equal
+// tags the first is kept. A header field of a received message (a
+// DKIM-Signature, an ARC-Seal) is read this way to name its d= and s= in
+// an explanation even when it is malformed: the signature's verifier
+// (go-msgauth) says why it is, and a record the wizard judges is read
+// strictly with Parse.
+func ParseLenient(s string) List {
+	var out List
+	seen := map[string]bool{}
+	for _, spec := range strings.Split(s, ";") {
+		name, value, ok := strings.Cut(spec, "=")
+		name = strings.TrimSpace(name)
+		if !ok || !validName(name) || seen[name] {
+			continue
+		}
+		seen[name] = true
+		out = append(out, Tag{Name: name, Value: strings.TrimSpace(value)})
+	}
+	return out
+}
+
 func validName(n string) bool {
 	if n == "" || !isAlpha(n[0]) {
 		return false

@@ -23,6 +23,24 @@ func TestParse(t *testing.T) {
 	}
 }
 
+// A received header field is read leniently: what can be read is kept.
+func TestParseLenient(t *testing.T) {
+	test := func(in, want string) {
+		t.Helper()
+		var got []string
+		for _, tag := range ParseLenient(in) {
+			got = append(got, tag.Name+"="+tag.Value)
+		}
+		if strings.Join(got, "|") != want {
+			t.Errorf("ParseLenient(%q) = %q, want %q", in, strings.Join(got, "|"), want)
+		}
+	}
+	test("v=1; d=example.nl; s=mw; b=AbC\r\n\t dEf", "v=1|d=example.nl|s=mw|b=AbC\r\n\t dEf")
+	test("d=first; d=second; s=x", "d=first|s=x")
+	test("garbage; 1x=y; ; d=example.nl", "d=example.nl")
+	test("", "")
+}
+
 func FuzzParse(f *testing.F) {
 	f.Add("v=DKIM1; k=ed25519; p=11qYAYKxCrfVS/7TyWQHOg7hcvPapiMlrwIaaPcHURo=")
 	f.Add("v=DMARC1; p=reject; rua=mailto:d@example.nl,mailto:x@y.z!10m")

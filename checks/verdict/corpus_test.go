@@ -20,6 +20,7 @@ import (
 
 	"mailwizard/checks/dnsq"
 	"mailwizard/checks/dnsq/dnstest"
+	"mailwizard/checks/taglist"
 	"mailwizard/transports/dkimkey"
 )
 
@@ -101,6 +102,17 @@ bounce.relaxed.nl.           300 IN TXT "v=spf1 ip6:2001:db8:25::/64 -all"
 ` + dnstest.SOA("pct.nl", 300) + `
 pct.nl.                      300 IN TXT "v=spf1 ip4:192.0.2.0/25 -all"
 _dmarc.pct.nl.               300 IN TXT "v=DMARC1; p=reject; pct=50"
+` + dnstest.SOA("pctq.nl", 300) + `
+pctq.nl.                     300 IN TXT "v=spf1 ip4:192.0.2.0/25 -all"
+_dmarc.pctq.nl.              300 IN TXT "v=DMARC1; p=quarantine; pct=10"
+` + dnstest.SOA("nopolicy.nl", 300) + `
+nopolicy.nl.                 300 IN TXT "v=spf1 ip4:192.0.2.0/25 -all"
+` + dnstest.SOA("twice.nl", 300) + `
+twice.nl.                    300 IN TXT "v=spf1 ip4:192.0.2.0/25 -all"
+_dmarc.twice.nl.             300 IN TXT "v=DMARC1; p=reject"
+_dmarc.twice.nl.             300 IN TXT "v=DMARC1; p=none"
+` + dnstest.SOA("slow.nl", 300) + `
+slow.nl.                     300 IN TXT "v=spf1 ip4:192.0.2.0/25 -all"
 ` + dnstest.SOA("service.test", 300) + `
 bounces.service.test.        300 IN TXT "v=spf1 ip4:198.51.100.0/24 -all"
 `
@@ -109,6 +121,7 @@ bounces.service.test.        300 IN TXT "v=spf1 ip4:198.51.100.0/24 -all"
 		zone += r.ZoneLine + "\n"
 	}
 	srv.MustAddZone(t, zone)
+	srv.Drop("_dmarc.slow.nl")
 	return srv, &dnsq.Client{Servers: []string{srv.Addr}, Timeout: 500 * time.Millisecond}
 }
 
@@ -139,7 +152,7 @@ func render(t testing.TB, name string, repl ...string) []byte {
 			}
 		}
 		sig := sign(t, m[1], m[2], m[3], []byte(strings.Join(sent, "\r\n")+"\r\n"))
-		b := tagMap(strings.SplitN(sig, ":", 2)[1])["b"]
+		b := tagValue(taglist.ParseLenient(strings.SplitN(sig, ":", 2)[1]), "b")
 		bPrefix[m[3]] = b[:8]
 		sigLines := strings.Split(strings.TrimSuffix(sig, "\r\n"), "\r\n")
 		lines = append(lines[:i], append(sigLines, lines[i+1:]...)...)

@@ -14,6 +14,7 @@ import (
 	"mailwizard/checks/dkim"
 	"mailwizard/checks/dmarc"
 	"mailwizard/checks/dnsq"
+	"mailwizard/checks/taglist"
 )
 
 // maxSignatures bounds the signatures verified: each costs a DNS lookup
@@ -82,9 +83,9 @@ const (
 func readSignatures(m *Message, from string) []Signature {
 	var out []Signature
 	for _, f := range m.All("DKIM-Signature") {
-		tags := tagMap(f.Value)
-		s := Signature{Domain: strings.ToLower(strings.TrimSuffix(tags["d"], ".")), Selector: strings.ToLower(tags["s"]),
-			Algorithm: strings.ToLower(tags["a"]), Line: f.Line, Result: "unchecked", b: tags["b"]}
+		tags := taglist.ParseLenient(f.Value)
+		s := Signature{Domain: strings.ToLower(strings.TrimSuffix(tagValue(tags, "d"), ".")), Selector: strings.ToLower(tagValue(tags, "s")),
+			Algorithm: strings.ToLower(tagValue(tags, "a")), Line: f.Line, Result: "unchecked", b: tagValue(tags, "b")}
 		s.Aligned = alignment(s.Domain, from)
 		out = append(out, s)
 	}
@@ -213,22 +214,11 @@ func compareKeys(ctx context.Context, r dnsq.Resolver, sigs []Signature, domain 
 	return out
 }
 
-// tagMap reads a tag=value list (DKIM-Signature, ARC-Seal) leniently:
-// whitespace inside values removed (b= and bh= are folded), the first of
-// two equal tags kept, a spec without "=" passed over.
-func tagMap(s string) map[string]string {
-	out := map[string]string{}
-	for _, spec := range strings.Split(s, ";") {
-		k, v, ok := strings.Cut(spec, "=")
-		k = strings.TrimSpace(k)
-		if !ok || k == "" {
-			continue
-		}
-		if _, dup := out[k]; !dup {
-			out[k] = strings.Join(strings.Fields(v), "")
-		}
-	}
-	return out
+// tagValue is a tag's value from a received field's tag list, read with
+// taglist.ParseLenient, whitespace removed (b= and bh= are folded).
+func tagValue(l taglist.List, name string) string {
+	v, _ := l.Get(name)
+	return strings.Join(strings.Fields(v), "")
 }
 
 func atoi(s string) int {

@@ -10,6 +10,8 @@ import (
 const (
 	CodeHeadersOnly      = "verdict.headers-only"
 	CodeHeaderCut        = "verdict.header-cut"
+	CodeLinesSkipped     = "verdict.lines-skipped"
+	CodeLinesJoined      = "verdict.lines-joined"
 	CodeOtherDomain      = "verdict.other-domain"
 	CodeNoResults        = "verdict.no-results"
 	CodeUntrustedResults = "verdict.untrusted-results"
@@ -28,10 +30,13 @@ const (
 	CodeDMARCQuarantine  = "verdict.dmarc-would-quarantine"
 	CodeDMARCReject      = "verdict.dmarc-would-reject"
 	CodeDMARCUnknown     = "verdict.dmarc-unknown"
+	CodeDMARCNoPolicy    = "verdict.dmarc-no-policy"
+	CodeResultsConflict  = "verdict.results-conflict"
 )
 
-// explainer turns what was found into findings. Only the DMARC outcome
-// is an error: the rest says why, as warnings (or notes), so that the exit
+// explainer turns what was found into findings. Only a DMARC failure is
+// an error (and a lookup that got no answer, a temporary one): the rest
+// says why, or what is unknown, as warnings (or notes), so that the exit
 // code follows DMARC, as the command-line contract says.
 type explainer struct {
 	rep    *Report
@@ -73,22 +78,44 @@ func (e *explainer) input() {
 			checks.T("verdict.headers-only", "only the header was pasted: the DKIM signatures are listed with the receiver's results, but whether the body still matches them cannot be checked here"),
 			checks.T("verdict.headers-only.fix", "Paste the whole message (Gmail: Show original; Outlook: View message source) to check the signatures too."))
 	}
+	if e.m.SkippedText > 0 {
+		e.add(checks.Info, CodeLinesSkipped,
+			checks.T("verdict.lines-skipped", "the text above line %d is not part of the header and was not read: a summary or notes copied with the message source", e.m.Skipped+1), checks.Text{})
+	}
+	switch n := e.m.Joined; {
+	case n == 1:
+		e.add(checks.Info, CodeLinesJoined,
+			checks.T("verdict.lines-joined.one", "line %d inside the header starts no header field: it was read as part of the field above it, as if the copy had lost its indent", e.m.JoinedAt), checks.Text{})
+	case n > 1:
+		e.add(checks.Info, CodeLinesJoined,
+			checks.T("verdict.lines-joined", "%d lines inside the header, the first on line %d, start no header field: they were read as part of the field above them, as if the copy had lost their indent", n, e.m.JoinedAt), checks.Text{})
+	}
 	if e.m.StoppedAt > 0 {
 		e.add(checks.Warning, CodeHeaderCut,
 			checks.T("verdict.header-cut", "line %d is not a header line: the header was read up to there, and the rest was left out", e.m.StoppedAt), checks.Text{})
 	}
 	if e.rep.Domain != e.rep.FromDomain {
-		e.add(checks.Warning, CodeOtherDomain,
-			checks.T("verdict.other-domain", "the message is from %s, not from %s: this verdict is about %s", e.rep.FromDomain, e.rep.Domain, e.rep.FromDomain), checks.Text{})
+		e.add(checks.Info, CodeOtherDomain,
+			checks.T("verdict.other-domain.sub", "the message is from %s, a domain under %s: this verdict is about %s, under the policy DMARC finds for it", e.rep.FromDomain, e.rep.Domain, e.rep.FromDomain), checks.Text{})
 	}
 }
 
 // trust says whose results were used and whose were not, and whether the
 // message was forwarded.
 func (e *explainer) trust() {
-	if e.rep.Receiver == nil {
+	switch {
+	case e.rep.Receiver != nil:
+	case len(e.rep.Ignored) > 0 || len(e.rep.ARC) > 0:
+		entered := checks.T("verdict.no-results.no-entry", "no Received field shows that server receiving the message")
+		if b := e.t.boundary; b != nil && b.By != "" {
+			entered = checks.T("verdict.no-results.entered", "the message entered at %s (line %d)", b.By, b.Line)
+		}
 		e.add(checks.Warning, CodeNoResults,
-			checks.T("verdict.no-results", "the header has no Authentication-Results of the receiving server, so only our own check is shown; a copy from the Sent folder, or a receiver that does not add them, looks like this"),
+			checks.T("verdict.no-results.untrusted", "none of the results in the header can be trusted as the receiving server's own: they name %s, but %s. The receiver's verdict is unknown; our own check below stands alone", orNone(e.t.claimed), entered),
+			checks.T("verdict.no-results.fix", "Paste the message as it arrived in the receiving mailbox."))
+	default:
+		e.add(checks.Warning, CodeNoResults,
+			checks.T("verdict.no-results.none", "the header has no Authentication-Results of the receiving server, so its verdict is unknown and our own check below stands alone; a copy from the Sent folder, or a receiver that does not add them, looks like this"),
 			checks.T("verdict.no-results.fix", "Paste the message as it arrived in the receiving mailbox."))
 	}
 	for _, ig := range e.rep.Ignored {
@@ -100,6 +127,9 @@ func (e *explainer) trust() {
 		case "other-id":
 			e.add(checks.Info, CodeUntrustedResults,
 				checks.T("verdict.untrusted-results", "the Authentication-Results on line %d were added by %s, not by %s: an earlier hop's, or forged, so they were ignored (they said %s)", ig.Line, orNone(ig.AuthservID), e.receiverWords(), claims), checks.Text{})
+		case "not-receiver":
+			e.add(checks.Info, CodeUntrustedResults,
+				checks.T("verdict.untrusted-results.not-receiver", "the Authentication-Results on line %d name %s, which no Received field shows receiving the message, so they were ignored (they said %s)", ig.Line, orNone(ig.AuthservID), claims), checks.Text{})
 		case "original":
 			e.add(checks.Info, CodeUntrustedResults,
 				checks.T("verdict.untrusted-results.original", "the Authentication-Results-Original on line %d are Microsoft's copy from an earlier hop; they were ignored (they said %s)", ig.Line, claims), checks.Text{})
@@ -117,6 +147,13 @@ func (e *explainer) trust() {
 		saw := checks.T("verdict.forwarded-arc.nothing", "no results")
 		if last.Results != nil && len(last.Results.Methods) > 0 {
 			saw = checks.Verbatim(summarize(last.Results))
+		}
+		if e.rep.Receiver == nil {
+			// Nothing the receiver wrote vouches for the sets, and their
+			// seals are not verified here.
+			e.add(checks.Info, CodeForwardedARC,
+				checks.T("verdict.forwarded-arc.unverified", "the header carries ARC sets of %s (instance %d, which saw %s): a forwarder's, a mailing list's or a gateway's, or written by the sender; the seals are not verified here, so they were not used", strings.Join(dedupe(names), ", "), last.Instance, saw), checks.Text{})
+			return
 		}
 		e.add(checks.Info, CodeForwardedARC,
 			checks.T("verdict.forwarded-arc", "the message went through a forwarder, a mailing list or a gateway before it reached %s: %s sealed it with ARC (instance %d) and saw %s there", e.receiverWords(), strings.Join(dedupe(names), ", "), last.Instance, saw), checks.Text{})

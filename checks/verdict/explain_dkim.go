@@ -44,10 +44,31 @@ func (e *explainer) dkim() {
 		checks.T("verdict.dkim-not-aligned", "the DKIM signature that verifies is for %s, not for %s: it does not count for DMARC, which needs d=%s or, in relaxed mode, a domain under it", strings.Join(dedupe(passing), ", "), from, from), fix)
 }
 
-// passed reports whether the signature verifies: by our check, else (only
-// the header pasted) by the receiver's.
+// outcome says whether the signature is known to verify, and whether it
+// does: by our check; by the receiver's result when only the header was
+// pasted, or when the pasted body no longer matches (copying changes
+// spaces and line ends, so that mismatch alone proves nothing). A key
+// that could not be looked up now leaves it unknown.
+func (s Signature) outcome() (known, pass bool) {
+	switch {
+	case s.Result == "pass":
+		return true, true
+	case s.Result == "temperror":
+		return false, false
+	case s.Result == "unchecked", s.failure == bodyChanged:
+		switch s.Receiver {
+		case "", "none", "temperror":
+			return false, false
+		}
+		return true, s.Receiver == "pass"
+	}
+	return true, false
+}
+
+// passed reports whether the signature is known to verify.
 func (s Signature) passed() bool {
-	return s.Result == "pass" || s.Result == "unchecked" && s.Receiver == "pass"
+	_, pass := s.outcome()
+	return pass
 }
 
 func anyRelaxed(sigs []Signature) bool {
@@ -145,7 +166,7 @@ func (e *explainer) receiverDiffers(s *Signature) {
 		return
 	}
 	e.add(checks.Warning, CodeDNSChanged,
-		checks.T("verdict.dns-changed.dkim", "%s saw dkim=%s for %s (selector %s), and it gives %s now: the key at %s changed since delivery, or the copy changed a signed header field", e.receiverWords(), s.Receiver, s.Domain, s.Selector, s.Result, dkimKeyName(s)), checks.Text{})
+		checks.T("verdict.dns-changed.dkim.maybe", "%s saw dkim=%s for %s (selector %s), and it gives %s now: the key at %s may have changed since delivery, or the copy changed a signed header field", e.receiverWords(), s.Receiver, s.Domain, s.Selector, s.Result, dkimKeyName(s)), checks.Text{})
 }
 
 // receiverWordsFor is the receiver's reason and comments for a signature.

@@ -57,8 +57,9 @@ func FuzzReadMessage(f *testing.F) {
 }
 
 // FuzzTrace: whatever header is pasted, reading the trust boundary, the
-// From address and the signatures never panics, and never trusts results
-// of another authserv-id than the receiver's.
+// From address and the signatures never panics; results are trusted only
+// of the receiver's operator, and only with a Received field where the
+// message entered; without any Received field no Received-SPF is used.
 func FuzzTrace(f *testing.F) {
 	seedCorpus(f)
 	f.Fuzz(func(t *testing.T, text []byte) {
@@ -68,11 +69,17 @@ func FuzzTrace(f *testing.F) {
 		}
 		tr := readTrace(m)
 		if tr.receiver != nil {
+			id := tr.receiver.AuthservID
+			if tr.boundary == nil || tr.guessed {
+				t.Fatalf("receiver %q believed without the hop where the message entered", id)
+			}
 			for _, r := range tr.receiver.Results {
-				if r.AuthservID != tr.receiver.AuthservID {
-					t.Fatalf("trusted results of %q for receiver %q", r.AuthservID, tr.receiver.AuthservID)
+				if id == "" && r.AuthservID != "" || id != "" && !sameOperator(r.AuthservID, id) {
+					t.Fatalf("trusted results of %q for receiver %q", r.AuthservID, id)
 				}
 			}
+		} else if len(m.index("Received")) == 0 && tr.spf != nil {
+			t.Fatal("a Received-SPF used without any Received field to say where the message entered")
 		}
 		if _, d, err := FromAddress(m); err == nil && d == "" {
 			t.Fatal("a From address without a domain")

@@ -14,11 +14,22 @@ var (
 	ErrNotHeader = errors.New("verdict: the text is not a mail header")
 	ErrTooLarge  = errors.New("verdict: the text is too large")
 	ErrNoFrom    = errors.New("verdict: the header has no From address")
+	// ErrOtherDomain: the message is from another domain than the one
+	// expected (see OtherDomainError).
+	ErrOtherDomain = errors.New("verdict: the message is from another domain")
+	// ErrHeaderTooLarge: the part read as the header is larger than any
+	// real header; it is an ErrTooLarge too.
+	ErrHeaderTooLarge = fmt.Errorf("%w: the header", ErrTooLarge)
 )
 
 // MaxMessage bounds a paste: a message with attachments of a few megabytes
 // still fits; a runaway pipe does not fill memory.
 const MaxMessage = 32 << 20
+
+// MaxHeader bounds the header part of a paste. Real headers are a few
+// kilobytes, some tens after many hops and ARC sets; a megabyte of header
+// lines is not a header that travelled.
+const MaxHeader = 1 << 20
 
 // maxFields bounds the header fields read; real headers have a few hundred
 // at most, even after many hops.
@@ -46,8 +57,13 @@ type Message struct {
 	// that is not a header line).
 	Body []byte
 	// Skipped is how many lines before the header were passed over: blank
-	// lines, Gmail's summary table, an mbox "From " line.
-	Skipped int
+	// lines, Gmail's summary table, an mbox "From " line; SkippedText is
+	// how many of them held text.
+	Skipped, SkippedText int
+	// Joined is how many lines inside the header did not start a field
+	// and were read as part of the field above (a copy that lost the
+	// indent of folded lines); JoinedAt is the first of them.
+	Joined, JoinedAt int
 	// StoppedAt is the line at which a header without a body ended in text
 	// that is not a header line (0 when it ended normally).
 	StoppedAt int
@@ -96,51 +112,110 @@ func (m *Message) Wire() []byte {
 // any mix of CRLF, LF and CR line ends (and the CR CR LF some Windows
 // copies make), blank lines or a uniform indent from copying, Gmail's
 // "Show original" summary table before the real header, an mbox "From "
-// line, folded fields and raw UTF-8 (RFC 6532). It finds the header as
-// the first block of header fields that carries trace or authentication
-// fields (Received, Return-Path, Authentication-Results, DKIM-Signature,
-// ...), else the first that has a From field.
+// line, folded fields, folded lines that lost their indent, and raw UTF-8
+// (RFC 6532). The header starts at the first run of header fields that
+// carries trace or authentication fields (Received, Return-Path,
+// Authentication-Results, DKIM-Signature, ...), else at the first with a
+// From field (see header_find.go). It takes time linear in the text, so
+// it needs no context.
 func ReadMessage(text []byte) (*Message, error) {
 	if len(text) > MaxMessage {
 		return nil, fmt.Errorf("%w: %d bytes; at most %d", ErrTooLarge, len(text), MaxMessage)
 	}
 	text = bytes.TrimPrefix(text, []byte("\xef\xbb\xbf"))
-	lines := splitLines(text)
 	if len(bytes.TrimSpace(text)) == 0 {
 		return nil, ErrEmpty
 	}
+	lines := splitLines(text)
 	dedent(lines)
-	b, ok := findHeader(lines)
+	h, ok := findHeader(lines)
 	if !ok {
 		return nil, ErrNotHeader
 	}
-	m := &Message{Skipped: b.start}
-	for i := b.start; i < b.end; i++ {
-		l := lines[i]
-		if isWSP(l) && len(m.Fields) > 0 {
-			f := &m.Fields[len(m.Fields)-1]
-			f.Raw += "\r\n" + l
-			f.Value += l
-			continue
-		}
-		name, value, _ := strings.Cut(l, ":")
-		m.Fields = append(m.Fields, Field{Name: strings.TrimRight(name, " \t"), Value: value, Raw: l, Line: i + 1})
-		if len(m.Fields) > maxFields {
-			return nil, fmt.Errorf("%w: more than %d header fields", ErrTooLarge, maxFields)
+	if size := h.size(lines); size > MaxHeader {
+		return nil, fmt.Errorf("%w: %d bytes; at most %d", ErrHeaderTooLarge, size, MaxHeader)
+	}
+	m := &Message{Skipped: h.start}
+	for _, l := range lines[:h.start] {
+		if strings.TrimSpace(l) != "" && !isPreamble(l) {
+			m.SkippedText++
 		}
 	}
-	for i := range m.Fields {
-		m.Fields[i].Value = strings.TrimSpace(m.Fields[i].Value)
+	var err error
+	if m.Fields, err = readFields(lines, h); err != nil {
+		return nil, err
+	}
+	for _, j := range h.joined {
+		if m.Joined++; m.JoinedAt == 0 {
+			m.JoinedAt = j + 1
+		}
 	}
 	switch {
-	case b.blank:
-		if body := lines[b.end+1:]; hasText(body) {
+	case h.blank:
+		if body := lines[h.end+1:]; hasText(body) {
 			m.Body = joinCRLF(body)
 		}
-	case b.end < len(lines):
-		m.StoppedAt = b.end + 1
+	case h.end < len(lines):
+		m.StoppedAt = h.end + 1
 	}
 	return m, nil
+}
+
+// isPreamble reports whether l is a line that precedes a header in the
+// ways messages are saved: an mbox "From " line (RFC 4155), or the first
+// line of Outlook's Internet headers dialog.
+func isPreamble(l string) bool {
+	return strings.HasPrefix(l, "From ") || strings.TrimSpace(l) == "Microsoft Mail Internet Headers Version 2.0"
+}
+
+// readFields reads the header's lines into fields. A line that starts
+// with whitespace continues the field above (RFC 5322 section 2.2.3); so
+// does a line the header scan found inside the header without a field
+// name (pasted wrapping): it is joined as if it had kept its indent, the
+// fold restored with one space (which DKIM's relaxed canonicalisation,
+// RFC 6376 section 3.4.2, reads as any other). Each field is built once,
+// with a strings.Builder: time linear in the header, however folded.
+func readFields(lines []string, h header) ([]Field, error) {
+	var out []Field
+	var raw, value strings.Builder
+	joined := map[int]bool{}
+	for _, j := range h.joined {
+		joined[j] = true
+	}
+	flush := func() {
+		if len(out) > 0 {
+			f := &out[len(out)-1]
+			f.Raw, f.Value = raw.String(), strings.TrimSpace(value.String())
+		}
+		raw.Reset()
+		value.Reset()
+	}
+	for i := h.start; i < h.end; i++ {
+		l := lines[i]
+		switch {
+		case len(out) > 0 && isWSP(l):
+			raw.WriteString("\r\n")
+			raw.WriteString(l)
+			value.WriteString(l)
+			continue
+		case len(out) > 0 && joined[i]:
+			raw.WriteString("\r\n ")
+			raw.WriteString(l)
+			value.WriteString(" ")
+			value.WriteString(l)
+			continue
+		}
+		flush()
+		if len(out) == maxFields {
+			return nil, fmt.Errorf("%w: more than %d header fields", ErrTooLarge, maxFields)
+		}
+		name, v, _ := strings.Cut(l, ":")
+		out = append(out, Field{Name: strings.TrimRight(name, " \t"), Line: i + 1})
+		raw.WriteString(l)
+		value.WriteString(v)
+	}
+	flush()
+	return out, nil
 }
 
 // splitLines splits at CRLF, LF, CR and CR CR LF alike: a paste may mix
@@ -168,94 +243,6 @@ func splitLines(text []byte) []string {
 		out = append(out, string(text[start:]))
 	}
 	return out
-}
-
-// dedent removes an indent that copying gave every line: when the first
-// line with text starts with whitespace and is a header field after it,
-// that whitespace is taken off every line that starts with it.
-func dedent(lines []string) {
-	for _, l := range lines {
-		if strings.TrimSpace(l) == "" {
-			continue
-		}
-		trimmed := strings.TrimLeft(l, " \t")
-		indent := l[:len(l)-len(trimmed)]
-		if indent == "" || !isFieldLine(trimmed) {
-			return
-		}
-		for i, m := range lines {
-			lines[i] = strings.TrimPrefix(m, indent)
-		}
-		return
-	}
-}
-
-// block is a run of header lines: [start, end), and whether an empty line
-// ends it (a body follows), rather than the end of the text or a line that
-// is not a header line.
-type block struct {
-	start, end int
-	blank      bool
-	trace      bool // it has a trace or authentication field
-	from       bool
-}
-
-// findHeader picks the header among the runs of header lines.
-func findHeader(lines []string) (block, bool) {
-	var firstFrom, cutTrace *block
-	for i := 0; i < len(lines); i++ {
-		if !isFieldLine(lines[i]) {
-			continue
-		}
-		b := scanBlock(lines, i)
-		switch {
-		case b.trace && (b.blank || b.end == len(lines)):
-			return b, true
-		case b.trace && cutTrace == nil && b.end-b.start >= 3:
-			cutTrace = &b
-		case b.from && firstFrom == nil && (b.blank || b.end == len(lines)):
-			firstFrom = &b
-		}
-		i = b.end
-	}
-	if cutTrace != nil {
-		return *cutTrace, true
-	}
-	if firstFrom != nil {
-		return *firstFrom, true
-	}
-	return block{}, false
-}
-
-// traceFields are the fields only a message that travelled carries; a
-// summary table or a quoted header in a body has none of them.
-var traceFields = map[string]bool{
-	"received": true, "return-path": true, "authentication-results": true, "arc-authentication-results": true,
-	"dkim-signature": true, "received-spf": true, "delivered-to": true, "x-received": true, "arc-seal": true,
-}
-
-func scanBlock(lines []string, start int) block {
-	b := block{start: start}
-	j := start
-	for ; j < len(lines); j++ {
-		l := lines[j]
-		switch {
-		case strings.TrimSpace(l) == "": // trailing spaces from a copy still end the header
-			b.end, b.blank = j, true
-			return b
-		case isWSP(l):
-		case isFieldLine(l):
-			name, _, _ := strings.Cut(l, ":")
-			name = strings.ToLower(strings.TrimRight(name, " \t"))
-			b.trace = b.trace || traceFields[name]
-			b.from = b.from || name == "from"
-		default:
-			b.end = j
-			return b
-		}
-	}
-	b.end = j
-	return b
 }
 
 // isFieldLine reports whether l starts a header field: a name of printable

@@ -2,9 +2,12 @@ package verdict
 
 import (
 	"bytes"
+	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
+	"time"
 )
 
 // However the paste came, the same message gets the same verdict: the
@@ -48,6 +51,34 @@ func TestPastedShapes(t *testing.T) {
 	}
 }
 
+// A line inside the header that lost its indent in the copy does not cut
+// the header: it is read as part of the field above, said so, and the
+// fields above and below it all count.
+func TestLinesThatLostTheirIndent(t *testing.T) {
+	_, r := corpusDNS(t)
+	msg := string(render(t, "gmail_pass.eml"))
+	test := func(name, from, to string, joinedAt int) {
+		t.Helper()
+		if !strings.Contains(msg, from) {
+			t.Fatalf("%s: the corpus has no %q", name, from)
+		}
+		rep := check(t, r, []byte(strings.Replace(msg, from, to, 1)), Options{})
+		if !rep.Passed || codes(rep) != "verdict.dmarc-pass verdict.lines-joined" || rep.Receiver == nil || rep.Receiver.Name != "Gmail" ||
+			rep.SPF.MailFrom != "bounce@example.nl" || rep.SPF.IP != "192.0.2.10" || len(rep.DKIM) != 1 || rep.DKIM[0].Result != "pass" {
+			t.Errorf("%s: passed %v, spf %+v, dkim %+v%s", name, rep.Passed, rep.SPF, rep.DKIM, describe(rep))
+		}
+		if len(rep.Findings) < 2 || !strings.Contains(rep.Findings[1].Message, fmt.Sprintf("line %d inside the header", joinedAt)) {
+			t.Errorf("%s: %q", name, rep.Findings[1].Message)
+		}
+	}
+	// The ARC-Seal's second line: Gmail's Received and the Return-Path
+	// below it were lost when the header was cut there.
+	test("an ARC-Seal line", "\r\n        d=google.com; s=arc-20240605;\r\n        b=QWJj", "\r\nd=google.com; s=arc-20240605;\r\n        b=QWJj", 7)
+	// A line of Gmail's Authentication-Results: the From below it was lost.
+	test("an Authentication-Results line", "\r\n       spf=pass (google.com: domain of bounce@example.nl designates 192.0.2.10 as permitted sender) smtp.mailfrom=bounce@example.nl;\r\n       dmarc=pass",
+		"\r\nspf=pass (google.com: domain of bounce@example.nl designates 192.0.2.10 as permitted sender) smtp.mailfrom=bounce@example.nl;\r\n       dmarc=pass", 15)
+}
+
 func TestReadMessage(t *testing.T) {
 	test := func(name, text string, check func(*Message)) {
 		t.Helper()
@@ -74,6 +105,13 @@ func TestReadMessage(t *testing.T) {
 	test("a header cut off by a line that is not one", "Received: from a by b; date\nReceived: from c by d; date\nFrom: a@example.nl\nthis line lost its indent\n", func(m *Message) {
 		if m.StoppedAt != 4 || m.HasBody() || len(m.Fields) != 3 {
 			t.Errorf("cut: stopped at %d, body %v, %d fields", m.StoppedAt, m.HasBody(), len(m.Fields))
+		}
+	})
+	test("a line without indent between fields", "Received: from a\nby b; date\nFrom: a@example.nl\nSubject: one\ntwo\n\nbody\n", func(m *Message) {
+		r, s := m.All("Received"), m.All("Subject")
+		if len(m.Fields) != 3 || m.Joined != 2 || m.JoinedAt != 2 || r[0].Value != "from a by b; date" || r[0].Raw != "Received: from a\r\n by b; date" ||
+			s[0].Value != "one two" || string(m.Body) != "body\r\n" || m.StoppedAt != 0 {
+			t.Errorf("joined: %d joined from %d, fields %+v, body %q", m.Joined, m.JoinedAt, m.Fields, m.Body)
 		}
 	})
 	test("raw UTF-8 and an obsolete space before the colon", "Received: from a by b; date\nSubject : Grüße aus Köln\nFrom: Jörg <jorg@bücher.example>\n", func(m *Message) {
@@ -112,7 +150,53 @@ func TestNotAMessage(t *testing.T) {
 			t.Errorf("%q: %v, want %v", text, err, want)
 		}
 	}
+	// A message from another domain than the one expected is no verdict
+	// on that domain's mail.
+	var other *OtherDomainError
+	if _, err := Check(t.Context(), r, render(t, "gmail_pass.eml"), Options{Domain: "example.org"}); !errors.Is(err, ErrOtherDomain) ||
+		!errors.As(err, &other) || other.From != "example.nl" || other.Expected != "example.org" {
+		t.Errorf("another domain: %v", err)
+	}
 	if _, err := ReadMessage(make([]byte, MaxMessage+1)); !errors.Is(err, ErrTooLarge) {
 		t.Errorf("a huge paste: %v", err)
+	}
+	// A header of more than a megabyte is no header that travelled; a
+	// message of some megabytes with a real header is read.
+	if _, err := ReadMessage(foldedHeader(MaxHeader + 1)); !errors.Is(err, ErrHeaderTooLarge) || !errors.Is(err, ErrTooLarge) {
+		t.Errorf("a huge header: %v", err)
+	}
+	big := append([]byte("Received: from a by b; d\r\nFrom: a@example.nl\r\n\r\n"), bytes.Repeat([]byte("body line\r\n"), 300_000)...)
+	if m, err := ReadMessage(big); err != nil || len(m.Body) != 3_300_000 {
+		t.Errorf("a 3 MB message: %v", err)
+	}
+}
+
+// foldedHeader is a header of about size bytes, nearly all of it one
+// field folded over many lines: the shape that made the reader quadratic.
+func foldedHeader(size int) []byte {
+	var b bytes.Buffer
+	b.WriteString("Received: from a by b; d\r\nX-Long: start\r\n")
+	for b.Len() < size {
+		b.WriteString("\tfolded line of a long header field\r\n")
+	}
+	b.WriteString("From: a@example.nl\r\n\r\nbody\r\n")
+	return b.Bytes()
+}
+
+// A check stopped while its lookups run gives no verdict, only ctx's
+// error: a verdict from cancelled lookups would read as DNS failures.
+func TestStopped(t *testing.T) {
+	srv, r := corpusDNS(t)
+	srv.Delay("_dmarc.example.nl", 1500*time.Millisecond)
+	ctx, cancel := context.WithCancel(t.Context())
+	time.AfterFunc(100*time.Millisecond, cancel)
+	rep, err := Check(ctx, r, render(t, "gmail_pass.eml"), Options{})
+	if !errors.Is(err, context.Canceled) || rep != nil {
+		t.Errorf("stopped: %v, %v", rep, err)
+	}
+	short, cancel2 := context.WithTimeout(t.Context(), 100*time.Millisecond)
+	defer cancel2()
+	if _, err := Check(short, r, render(t, "gmail_pass.eml"), Options{}); !errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("out of time: %v", err)
 	}
 }

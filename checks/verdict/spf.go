@@ -29,6 +29,12 @@ type SPFCheck struct {
 	Problem string    `json:"problem,omitempty"`
 	Matched string    `json:"matched,omitempty"`
 	Aligned Alignment `json:"aligned"`
+	// Guessed says the address is only a guess at where the message
+	// entered: no results of the receiver were believed, so the topmost
+	// hop from outside stands in for its own Received field. A failure for
+	// it proves nothing (it may be a hop inside the receiver, or one
+	// before a forwarder); a pass is the domain's own server.
+	Guessed bool `json:"guessed,omitempty"`
 	// internal: the address is not a public one, so the header does not
 	// show where the message entered.
 	internal bool
@@ -54,8 +60,8 @@ func checkSPF(ctx context.Context, r dnsq.Resolver, t *trace, from string) SPFCh
 	if !ip.IsValid() {
 		return c
 	}
-	c.IP = ip.String()
-	if !isPublic(ip) {
+	c.IP, c.Guessed = ip.String(), t.guessed
+	if !dnsq.IsPublic(ip) {
 		c.internal = true
 		return c
 	}
@@ -122,11 +128,19 @@ func (c *SPFCheck) findSender(t *trace, recv MethodResult) {
 	}
 }
 
-// passed reports whether SPF passed, by our evaluation, else by the
-// receiver's when we could not evaluate.
-func (c SPFCheck) passed() bool {
-	if c.Result != "" && c.Result != string(spf.TempError) {
-		return c.Result == string(spf.Pass)
+// outcome says whether SPF's result is known, and whether it passed: by
+// our evaluation, else by the receiver's word when we could not evaluate
+// (no address, or a temporary error now). What the receiver said about a
+// hop inside its own network says nothing about the sender, and a
+// failure for a guessed address proves nothing.
+func (c SPFCheck) outcome() (known, pass bool) {
+	switch {
+	case c.Result != "" && c.Result != string(spf.TempError):
+		pass = c.Result == string(spf.Pass)
+		return pass || !c.Guessed, pass
+	case c.internal || c.Receiver == "":
+		return false, false
 	}
-	return c.Receiver == "pass"
+	return true, c.Receiver == "pass"
 }
+

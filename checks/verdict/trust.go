@@ -1,8 +1,9 @@
 package verdict
 
 import (
-	"net/netip"
 	"strings"
+
+	"mailwizard/checks/taglist"
 )
 
 // Which Authentication-Results to believe (RFC 8601 sections 5 and 7.1):
@@ -11,26 +12,29 @@ import (
 // and a forwarder adds its own; both sit below the point where the message
 // entered the receiver. So:
 //
-//   - the receiver's authserv-id is the one of the topmost
+//   - the receiver's results are those of the topmost
 //     Authentication-Results field (the last server to handle the message
-//     adds its fields on top);
-//   - the message entered at the boundary: the receiver's Received field
-//     for the hop from outside. Gmail and Postfix with opendkim, opendmarc
-//     and policyd-spf put their results just below that Received field,
-//     so the boundary is the lowest Received above the topmost results,
-//     and the outside starts at the next Received down. Microsoft 365
-//     names no authserv-id and puts its results above its Received field,
-//     so there the boundary is the first Received below the results;
-//   - trusted are the fields with the receiver's authserv-id above the
-//     outside; every other one is reported as ignored, never used.
+//     adds its fields on top), or of the topmost ARC set when it wrote
+//     only that;
+//   - they are believed only when the Received field where the message
+//     entered names the same operator in its by clause (entry.go), and
+//     that field is not below the topmost hop from outside;
+//   - trusted are the fields of that operator above the outside (the
+//     next Received down from where the message entered); every other one
+//     is reported as ignored, never used;
+//   - with nothing to believe, the receiver's verdict is unknown, and the
+//     hop where the message entered is only guessed: the topmost hop from
+//     outside.
 
 // Ignored is an Authentication-Results field that was not believed.
 type Ignored struct {
 	Results
 	// Why is "other-id" (another server's: an earlier hop, or forged),
 	// "outside" (the receiver's name, but below where the message entered:
-	// forged), "original" (Microsoft's Authentication-Results-Original,
-	// from an earlier hop) or "unreadable".
+	// forged), "not-receiver" (no Received field shows its server
+	// receiving the message: forged, or a receiver that writes no trace),
+	// "original" (Microsoft's Authentication-Results-Original, from an
+	// earlier hop) or "unreadable".
 	Why string `json:"why"`
 }
 
@@ -88,7 +92,14 @@ type trace struct {
 	receiver *Receiver
 	ignored  []Ignored
 	earlier  []ARCSet // ARC sets of earlier hops, oldest first
+	// boundary is the hop where the message entered; guessed says it is
+	// only the topmost hop from outside, no receiver's results being
+	// believed.
 	boundary *Received
+	guessed  bool
+	// claimed is the authserv-id the untrusted results named ("" for
+	// none, or Microsoft's nameless ones).
+	claimed  string
 	spf      *ReceivedSPF // the receiver's Received-SPF
 	mailFrom string       // from the topmost Return-Path
 	nullFrom bool         // Return-Path: <>
@@ -106,26 +117,31 @@ func readTrace(m *Message) *trace {
 		received = append(received, r)
 	}
 	ars := m.index("Authentication-Results")
-	aars := m.index("ARC-Authentication-Results")
-	top := -1
-	switch {
-	case len(ars) > 0:
-		top = ars[0]
-	case len(aars) > 0:
-		top = aars[0]
+	var tops []int
+	if len(ars) > 0 {
+		tops = append(tops, ars[0])
 	}
-	limit := len(m.Fields)
-	if top >= 0 {
-		limit = t.findBoundary(received, top, m)
-		t.trustResults(m, ars, top, limit)
-	} else {
-		t.boundary = firstExternal(received)
+	if aars := m.index("ARC-Authentication-Results"); len(aars) > 0 {
+		tops = append(tops, aars[0])
+	}
+	limit := -1
+	for _, top := range tops {
+		if limit = t.believe(m, received, ars, top); limit >= 0 {
+			break
+		}
+	}
+	if limit < 0 {
+		limit = t.guess(m, received, ars)
 	}
 	for _, i := range m.index("Received-SPF") {
 		if i < limit {
 			r := ParseReceivedSPF(m.Fields[i].Value)
 			r.Line, r.index = m.Fields[i].Line, i
-			t.spf = &r
+			// Without the receiver's results, a Received-SPF that names
+			// another address than the guessed hop may be the sender's.
+			if !t.guessed || !r.ClientIP.IsValid() || t.boundary != nil && r.ClientIP == t.boundary.IP {
+				t.spf = &r
+			}
 			break
 		}
 	}
@@ -134,54 +150,67 @@ func readTrace(m *Message) *trace {
 		t.mailFrom = ReturnPath(rp[0].Value)
 		t.nullFrom = t.mailFrom == ""
 	}
+	for _, i := range m.index("Authentication-Results-Original") {
+		if res, err := ParseAuthResults(m.Fields[i].Value, false); err == nil {
+			res.Field, res.Line, res.index = m.Fields[i].Name, m.Fields[i].Line, i
+			t.ignored = append(t.ignored, Ignored{Results: *res, Why: "original"})
+		}
+	}
 	t.readARC(m, limit)
 	return t
 }
 
-// findBoundary sets the boundary Received and returns the index where the
-// outside starts.
-func (t *trace) findBoundary(received []Received, top int, m *Message) int {
-	below, above := -1, -1
-	for i, r := range received {
-		if r.index > top {
-			below = i
-			break
-		}
-		above = i
+// believe trusts the results at field index top when the hop where the
+// message entered names their operator, and returns the field index where
+// the outside starts; -1 when they are not believed.
+func (t *trace) believe(m *Message, received []Received, ars []int, top int) int {
+	res, err := m.parseResults(top)
+	if err != nil {
+		return -1
 	}
-	id := ""
-	if res, err := m.parseResults(top); err == nil {
-		id = res.AuthservID
+	b0, limit := structuralBoundary(received, top, res.AuthservID, len(m.Fields))
+	if b0 < 0 {
+		t.claimed = res.AuthservID
+		return -1
 	}
-	limit := len(m.Fields)
-	switch {
-	case id != "" && above >= 0:
-		t.boundary = &received[above]
-		if below >= 0 {
-			limit = received[below].index
-		}
-	case below >= 0:
-		t.boundary = &received[below]
-		limit = received[below].index
-	case above >= 0:
-		t.boundary = &received[above]
+	b := followInside(received, b0)
+	by := received[b0].By
+	ext := topExternal(received)
+	trusted := res.AuthservID == "" && isMicrosoftHost(by) ||
+		res.AuthservID != "" && (sameOperator(res.AuthservID, by) || sameOperator(res.AuthservID, received[b].By))
+	if !trusted || ext >= 0 && b > ext { // below the hop from outside: written before the message arrived
+		t.claimed = res.AuthservID
+		return -1
 	}
+	t.boundary = &received[b]
+	t.receiver = &Receiver{AuthservID: res.AuthservID, Name: receiverName(res.AuthservID, by), Results: []*Results{}}
+	t.trustResults(m, ars, limit)
 	return limit
 }
 
-// firstExternal is the topmost Received from a public address: without
-// any results to go by, the best guess of where the message entered.
-func firstExternal(received []Received) *Received {
-	for i, r := range received {
-		if r.IP.IsValid() && isPublic(r.IP) {
-			return &received[i]
+// guess takes the topmost hop from outside as where the message entered
+// when no results are believed: the outside starts at the next Received
+// down (none are inside without such a hop). Every Authentication-Results
+// is reported as not the receiver's.
+func (t *trace) guess(m *Message, received []Received, ars []int) int {
+	t.guessed = true
+	for _, i := range ars {
+		res, err := m.parseResults(i)
+		if err != nil {
+			t.ignored = append(t.ignored, Ignored{Results: Results{Field: m.Fields[i].Name, Line: m.Fields[i].Line, Methods: []MethodResult{}}, Why: "unreadable"})
+			continue
 		}
+		t.ignored = append(t.ignored, Ignored{Results: *res, Why: "not-receiver"})
 	}
-	return nil
-}
-
-func isPublic(ip netip.Addr) bool {
-	return ip.IsGlobalUnicast() && !ip.IsPrivate()
+	ext := topExternal(received)
+	if ext < 0 {
+		return 0
+	}
+	t.boundary = &received[ext]
+	if ext+1 < len(received) {
+		return received[ext+1].index
+	}
+	return len(m.Fields)
 }
 
 // parseResults reads the Authentication-Results or
@@ -196,30 +225,21 @@ func (m *Message) parseResults(i int) (*Results, error) {
 	return res, nil
 }
 
-func (t *trace) trustResults(m *Message, ars []int, top, limit int) {
-	topRes, err := m.parseResults(top)
-	if err != nil {
-		t.ignored = append(t.ignored, Ignored{Results: Results{Field: m.Fields[top].Name, Line: m.Fields[top].Line, Methods: []MethodResult{}}, Why: "unreadable"})
-		return
-	}
-	t.receiver = &Receiver{AuthservID: topRes.AuthservID, Name: receiverName(topRes.AuthservID, m), Results: []*Results{}}
+// trustResults sorts the Authentication-Results: the receiver's
+// operator's above the outside are its own; the rest are ignored.
+func (t *trace) trustResults(m *Message, ars []int, limit int) {
+	id := t.receiver.AuthservID
 	for _, i := range ars {
 		res, err := m.parseResults(i)
 		switch {
 		case err != nil:
 			t.ignored = append(t.ignored, Ignored{Results: Results{Field: m.Fields[i].Name, Line: m.Fields[i].Line, Methods: []MethodResult{}}, Why: "unreadable"})
-		case res.AuthservID != topRes.AuthservID:
+		case id == "" && res.AuthservID != "", id != "" && !sameOperator(res.AuthservID, id):
 			t.ignored = append(t.ignored, Ignored{Results: *res, Why: "other-id"})
 		case i >= limit:
 			t.ignored = append(t.ignored, Ignored{Results: *res, Why: "outside"})
 		default:
 			t.receiver.Results = append(t.receiver.Results, res)
-		}
-	}
-	for _, i := range m.index("Authentication-Results-Original") {
-		if res, err := ParseAuthResults(m.Fields[i].Value, false); err == nil {
-			res.Field, res.Line, res.index = m.Fields[i].Name, m.Fields[i].Line, i
-			t.ignored = append(t.ignored, Ignored{Results: *res, Why: "original"})
 		}
 	}
 }
@@ -240,23 +260,26 @@ func (t *trace) readARC(m *Message, limit int) {
 		}
 	}
 	for _, f := range m.All("ARC-Seal") {
-		tags := tagMap(f.Value)
-		n := atoi(tags["i"])
+		tags := taglist.ParseLenient(f.Value)
+		n := atoi(tagValue(tags, "i"))
 		if n < 1 || n > 50 {
 			continue
 		}
 		s := get(n)
-		s.Sealer, s.Chain = strings.ToLower(tags["d"]), strings.ToLower(tags["cv"])
+		s.Sealer, s.Chain = strings.ToLower(tagValue(tags, "d")), strings.ToLower(tagValue(tags, "cv"))
 	}
 	highest := 0
 	for n := range sets {
 		highest = max(highest, n)
 	}
-	// Microsoft names itself mx.microsoft.com in ARC but nothing in its
-	// Authentication-Results: above the boundary, its set is its own.
+	// The receiver's own set is the highest, above the outside, sealed
+	// under its operator's name: Microsoft names itself mx.microsoft.com
+	// there, and nothing in its Authentication-Results. The seals are not
+	// verified, so a set the sender wrote is never taken as the
+	// receiver's: it stands below the outside, or names another operator.
 	own := 0
 	if s := sets[highest]; s != nil && t.receiver != nil && s.Results != nil && s.Results.index < limit &&
-		(s.Results.AuthservID == t.receiver.AuthservID || t.receiver.AuthservID == "") {
+		t.ownID(s.Results.AuthservID) {
 		own = highest
 		t.receiver.ARC = s
 	}
@@ -267,28 +290,10 @@ func (t *trace) readARC(m *Message, limit int) {
 	}
 }
 
-// receiverName says who the receiver is in words people know.
-func receiverName(id string, m *Message) string {
-	switch {
-	case id == "mx.google.com" || strings.HasSuffix(id, ".google.com"):
-		return "Gmail"
-	case id == "" && isMicrosoft(m):
-		return "Microsoft 365"
+// ownID reports whether an authserv-id in an ARC set is the receiver's.
+func (t *trace) ownID(id string) bool {
+	if t.receiver.AuthservID == "" {
+		return sameOperator(id, "outlook.com") || id == ""
 	}
-	return id
-}
-
-func isMicrosoft(m *Message) bool {
-	for _, f := range m.Fields {
-		if strings.HasPrefix(strings.ToLower(f.Name), "x-ms-exchange-") {
-			return true
-		}
-	}
-	for _, f := range m.All("Received") {
-		by := ParseReceived(f.Value).By
-		if strings.HasSuffix(by, ".outlook.com") || strings.HasSuffix(by, ".office365.com") {
-			return true
-		}
-	}
-	return false
+	return sameOperator(id, t.receiver.AuthservID)
 }

@@ -4,7 +4,8 @@
 // 8601), how they come out when checked again now, and why: in words an
 // admin can act on, as findings.
 //
-// Only the receiver's own results count (see trust.go); the re-check uses
+// Only the receiver's own results count (see trust.go and entry.go), and
+// a pass they claim must agree with the message (conflict.go); the re-check uses
 // our SPF evaluator (RFC 7208) for the connecting address and MAIL FROM
 // the receiver's trace fields name, go-msgauth for DKIM (RFC 6376) with
 // keys looked up through the injected resolver, and checks/dmarc for the
@@ -18,10 +19,12 @@ import (
 	"mime"
 	"net/mail"
 	"strings"
+	"time"
 
 	"golang.org/x/text/encoding/htmlindex"
 
 	"mailwizard/checks"
+	"mailwizard/checks/dmarc"
 	"mailwizard/checks/dnsq"
 	"mailwizard/transports"
 )
@@ -59,7 +62,9 @@ type Report struct {
 	Domain     string `json:"domain"` // the domain expected
 	HasBody    bool   `json:"has_body"`
 	// Passed says the message passes DMARC: by the receiver's own dmarc
-	// result when it gave one, else by the re-check.
+	// result when it gave pass or fail and nothing contradicts it (see
+	// conflict.go), else by the re-check; without a policy, when an
+	// aligned identifier passed. Verdict says which outcome it is.
 	Passed bool `json:"passed"`
 	// Receiver is what the receiving domain's servers said; nil when the
 	// header carries no results of theirs.
@@ -74,7 +79,9 @@ type Report struct {
 
 // Check reads text (a whole message or only its header) and gives the
 // verdict. An error is bad input (ErrEmpty, ErrNotHeader, ErrTooLarge,
-// ErrNoFrom); DNS failures become temporary findings.
+// ErrNoFrom, ErrOtherDomain), or ctx's error when it ended before the
+// lookups did: a verdict from cancelled lookups is no verdict, so none is
+// given. DNS failures otherwise become temporary findings.
 func Check(ctx context.Context, r dnsq.Resolver, text []byte, opts Options) (*Report, error) {
 	m, err := ReadMessage(text)
 	if err != nil {
@@ -88,6 +95,12 @@ func Check(ctx context.Context, r dnsq.Resolver, text []byte, opts Options) (*Re
 		Ignored: []Ignored{}, ARC: []ARCSet{}, DKIM: []Signature{}, Findings: []checks.Finding{}}
 	if opts.Domain != "" {
 		rep.Domain = strings.TrimSuffix(strings.ToLower(opts.Domain), ".")
+		// A verdict on another domain's mail says nothing about this
+		// one's; a subdomain (news.example.nl for example.nl) is the same
+		// organisation's, under its policy.
+		if !dmarc.Aligned(fromDomain, rep.Domain, dmarc.Relaxed) {
+			return nil, &OtherDomainError{From: fromDomain, Expected: rep.Domain}
+		}
 	}
 	t := readTrace(m)
 	rep.Receiver = t.receiver
@@ -111,6 +124,9 @@ func Check(ctx context.Context, r dnsq.Resolver, text []byte, opts Options) (*Re
 	for range 3 {
 		<-done
 	}
+	if err := stopped(ctx); err != nil {
+		return nil, fmt.Errorf("verdict: judging the message: %w", err)
+	}
 	matchReceiver(sigs, t.receiver.methods("dkim"))
 	rep.DKIM = append(rep.DKIM, sigs...)
 	rep.DMARC = judgeDMARC(policy, rep, t.receiver)
@@ -118,6 +134,31 @@ func Check(ctx context.Context, r dnsq.Resolver, text []byte, opts Options) (*Re
 	rep.Findings = explain(rep, m, t, opts, policy, keyFindings)
 	return rep, nil
 }
+
+// stopped is ctx's error once it ended; also in the moment after its
+// deadline passed and before ctx says so, as a lookup's own deadline,
+// taken from ctx's, can fire first.
+func stopped(ctx context.Context) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if dl, ok := ctx.Deadline(); ok && !time.Now().Before(dl) {
+		return context.DeadlineExceeded
+	}
+	return nil
+}
+
+// OtherDomainError says the message is from another domain than the one
+// expected, and not from a subdomain of it; it is an ErrOtherDomain.
+type OtherDomainError struct {
+	From, Expected string
+}
+
+func (e *OtherDomainError) Error() string {
+	return fmt.Sprintf("%v: %s, not %s", ErrOtherDomain, e.From, e.Expected)
+}
+
+func (e *OtherDomainError) Unwrap() error { return ErrOtherDomain }
 
 // FromAddress reads the From field: one address, its domain in ASCII.
 // RFC 2047 encoded words in the name are decoded, raw UTF-8 is read

@@ -6,8 +6,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"strings"
 	"sync"
+
+	"golang.org/x/term"
 )
 
 // maxInputLine bounds one line of standard input: codes, passwords and
@@ -18,10 +21,14 @@ const maxInputLine = 4096
 // a run. A single goroutine reads, and only when a prompt asks, so a
 // prompt that gives up (its deadline passed, or Ctrl+C) leaves the line
 // being read for the next prompt instead of losing it, and no reader is
-// left behind per prompt. The goroutine ends at the end of the input.
+// left behind per prompt. The end of a pipe or file is the end: every
+// later prompt gets io.EOF. On a terminal, Ctrl-D (Ctrl-Z on Windows)
+// ends only the read it answers: the terminal reads on after it, so a
+// person can end a paste that way and still answer what comes next.
 type lineReader struct {
 	once    sync.Once
 	in      io.Reader
+	rearm   bool // in is a terminal: an end of input is not the end
 	ask     chan struct{}
 	answers chan lineResult
 	done    chan struct{}
@@ -36,7 +43,9 @@ type lineResult struct {
 var errLineTooLong = fmt.Errorf("a line of input is longer than %d bytes", maxInputLine)
 
 func newLineReader(in io.Reader) *lineReader {
-	return &lineReader{in: in, ask: make(chan struct{}), answers: make(chan lineResult), done: make(chan struct{})}
+	f, ok := in.(*os.File)
+	return &lineReader{in: in, rearm: ok && term.IsTerminal(int(f.Fd())),
+		ask: make(chan struct{}), answers: make(chan lineResult), done: make(chan struct{})}
 }
 
 func (l *lineReader) start() {
@@ -52,7 +61,7 @@ func (l *lineReader) start() {
 			r := lineResult{err: last}
 			if last == nil {
 				r = readLine(br)
-				if r.err != nil && r.err != errLineTooLong {
+				if r.err != nil && r.err != errLineTooLong && !(l.rearm && r.err == io.EOF) {
 					last = r.err
 				}
 			}

@@ -81,3 +81,37 @@ func TestSetupOffersTheVerdict(t *testing.T) {
 		t.Errorf("no verdict in the evidence: %+v", doc.Evidence)
 	}
 }
+
+// Ctrl-C while the pasted message is being checked stops setup: no
+// verdict from the cut-short lookups is shown or kept.
+func TestSetupCtrlCDuringTheVerdict(t *testing.T) {
+	addr, dnsSrv, _, dir := setupWorld(t)
+	srv, _ := smtpServer(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	pasted := func() string {
+		for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
+			if msgs := srv.Messages(); len(msgs) >= 1 {
+				dnsSrv.Delay("_dmarc.example.nl", 3*time.Second)
+				time.AfterFunc(300*time.Millisecond, cancel) // Ctrl-C while the policy is looked up
+				data := strings.ReplaceAll(string(msgs[0].Data), "\r\n", "\n")
+				return fmt.Sprintf("Return-Path: <%s>\n", msgs[0].From) +
+					"Received: from mail.example.nl (mail.example.nl. [40.92.1.5])\n        by mx.google.com with ESMTPS id x1; Sun, 29 Nov 2026 02:00:01 -0800 (PST)\n" +
+					"Authentication-Results: mx.google.com;\n       spf=pass smtp.mailfrom=" + msgs[0].From + ";\n       dmarc=pass (p=NONE sp=NONE dis=NONE) header.from=example.nl\n" +
+					data + "\n."
+			}
+		}
+		return "NO-MAIL"
+	}
+	in := newScript("2", "example.nl", "facturen, relay", "", "n", "127.0.0.1", "", strconv.Itoa(srv.Port), "",
+		"relay@example.nl", "", "it@example.org", codeFrom(srv, 1), "y", pasted, "", "")
+	var stdout, stderr syncBuffer
+	code := run(ctx, []string{"setup", "--dns-server", addr, "--out", filepath.Join(dir, "example.json"), "--password-env", "MW_SMTP_PASSWORD"},
+		Stdio{In: in.r, Out: &stdout, Err: &stderr}, nil, func(e *env) { e.terminal = true })
+	if code != ExitFindings || !strings.Contains(stderr.String(), "Stopped. Your answers are saved") {
+		t.Fatalf("exit %d\n%s\n%s", code, stdout.String(), stderr.String())
+	}
+	if strings.Contains(stdout.String(), "DMARC for example.nl") || strings.Contains(stdout.String(), "verdict.") {
+		t.Errorf("a verdict from cut-short lookups was shown:\n%s", stdout.String())
+	}
+}

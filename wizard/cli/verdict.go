@@ -17,9 +17,11 @@ import (
 
 // verdict reads a message as received (a file, or standard input) and
 // prints how the receiving server judged SPF, DKIM and DMARC, how they
-// come out now, and why. Exit 0 when it passes DMARC, 1 for an error
-// finding (DMARC fails, another key in DNS), 2 for input that is not a
-// message, 3 when DNS did not answer what the verdict depends on.
+// come out now, and why. Exit 0 when it passes DMARC, or when nothing
+// fails (no policy, or unknown without what decides it); 1 for an error
+// finding (DMARC fails, another key in DNS); 2 for input that is not a
+// message, or one from another domain than --domain; 3 when DNS did not
+// answer what the verdict depends on, or the check was stopped.
 
 func buildVerdict(fs *flag.FlagSet, e *env) func([]string) int {
 	domainFlag := fs.String("domain", "", "the From `domain` expected (default: the message's own)")
@@ -53,7 +55,10 @@ func buildVerdict(fs *flag.FlagSet, e *env) func([]string) int {
 		ctx, cancel := context.WithTimeout(e.ctx, wizard.VerdictTimeout)
 		defer cancel()
 		rep, err := mailverdict.Check(ctx, c, text, opts)
-		if err != nil {
+		switch {
+		case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
+			return e.fail("verdict", ExitTemporary, wizard.VerdictStopped(err))
+		case err != nil:
 			return e.usage("verdict", named(inputName(source), wizard.VerdictInputError(err)))
 		}
 		if *asJSON {
@@ -94,7 +99,8 @@ func (e *env) readMessage(source string) ([]byte, error) {
 		return readLimited(e.In, "-")
 	}
 	fmt.Fprintln(e.Err, e.tr.X("cmd.verdict.paste", "Paste the message as you received it (its source, or at least its header), then a line with only a dot (.):"))
-	return e.readPaste(e.ctx)
+	text, _, err := e.readPaste(e.ctx)
+	return text, err
 }
 
 // readLimited reads all of r, refusing more than a message may be.
@@ -107,8 +113,9 @@ func readLimited(r io.Reader, name string) ([]byte, error) {
 }
 
 // readPaste reads pasted lines until one holds only "." or the input
-// ends; a line too long for the line reader is reported, not kept.
-func (e *env) readPaste(ctx context.Context) ([]byte, error) {
+// ends (ended says which); a line too long for the line reader is
+// reported, not kept.
+func (e *env) readPaste(ctx context.Context) (text []byte, ended bool, err error) {
 	var b strings.Builder
 	dropped := 0
 	for {
@@ -118,11 +125,12 @@ func (e *env) readPaste(ctx context.Context) ([]byte, error) {
 			dropped++
 			continue
 		case errors.Is(err, io.EOF):
+			ended = true
 		case err != nil:
-			return nil, err
+			return nil, false, err
 		case strings.TrimRight(line, " \t\r") != ".":
 			if b.Len()+len(line) > mailverdict.MaxMessage {
-				return nil, named("-", wizard.VerdictInputError(mailverdict.ErrTooLarge))
+				return nil, false, named("-", wizard.VerdictInputError(mailverdict.ErrTooLarge))
 			}
 			b.WriteString(line + "\n")
 			continue
@@ -132,7 +140,7 @@ func (e *env) readPaste(ctx context.Context) ([]byte, error) {
 	if dropped > 0 {
 		fmt.Fprintln(e.Err, e.tr.X("cmd.verdict.long_lines", "%d lines longer than %d bytes were left out; a DKIM signature over them cannot verify here.", dropped, maxInputLine))
 	}
-	return []byte(b.String()), nil
+	return []byte(b.String()), ended, nil
 }
 
 // argRange checks that there are min to max positional arguments.

@@ -38,7 +38,9 @@ func verdictDNS(t *testing.T) (addr, keyValue string) {
 	srv.MustAddZone(t, dnstest.SOA("example.nl", 300)+`
 example.nl.        300 IN TXT "v=spf1 ip4:192.0.2.0/25 -all"
 _dmarc.example.nl. 300 IN TXT "v=DMARC1; p=reject"
-`+rec.ZoneLine+"\n"+dnstest.SOA("service.test", 300)+`
+`+rec.ZoneLine+"\n"+dnstest.SOA("nopolicy.nl", 300)+`
+nopolicy.nl.       300 IN TXT "v=spf1 ip4:192.0.2.0/25 -all"
+`+dnstest.SOA("service.test", 300)+`
 bounces.service.test. 300 IN TXT "v=spf1 ip4:198.51.100.0/24 -all"
 `)
 	srv.Drop("slow._domainkey.example.nl")
@@ -94,11 +96,38 @@ func TestVerdictCommand(t *testing.T) {
 	test("the key's server is silent", slow, ExitTemporary, "verdict.dmarc-unknown")
 	test("in Dutch", "", ExitFindings, "Het bericht komt niet door DMARC voor example.nl.", corpus(t, "postfix_forged.eml"), "--lang", "nl")
 
+	// A new domain without a DMARC policy: nothing fails, so exit 0, and
+	// what is aligned is said (opendmarc's dmarc=none).
+	noPolicy := "Received: from mail.nopolicy.nl (mail.nopolicy.nl [192.0.2.10]) by mx.example.org (Postfix); Tue, 3 Mar 2026\n" +
+		"Authentication-Results: mx.example.org; spf=pass smtp.mailfrom=nopolicy.nl\n" +
+		"Authentication-Results: mx.example.org; dmarc=none (p=none dis=none) header.from=nopolicy.nl\n" +
+		"Return-Path: <bounce@nopolicy.nl>\nFrom: a@nopolicy.nl\n\nTekst.\n"
+	test("no DMARC policy yet", noPolicy, ExitOK, "The message would pass DMARC for nopolicy.nl, but no DMARC policy applies to the domain yet.")
+	test("no DMARC policy yet, the advice", noPolicy, ExitOK, "dmarc.missing")
+	// Only the header of a message whose aligned signature cannot be
+	// checked, and SPF fails: unknown, a warning, not exit 1.
+	unknown := "Received: from x.example (x.example [203.0.113.9]) by mx.example.org (Postfix); Tue, 3 Mar 2026\n" +
+		"Authentication-Results: mx.example.org; spf=fail smtp.mailfrom=example.nl\n" +
+		"Return-Path: <a@example.nl>\n" +
+		"DKIM-Signature: v=1; a=rsa-sha256; c=relaxed/relaxed; d=example.nl; s=mw; h=from:to:subject; bh=AAAA; b=AbCdEfGh\nFrom: a@example.nl\n"
+	test("unknown without the body", unknown, ExitOK, "Whether the message passes DMARC for example.nl is unknown.")
+
 	test("nothing on standard input", "", ExitUsage, "-: nothing was pasted")
 	test("not a message", "Dear Anna,\nhere is the mail.\n", ExitUsage, "-: this is not a mail header")
 	test("no such file", "", ExitUsage, "FILE: open", filepath.Join(t.TempDir(), "nope.eml"))
 	test("a bad domain", "", ExitUsage, "--domain", corpus(t, "postfix_forged.eml"), "--domain", "exa mple.nl")
 	test("two files", "", ExitUsage, "unexpected argument", "a.eml", "b.eml")
+	test("from another domain than --domain", "", ExitUsage, "this message is from example.nl, not from example.org: paste a message sent from example.org",
+		corpus(t, "postfix_forged.eml"), "--domain", "example.org")
+
+	// Stopped (Ctrl-C) before the lookups finished: no verdict, exit 3.
+	stopped, stop := context.WithCancel(context.Background())
+	stop()
+	var out, errOut bytes.Buffer
+	code := run(stopped, []string{"verdict", corpus(t, "postfix_forged.eml"), "--dns-server", addr}, Stdio{In: strings.NewReader(""), Out: &out, Err: &errOut}, nil)
+	if code != ExitTemporary || out.Len() != 0 || !strings.Contains(errOut.String(), "the check was stopped before it finished") {
+		t.Errorf("stopped: exit %d\n%s%s", code, out.String(), errOut.String())
+	}
 }
 
 func compileSchema(t *testing.T, name string, raw []byte) *jsonschema.Schema {

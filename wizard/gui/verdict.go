@@ -22,7 +22,7 @@ import (
 type verdictBox struct {
 	u         *ui
 	transport string
-	paste     *keyEntry
+	paste     *pasteEntry
 	field     *field
 	checkBtn  *keyButton
 	headline  *widget.Label
@@ -37,10 +37,8 @@ type verdictBox struct {
 func newVerdictBox(u *ui, transport, title, help string) *verdictBox {
 	tr := u.tr
 	v := &verdictBox{u: u, transport: transport}
-	v.paste = u.newEntry()
-	v.paste.MultiLine = true
-	v.paste.Wrapping = fyne.TextWrapOff
-	v.paste.TextStyle = fyne.TextStyle{Monospace: true}
+	v.paste = u.newPasteEntry()
+	v.paste.pasted = v.pastedLarge
 	v.paste.SetMinRowsVisible(6)
 	v.paste.SetPlaceHolder("Received: from …\nAuthentication-Results: …\nFrom: …")
 	v.field = newField(tr.X("verdict.paste", "The message's source"), tr.X("verdict.paste.help",
@@ -72,7 +70,7 @@ func (v *verdictBox) check() {
 		return
 	}
 	v.field.mark("")
-	text, env, transport := []byte(v.paste.Text), u.env, v.transport
+	text, env, transport := []byte(v.paste.Message()), u.env, v.transport
 	u.run(u.tr.X("verdict.checking", "Reading the message and checking SPF, DKIM and DMARC…"), wizard.VerdictTimeout, func(ctx context.Context, post post) error {
 		rep, err := wizard.JudgeMessage(ctx, env, snap, text, transport)
 		if err == nil {
@@ -80,6 +78,20 @@ func (v *verdictBox) check() {
 		}
 		return err
 	}, v.failed)
+}
+
+// pastedLarge says what became of a paste too large to show whole: kept
+// aside for the check, or refused as larger than any message.
+func (v *verdictBox) pastedLarge(size int, kept bool) {
+	u := v.u
+	if !kept {
+		v.field.mark(sentence(u.tr.Error(wizard.VerdictInputError(verdict.ErrTooLarge))))
+		u.relayout()
+		return
+	}
+	v.field.mark("")
+	u.setStatus(u.tr.X("verdict.paste.large", "The pasted message is %d KB: only its header is shown, and the whole message is checked.", size>>10), false)
+	u.relayout()
 }
 
 // show puts the verdict on the page and records it as evidence.
@@ -90,9 +102,13 @@ func (v *verdictBox) show(rep *verdict.Report) {
 	if v.recorded != nil {
 		v.recorded()
 	}
-	v.headline.Importance = widget.SuccessImportance
-	if !rep.Passed {
+	switch rep.Verdict() {
+	case "pass", "pass-no-policy":
+		v.headline.Importance = widget.SuccessImportance
+	case "fail":
 		v.headline.Importance = widget.DangerImportance
+	default: // unknown, or nothing aligned without a policy: nothing failed
+		v.headline.Importance = widget.WarningImportance
 	}
 	v.fold.Open(0)
 	setNote(v.headline, wizard.VerdictHeadline(tr, rep))
@@ -111,13 +127,17 @@ func (v *verdictBox) show(rep *verdict.Report) {
 	reveal(u, v.box)
 }
 
-// failed marks the paste when it is not a message; a stopped check says so.
+// failed marks the paste when it is not a message (or from another
+// domain); a stopped check, or one out of time, says so and leaves the
+// page and the evidence as they were.
 func (v *verdictBox) failed(err error) {
 	u := v.u
 	switch {
 	case err == nil:
 	case errors.Is(err, context.Canceled):
 		u.setStatus(u.tr.X("verdict.stopped", "The check was stopped."), false)
+	case errors.Is(err, context.DeadlineExceeded):
+		u.setStatus(sentence(u.tr.Error(err)), true)
 	default:
 		errs := errorsByField(u.tr, err)
 		msg, ok := errs["message"]

@@ -12,6 +12,7 @@ import (
 
 	"mailwizard/checks/dnsq"
 	"mailwizard/checks/dnsq/dnstest"
+	"mailwizard/checks/verdict"
 	"mailwizard/transports"
 	"mailwizard/wizard"
 	"mailwizard/wizard/i18n"
@@ -108,6 +109,42 @@ func TestVerdictOnTheHostedReview(t *testing.T) {
 	}
 }
 
+// Cancel while a message is being checked: the check says it stopped,
+// and the verdict judged before stays, in the evidence and on the page.
+func TestVerdictCancelKeepsTheEvidence(t *testing.T) {
+	test.NewTempApp(t)
+	w := newDNSWorld(t)
+	u, _, _ := toReview(t, w, i18n.English)
+	s := u.view.(*reviewStep)
+	selector := u.flow.State.Keys[0].Selector
+	s.verdict.fold.Open(0)
+	s.verdict.paste.SetText(headersFromGmail(selector))
+	test.Tap(s.verdict.checkBtn)
+	waitFor(t, "the verdict", func() bool { return !u.running() })
+	before := append([]transports.Evidence(nil), u.flow.State.Evidence...)
+	headline := s.verdict.headline.Text
+
+	w.resolver.Delay("_dmarc.example.nl", 3*time.Second)
+	s.verdict.paste.SetText(strings.Replace(headersFromGmail(selector), "dmarc=pass", "dmarc=fail", 1))
+	test.Tap(s.verdict.checkBtn)
+	if !u.running() {
+		t.Fatal("the check did not start")
+	}
+	test.Tap(u.cancelBtn)
+	waitFor(t, "the check to stop", func() bool { return !u.running() })
+	if u.status.Text != "The check was stopped." || s.verdict.headline.Text != headline || s.verdict.field.err.Visible() {
+		t.Errorf("after Cancel: status %q, headline %q, paste marked %q", u.status.Text, s.verdict.headline.Text, s.verdict.field.err.Text)
+	}
+	if len(before) != len(u.flow.State.Evidence) {
+		t.Fatalf("evidence %+v, was %+v", u.flow.State.Evidence, before)
+	}
+	for i, ev := range u.flow.State.Evidence {
+		if ev.Check != before[i].Check || ev.Passed != before[i].Passed || ev.Detail != before[i].Detail || ev.At != before[i].At {
+			t.Errorf("evidence %d became %+v, was %+v", i, ev, before[i])
+		}
+	}
+}
+
 // After the code step's mail, the code mail pasted as received is judged
 // off the UI goroutine; text that is not a message marks the paste, in
 // the window's language, and records nothing.
@@ -152,4 +189,73 @@ spf.protection.outlook.com. 300 IN TXT "v=spf1 ip4:40.92.0.0/15 -all"
 	if !st.HasEvidence(wizard.CheckVerdict, st.Current().Name) {
 		t.Errorf("no verdict in the evidence: %+v", st.Evidence)
 	}
+}
+
+// A whole message of some megabytes pasted: the field shows its header
+// (Fyne's entry would freeze the window laying out megabytes), the whole
+// message is checked, and a paste larger than any message is refused.
+func TestVerdictLargePaste(t *testing.T) {
+	test.NewTempApp(t)
+	w := newDNSWorld(t)
+	u, win, _ := toReview(t, w, i18n.English)
+	s := u.view.(*reviewStep)
+	s.verdict.fold.Open(0)
+	header := headersFromGmail(u.flow.State.Keys[0].Selector)
+	whole := header + "\n" + strings.Repeat("Een regel tekst van het bericht, met een bijlage erachter.\n", 3<<20/60)
+	paste := func(text string) {
+		cb := test.NewClipboard()
+		cb.SetContent(text)
+		win.Canvas().Focus(s.verdict.paste)
+		s.verdict.paste.TypedShortcut(&fyne.ShortcutPaste{Clipboard: cb})
+	}
+	paste(whole)
+	if got := s.verdict.paste.Text; got != strings.TrimSuffix(header, "\n") || s.verdict.paste.Message() != whole {
+		t.Fatalf("the field shows %d bytes, keeps %d", len(got), len(s.verdict.paste.Message()))
+	}
+	if !strings.Contains(u.status.Text, "The pasted message is 3") {
+		t.Errorf("status %q", u.status.Text)
+	}
+	test.Tap(s.verdict.checkBtn)
+	waitFor(t, "the verdict", func() bool { return !u.running() })
+	if got := findingsText(s.verdict.findings); s.verdict.headline.Text != "The message passes DMARC for example.nl." || strings.Contains(got, "only the header was pasted") {
+		t.Errorf("verdict %q, findings:\n%s", s.verdict.headline.Text, got)
+	}
+	// Editing the field: its own text is what is checked then.
+	s.verdict.paste.SetText(header)
+	if s.verdict.paste.Message() != header {
+		t.Error("an edited field still checks the paste kept aside")
+	}
+	paste(strings.Repeat("x", verdict.MaxMessage+1))
+	if !s.verdict.field.err.Visible() || !strings.Contains(s.verdict.field.err.Text, "too large") || s.verdict.paste.Text != header {
+		t.Errorf("a paste too large: marked %q, field %d bytes", s.verdict.field.err.Text, len(s.verdict.paste.Text))
+	}
+}
+
+// BenchmarkPasteIntoEntry measures a paste into Fyne's multi-line entry
+// as the verdict's field had it, and into the paste field that keeps a
+// large paste aside: why the field shows at most maxShownPaste.
+func BenchmarkPasteIntoEntry(b *testing.B) {
+	test.NewTempApp(b)
+	line := "X-Header: a header line about as long as the lines of a real one\n"
+	run := func(name string, size int, entry func() fyne.Shortcutable) {
+		text := strings.Repeat(line, size/len(line))
+		b.Run(name, func(b *testing.B) {
+			cb := test.NewClipboard()
+			cb.SetContent(text)
+			for b.Loop() {
+				entry().TypedShortcut(&fyne.ShortcutPaste{Clipboard: cb})
+			}
+		})
+	}
+	plain := func() fyne.Shortcutable {
+		e := widget.NewMultiLineEntry()
+		e.Wrapping = fyne.TextWrapOff
+		return e
+	}
+	u := &ui{}
+	field := func() fyne.Shortcutable { return u.newPasteEntry() }
+	run("fyne-entry/64KB", 64<<10, plain)
+	run("fyne-entry/256KB", 256<<10, plain)
+	run("pasteEntry/60KB", maxShownPaste-4096, field)
+	run("pasteEntry/3MB", 3<<20, field)
 }
