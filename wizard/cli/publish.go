@@ -22,9 +22,12 @@ import (
 // first and sent only on the admin's yes, then watched until every
 // authoritative server has them.
 
-// publishTimeout bounds working out the records, reading the primary and
-// sending the update; publishWait the watch for the secondaries after.
-const (
+// publishTimeout bounds each of the two parts of publishing that run
+// without the admin: working out the records and reading the primary,
+// then, after the yes, sending the update. The question between them
+// takes the admin's time, not the network's. publishWait bounds the
+// watch for the secondaries after. Variables: tests shorten them.
+var (
 	publishTimeout = time.Minute
 	publishWait    = 2 * time.Minute
 )
@@ -198,7 +201,9 @@ func buildDNSPublish(fs *flag.FlagSet, e *env) func([]string) int {
 				return ExitOK
 			}
 		}
-		res, err := wizard.Publish(ctx, env, nil, domain, plan, key, f.server)
+		sctx, scancel := context.WithTimeout(e.ctx, publishTimeout)
+		defer scancel()
+		res, err := wizard.Publish(sctx, env, nil, domain, plan, key, f.server)
 		if err != nil {
 			return e.publishFailed(cmd, err)
 		}

@@ -56,7 +56,11 @@ func (r *setupRun) publishForMe(records []wizard.Record) error {
 	if err != nil || !ok {
 		return err
 	}
-	res, err := wizard.Publish(ctx, r.env, s, s.Domain, plan, key, f.server)
+	// A deadline of its own: the admin may read the update for longer
+	// than reading the server was allowed to take.
+	sctx, scancel := context.WithTimeout(r.e.ctx, publishTimeout)
+	defer scancel()
+	res, err := wizard.Publish(sctx, r.env, s, s.Domain, plan, key, f.server)
 	r.saver()
 	if err != nil {
 		r.notPublished(err)
