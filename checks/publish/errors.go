@@ -54,6 +54,8 @@ type Error struct {
 	ServerTime time.Time
 	// Name and Found are the record at fault (Changed, Conflict).
 	Name, Found string
+	// Records is how many SPF records the name holds now (Changed).
+	Records int
 	// Grants are the names and types the update touched, for the
 	// server's policy (REFUSED).
 	Grants []Grant
@@ -95,7 +97,7 @@ func (e *Error) Error() string {
 		}
 		return fmt.Sprintf("publish: %s does not answer for %s with authority (%s)", e.Server, zone, rcodeName(e.Rcode))
 	case Changed:
-		return fmt.Sprintf("publish: the SPF record of %s changed: the server holds %q", strings.TrimSuffix(e.Name, "."), e.Found)
+		return fmt.Sprintf("publish: the SPF records of %s changed: the server holds %d: %q", strings.TrimSuffix(e.Name, "."), e.Records, e.Found)
 	case Conflict:
 		return fmt.Sprintf("publish: %s already holds %s", strings.TrimSuffix(e.Name, "."), e.Found)
 	case Unsigned:

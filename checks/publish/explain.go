@@ -80,8 +80,14 @@ func explainCode(f checks.Finding, e *Error, zone, name, key string) checks.Find
 		}
 		return f.Say(checks.T("publish.notauth", "%s is not the primary of %s: it does not answer for the zone with authority (%s)", e.Server, zone, rcodeName(e.Rcode)), primaryFix(CodeNotAuth))
 	case CodeChanged:
-		return f.Say(checks.T("publish.changed", "the SPF record of %s changed since the new one was made from it: the server now holds %s", name, orDash(e.Found)),
-			checks.T("publish.changed.fix", "Look again: check the domain again, so that the new record is made from the one there now (resolvers may show the old one until its TTL has passed)."))
+		fix := checks.T("publish.changed.fix", "Look again: check the domain again, so that the new record is made from what is there now (resolvers may show the old records until their TTL has passed).")
+		switch {
+		case e.Records == 0:
+			return f.Say(checks.T("publish.changed.none", "the SPF record of %s changed since the new one was made from it: the server now holds no SPF record", name), fix)
+		case e.Records > 1:
+			return f.Say(checks.T("publish.changed.several", "%s has %d SPF records on the server, not those the new record was made from: %s", name, e.Records, e.Found), fix)
+		}
+		return f.Say(checks.T("publish.changed", "the SPF record of %s changed since the new one was made from it: the server now holds %s", name, orDash(e.Found)), fix)
 	case CodeConflict:
 		return f.Say(checks.T("publish.conflict", "%s already holds %s, which the new record cannot stand beside", name, e.Found),
 			checks.T("publish.conflict.fix", "mailwizard does not remove a record that may be in use. If it is not, delete it on the server and publish again; for a DKIM key another selector avoids the clash."))

@@ -20,6 +20,7 @@ package publish
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/miekg/dns"
@@ -42,10 +43,11 @@ type Change struct {
 	// strings here, RFC 7208 section 3.3), or the CNAME or MX target.
 	Value string
 	// SPF marks the domain's SPF record, of which there is one only (RFC
-	// 7208 section 3.2): it takes the place of Replaces, the record it was
-	// made from ("" when there was none).
+	// 7208 section 3.2): it takes the place of Replaces, every SPF record
+	// it was made from (none when there was none; two or more when the
+	// domain had the error of several, which the new record merges).
 	SPF      bool
-	Replaces string
+	Replaces []string
 	// Same reports whether a value on the server is this record already
 	// (a DKIM key spaced otherwise); nil: the same bytes.
 	Same func(found string) bool
@@ -176,9 +178,10 @@ func (p *Plan) read(ctx context.Context, ch Change) (Step, error) {
 }
 
 // spfStep decides the SPF record: kept when the primary holds exactly the
-// new one; replaced when it holds the one the new record was made from
-// (or none, when it was made from none); anything else means the record
-// changed since, and the new one would undo that change.
+// new one; replaced when it holds exactly the ones the new record was
+// made from (none, one, or several that the new one merges), each of
+// them deleted; anything else means the records changed since, and the
+// new one would undo that change.
 func spfStep(zone string, ch Change, txt []dns.RR) (Step, error) {
 	var spfs, others []string
 	hasNew := false
@@ -193,14 +196,31 @@ func spfStep(zone string, ch Change, txt []dns.RR) (Step, error) {
 			others = append(others, v)
 		}
 	}
+	var made []string // what the new record was made from, less itself
+	for _, v := range ch.Replaces {
+		if v != ch.Value {
+			made = append(made, v)
+		}
+	}
 	switch {
 	case hasNew && len(others) == 0:
 		return Step{Change: ch, Action: Keep, found: txt}, nil
-	case len(others) == 0 && ch.Replaces == "",
-		len(others) == 1 && others[0] == ch.Replaces:
+	case sameSet(others, made):
 		return Step{Change: ch, Action: Replace, Old: others, found: txt}, nil
 	}
-	return Step{}, &Error{Kind: Changed, Zone: zone, Name: ch.Name, Found: strings.Join(spfs, " | ")}
+	return Step{}, &Error{Kind: Changed, Zone: zone, Name: ch.Name, Found: strings.Join(spfs, " | "), Records: len(spfs)}
+}
+
+// sameSet reports whether a and b hold the same values: an RRset holds
+// no value twice (RFC 2181 section 5), and its order means nothing.
+func sameSet(a, b []string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	a, b = slices.Clone(a), slices.Clone(b)
+	slices.Sort(a)
+	slices.Sort(b)
+	return slices.Equal(a, b)
 }
 
 // valuesOf renders records as the changes compare them: TXT strings

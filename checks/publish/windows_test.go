@@ -29,7 +29,7 @@ func TestWindowsDNS(t *testing.T) {
 	long := "v=DKIM1; k=rsa; p=" + strings.Repeat("A", 380) + "$x`\""
 	changes := []Change{
 		{Name: "example.nl", Type: dns.TypeTXT, Value: "v=spf1 include:spf.protection.outlook.com include:_spf.clockwise.info -all", SPF: true,
-			Replaces: "v=spf1 include:spf.protection.outlook.com -all"},
+			Replaces: []string{"v=spf1 include:spf.protection.outlook.com -all"}},
 		{Name: "clockwise._domainkey.example.nl", Type: dns.TypeTXT, Value: long},
 		{Name: "mrsel1._domainkey.example.nl", Type: dns.TypeCNAME, Value: "mrsel1._domainkey.spinoffice-crm.com"},
 	}
