@@ -59,7 +59,11 @@ type Error struct {
 	// Grants are the names and types the update touched, for the
 	// server's policy (REFUSED).
 	Grants []Grant
-	Err    error // the network's or miekg/dns's own error
+	// Sent: the update left this computer, and no answer that can be
+	// trusted came back (none in time, a broken connection, an answer
+	// without a valid signature): the primary may have applied it.
+	Sent bool
+	Err  error // the network's or miekg/dns's own error
 }
 
 // Grant is one name and type an update changes.
@@ -75,6 +79,18 @@ func (e *Error) Is(target error) bool { return target == ErrNotPublished }
 
 func (e *Error) Unwrap() error { return e.Err }
 
+// MayHaveArrived reports whether err leaves open that the primary
+// applied the update: it was sent, and no answer that can be trusted
+// came back. Anything before sending, and every error code the primary
+// answered, mean nothing was changed: a server checks the prerequisites
+// before it changes anything and applies an update whole or not at all
+// (RFC 2136 sections 3.2 and 3.4), and a TSIG error is answered before
+// the update is looked at (RFC 8945 section 5.2).
+func MayHaveArrived(err error) bool {
+	var e *Error
+	return errors.As(err, &e) && e.Sent
+}
+
 // Temporary reports that the same update may succeed later: no answer,
 // or a server failure.
 func (e *Error) Temporary() bool {
@@ -85,6 +101,9 @@ func (e *Error) Error() string {
 	zone := strings.TrimSuffix(e.Zone, ".")
 	switch e.Kind {
 	case Unreachable:
+		if e.Sent {
+			return fmt.Sprintf("publish: sent the update to %s, but no answer came: %v", e.Server, e.Err)
+		}
 		return fmt.Sprintf("publish: sending the update to %s: no answer: %v", e.Server, e.Err)
 	case NoPrimary:
 		if e.Err != nil {
@@ -116,6 +135,7 @@ func (e *Error) Error() string {
 // errors of RFC 8945 section 5.3.2, and what goes wrong before sending.
 const (
 	CodeUnreachable = "publish.unreachable"
+	CodeUnanswered  = "publish.unanswered" // sent, but no answer came
 	CodeNoPrimary   = "publish.no-primary"
 	CodeNotAuth     = "publish.notauth"
 	CodeChanged     = "publish.changed"
@@ -140,6 +160,9 @@ const (
 func (e *Error) Code() string {
 	switch e.Kind {
 	case Unreachable:
+		if e.Sent {
+			return CodeUnanswered
+		}
 		return CodeUnreachable
 	case NoPrimary:
 		return CodeNoPrimary

@@ -68,6 +68,9 @@ func explainCode(f checks.Finding, e *Error, zone, name, key string) checks.Find
 		return checks.T("publish.notauth.fix", "Give the primary of %s as the server: the one where the zone is edited (type primary in BIND, a master zone), not a secondary or a resolver.", zone)
 	}
 	switch e.Code() {
+	case CodeUnanswered:
+		return f.Say(checks.T("publish.unanswered", "the update went to %s, but no answer came back, so whether it was applied is not known", e.Server),
+			checks.T("publish.unanswered.fix", "Whether it arrived shows on the name servers. Publishing again is safe: it reads the server anew, and an update applies only to the records as they were read."))
 	case CodeUnreachable:
 		return f.Say(checks.T("publish.unreachable", "the update could not be sent to %s: no answer", e.Server),
 			checks.T("publish.unreachable.fix", "Check that the primary takes DNS over TCP on its port from this computer (a firewall may block it) and try again, or give the right server."))

@@ -204,13 +204,25 @@ func buildDNSPublish(fs *flag.FlagSet, e *env) func([]string) int {
 		sctx, scancel := context.WithTimeout(e.ctx, publishTimeout)
 		defer scancel()
 		res, err := wizard.Publish(sctx, env, nil, domain, plan, key, f.server)
-		if err != nil {
-			return e.publishFailed(cmd, err)
-		}
-		e.printPublished(res)
 		wctx, wcancel := context.WithTimeout(e.ctx, publishWait)
 		defer wcancel()
-		e.watchPublished(wctx, env, plan, res, records)
+		if err != nil {
+			code := e.publishFailed(cmd, err)
+			if !publish.MayHaveArrived(err) {
+				return code
+			}
+			// Sent, and no answer to trust: the name servers tell.
+			fmt.Fprintln(e.Out, e.tr.X("cmd.publish.may_have_arrived", "Whether the update arrived shows on the name servers: they are asked now."))
+			if e.watchPublished(wctx, env, plan, &publish.Result{Primary: plan.Primary}, records) {
+				return ExitOK
+			}
+			return code
+		}
+		e.printPublished(&res.Result)
+		if w := res.Warning(); !w.IsZero() {
+			fmt.Fprintln(e.Err, e.tr.Text(w))
+		}
+		e.watchPublished(wctx, env, plan, &res.Result, records)
 		return ExitOK
 	}
 }

@@ -61,8 +61,9 @@ func (e *env) printPublished(res *publish.Result) {
 
 // watchPublished polls every authoritative server at once after the
 // update, says when each has every record, and names a secondary that
-// lags with the serials of both.
-func (e *env) watchPublished(ctx context.Context, env *wizard.Env, plan *publish.Plan, res *publish.Result, records []wizard.Record) {
+// lags with the serials of both. It reports whether every server had
+// every record in the end.
+func (e *env) watchPublished(ctx context.Context, env *wizard.Env, plan *publish.Plan, res *publish.Result, records []wizard.Record) bool {
 	w := newArrivals(plan, res)
 	var last poll.Event
 	for ev := range poll.Poll(ctx, env.DNS, plan.Zone, wizard.Wants(env.DNS, records), poll.Options{Interval: publishPollInterval}) {
@@ -76,9 +77,10 @@ func (e *env) watchPublished(ctx context.Context, env *wizard.Env, plan *publish
 		if by := wizard.CachesSeeBy(last); !by.IsZero() {
 			fmt.Fprintln(e.Out, e.tr.X("setup.caches", "Resolvers that asked before you published remember \"no such record\" until %s (the zone's negative TTL); mail checked before then may still fail.", by.Local().Format("15:04")))
 		}
-		return
+		return true
 	}
 	fmt.Fprintln(e.Out, e.tr.X("cmd.publish.not_everywhere", "Not every name server had every record after %s; mailwizard poll waits longer.", publishWait))
+	return false
 }
 
 // arrivals follows, round by round, which authoritative server has every

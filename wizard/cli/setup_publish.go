@@ -64,10 +64,16 @@ func (r *setupRun) publishForMe(records []wizard.Record) error {
 	r.saver()
 	if err != nil {
 		r.notPublished(err)
+		if publish.MayHaveArrived(err) {
+			r.published = newArrivals(plan, &publish.Result{Primary: plan.Primary})
+		}
 		return nil
 	}
-	r.e.printPublished(res)
-	r.published = newArrivals(plan, res)
+	r.e.printPublished(&res.Result)
+	if w := res.Warning(); !w.IsZero() {
+		fmt.Fprintln(r.e.Out, r.e.tr.Text(w))
+	}
+	r.published = newArrivals(plan, &res.Result)
 	return nil
 }
 
@@ -107,8 +113,15 @@ func (r *setupRun) tsigKey(f *publishFlags) (publish.Key, error) {
 }
 
 // notPublished says why the update was not sent or not taken, and that
-// the records can be published by hand while setup waits for them.
+// the records can be published by hand while setup waits for them. That
+// nothing changed is said only when it is so: before sending, or on the
+// primary's own error code; an update sent without a trusted answer may
+// have arrived, which the wait shows.
 func (r *setupRun) notPublished(err error) {
 	r.e.printFindings(r.e.Out, []checks.Finding{publish.Explain(err)})
+	if publish.MayHaveArrived(err) {
+		fmt.Fprintln(r.e.Out, r.e.tr.X("setup.publish_may_have_arrived", "Whether the update arrived shows on the name servers, which setup asks now; if it did not, publish the records by hand, and setup sees them arrive."))
+		return
+	}
 	fmt.Fprintln(r.e.Out, r.e.tr.X("setup.publish_by_hand", "Nothing was changed on your DNS server: publish the records by hand, and setup sees them arrive."))
 }

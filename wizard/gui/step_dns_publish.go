@@ -271,8 +271,9 @@ func (p *publishForm) publish() {
 
 // published shows what the primary said; an accepted update goes into
 // the draft (the key's name, never its secret) and the form forgets the
-// secret, which the keychain now holds.
-func (p *publishForm) published(plan *publish.Plan, key publish.Key, server string, res *publish.Result, err error) {
+// secret, which the keychain now holds (a keychain that would not keep
+// it is said, and the field keeps it for this session).
+func (p *publishForm) published(plan *publish.Plan, key publish.Key, server string, res *wizard.Published, err error) {
 	u, tr := p.s.u, p.s.u.tr
 	p.prepared = nil
 	setNote(p.plan, "")
@@ -283,12 +284,18 @@ func (p *publishForm) published(plan *publish.Plan, key publish.Key, server stri
 	}
 	u.flow.State.TSIG = &wizard.TSIGKey{Name: strings.TrimSuffix(key.Name, "."), Algorithm: key.AlgorithmName(), Server: server}
 	u.changed()
-	p.secret.SetText("")
-	p.secret.SetPlaceHolder(tr.X("dns.publish.kept", "kept in your keychain"))
 	p.sent = &published{plan: plan, serial: res.Serial}
-	setNote(p.result, tr.X("cmd.publish.sent", "%s took the update: %d record(s), in %s (zone serial %d). Now every name server is asked for them.",
-		res.Primary, res.Sent, res.Took.Round(time.Millisecond), res.Serial))
+	words := tr.X("cmd.publish.sent", "%s took the update: %d record(s), in %s (zone serial %d). Now every name server is asked for them.",
+		res.Primary, res.Sent, res.Took.Round(time.Millisecond), res.Serial)
 	p.result.Importance = widget.SuccessImportance
+	if w := res.Warning(); !w.IsZero() {
+		words += "\n" + tr.Text(w)
+		p.result.Importance = widget.WarningImportance
+	} else {
+		p.secret.SetText("")
+		p.secret.SetPlaceHolder(tr.X("dns.publish.kept", "kept in your keychain"))
+	}
+	setNote(p.result, checks.Printable(words))
 	u.relayout()
 }
 

@@ -1,0 +1,90 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"mailwizard/checks/publish/bindtest"
+	"mailwizard/transports/secrets"
+)
+
+// The server took the update, and then the keychain would not keep the
+// key's secret: the records are published (exit 0, the watch as always)
+// and the keychain's failure is a warning, not "not published".
+func TestDNSPublishKeychainWillNotKeepTheSecret(t *testing.T) {
+	o := newOwnDNS(t)
+	withStore(t, secrets.Unavailable(errors.New("the login keyring is locked")), nil)
+	t.Setenv("TSIG_SECRET", o.key.Secret)
+	code, out, errOut := o.run(t, "", "dns", "publish", "example.nl", "--provider", "spinoffice", "--tsig-name", "mailwizard", "--tsig-secret-env", "TSIG_SECRET", "--yes")
+	if code != ExitOK || !strings.Contains(out, "took the update: 4 record(s)") || !strings.Contains(out, "Every authoritative server has every record") {
+		t.Fatalf("exit %d\n%s%s", code, out, errOut)
+	}
+	for _, want := range []string{"The records are published, but the key's secret could not be kept in your keychain", "the login keyring is locked", "asked for again next time"} {
+		if !strings.Contains(errOut, want) {
+			t.Errorf("the warning lacks %q:\n%s", want, errOut)
+		}
+	}
+	if strings.Contains(out+errOut, "not published") {
+		t.Errorf("a published update called not published:\n%s%s", out, errOut)
+	}
+}
+
+// The update reaches the primary, which applies it, but its answer is
+// lost on the way back (a firewall between: bindtest.Proxy): setup does
+// not claim that nothing changed, says the name servers will tell, and
+// its wait sees the records arrive.
+func TestSetupPublishAnswerLost(t *testing.T) {
+	o := newOwnDNS(t)
+	withStore(t, secrets.NewMemory(), nil)
+	shortPublishTimeout(t, 2*time.Second)
+	dir := t.TempDir()
+	t.Setenv("XDG_CONFIG_HOME", filepath.Join(dir, "config"))
+	via := bindtest.Proxy(t, o.primary.Addr, bindtest.DropAnswer)
+	in := newScript(
+		"4",          // SpinOffice: CNAMEs, no key to make
+		"example.nl", // the domain
+		"facturen",   // its sender
+		"",           // yes, DNS access
+		"",           // the recommended type: hosted
+		"",           // yes, publish them for me
+		o.key.Secret, // the key's secret, typed
+		"y",          // send the update
+		"",           // no other transport
+		"",           // write the export
+	)
+	var stdout, stderr syncBuffer
+	args := []string{"setup", "--resolver", o.resolver.Addr, "--out", filepath.Join(dir, "example.json"), "--poll-interval", "50ms", "--poll-timeout", "20s",
+		"--tsig-name", "mailwizard", "--tsig-server", via}
+	code := run(context.Background(), args, Stdio{In: in.r, Out: &stdout, Err: &stderr}, nil, o.opts...)
+	if code != ExitOK {
+		t.Fatalf("exit %d\n%s\n%s", code, stdout.String(), stderr.String())
+	}
+	for _, want := range []string{"no answer came back", "Whether the update arrived shows on the name servers", "ns2.example.nl has every record", "Every record is on every name server"} {
+		if !strings.Contains(stdout.String(), want) {
+			t.Errorf("setup did not say %q:\n%s", want, stdout.String())
+		}
+	}
+	if strings.Contains(stdout.String(), "Nothing was changed") {
+		t.Errorf("setup says nothing changed of an update the server applied:\n%s", stdout.String())
+	}
+}
+
+// dns publish, with the answer to its update lost: the name servers are
+// asked all the same, and once they have every record it is done.
+func TestDNSPublishAnswerLost(t *testing.T) {
+	o := newOwnDNS(t)
+	withStore(t, secrets.NewMemory(), nil)
+	shortPublishTimeout(t, 2*time.Second)
+	t.Setenv("TSIG_SECRET", o.key.Secret)
+	via := bindtest.Proxy(t, o.primary.Addr, bindtest.DropAnswer)
+	code, out, errOut := o.run(t, "", "dns", "publish", "example.nl", "--provider", "spinoffice", "--tsig-name", "mailwizard", "--tsig-secret-env", "TSIG_SECRET",
+		"--server", via, "--yes")
+	if code != ExitOK || !strings.Contains(errOut, "publish.unanswered") || !strings.Contains(out, "Whether the update arrived shows on the name servers") ||
+		!strings.Contains(out, "Every authoritative server has every record") {
+		t.Errorf("exit %d\n%s%s", code, out, errOut)
+	}
+}

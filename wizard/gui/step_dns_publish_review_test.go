@@ -1,0 +1,51 @@
+package gui
+
+import (
+	"errors"
+	"strings"
+	"testing"
+
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
+
+	"mailwizard/transports/secrets"
+	"mailwizard/wizard/i18n"
+)
+
+// openPublishWith opens the DNS step of a hosted draft with the
+// publishing form shown, the window reaching the keychain through store.
+func (o *ownDNSWorld) openPublishWith(t *testing.T, store secrets.Store) (*ui, *dnsStep) {
+	t.Helper()
+	draft := hostedDraft(t, o.world, i18n.English)
+	o.world.env.Secrets = store
+	u, _ := openWizardWith(t, draft, i18n.English, o.world.env)
+	s := dnsView(t, u)
+	waitFor(t, "a round and discovery", func() bool { return len(s.table.Objects) > 0 && !u.discoveryRunning() })
+	s.publish.enable.SetChecked(true)
+	return u, s
+}
+
+// The server took the update and the keychain would not keep the
+// secret: the page says the records are published, with the keychain's
+// trouble as a warning; the key's name goes into the draft, and the
+// field keeps the secret, since the keychain does not.
+func TestDNSStepPublishKeychainWillNotKeep(t *testing.T) {
+	test.NewTempApp(t)
+	o := newOwnDNSWorld(t)
+	u, s := o.openPublishWith(t, secrets.Unavailable(errors.New("the login keyring is locked")))
+	p := s.publish
+	test.Type(p.name, "mailwizard")
+	p.secret.SetText(o.key.Secret)
+	test.Tap(p.show)
+	waitFor(t, "the update shown", func() bool { return p.send.Visible() || p.result.Importance == widget.DangerImportance })
+	test.Tap(p.send)
+	waitFor(t, "the answer", func() bool {
+		return strings.Contains(p.result.Text, "took the update") || p.result.Importance == widget.DangerImportance
+	})
+	if p.result.Importance != widget.WarningImportance || !strings.Contains(p.result.Text, "could not be kept in your keychain") || !strings.Contains(p.result.Text, "the login keyring is locked") {
+		t.Errorf("after sending: %q (importance %v)", p.result.Text, p.result.Importance)
+	}
+	if len(o.primary.TXT(t, "spacewell._domainkey.example.nl")) != 1 || u.flow.State.TSIG == nil || p.secret.Text != o.key.Secret {
+		t.Errorf("published %v, key in the draft %+v, the field holds the secret %v", o.primary.TXT(t, "spacewell._domainkey.example.nl"), u.flow.State.TSIG, p.secret.Text == o.key.Secret)
+	}
+}
