@@ -1,6 +1,7 @@
 package publish
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"strings"
@@ -19,6 +20,7 @@ const Check = "publish"
 const (
 	CodeWindowsDNS = "publish.windows-dns" // a primary that takes no TSIG key
 	CodeFailed     = "publish.failed"      // anything else
+	CodeStopped    = "publish.stopped"     // the admin stopped it (Cancel, Ctrl+C)
 )
 
 // Explain words why the records were not published and what to change,
@@ -28,6 +30,9 @@ const (
 func Explain(err error) checks.Finding {
 	if err == nil {
 		return checks.Finding{}
+	}
+	if errors.Is(err, context.Canceled) {
+		return explainStopped(err)
 	}
 	var w *WindowsDNS
 	if errors.As(err, &w) {
@@ -70,7 +75,7 @@ func explainCode(f checks.Finding, e *Error, zone, name, key string) checks.Find
 	switch e.Code() {
 	case CodeUnanswered:
 		return f.Say(checks.T("publish.unanswered", "the update went to %s, but no answer came back, so whether it was applied is not known", e.Server),
-			checks.T("publish.unanswered.fix", "Whether it arrived shows on the name servers. Publishing again is safe: it reads the server anew, and an update applies only to the records as they were read."))
+			checks.Join(" ", checks.T("publish.unanswered.fix", "Whether it arrived shows on the name servers."), againSafe()))
 	case CodeUnreachable:
 		return f.Say(checks.T("publish.unreachable", "the update could not be sent to %s: no answer", e.Server),
 			checks.T("publish.unreachable.fix", "Check that the primary takes DNS over TCP on its port from this computer (a firewall may block it) and try again, or give the right server."))
@@ -137,6 +142,23 @@ func explainCode(f checks.Finding, e *Error, zone, name, key string) checks.Find
 		return f.Say(checks.T("publish.tsig-error", "%s did not accept the signature (%s)", e.Server, rcodeName(int(e.TSIGError))), checks.Text{})
 	}
 	return f.Say(checks.T("publish.rcode", "%s answered the update with %s, so nothing was changed", e.Server, rcodeName(e.Rcode)), checks.Text{})
+}
+
+// explainStopped words an update the admin stopped: no fault of the
+// network's. Stopped after sending, it may have arrived; sending again is
+// safe all the same, since the prerequisites make an update apply only to
+// the records as they were read.
+func explainStopped(err error) checks.Finding {
+	f := checks.Finding{Check: Check, Severity: checks.Info, Code: CodeStopped}
+	if !MayHaveArrived(err) {
+		return f.Say(checks.T("publish.stopped.before", "stopped before the update was sent: nothing was changed"), checks.Text{})
+	}
+	return f.Say(checks.T("publish.stopped", "stopped: if the update had already gone out, the name servers will show it"), againSafe())
+}
+
+// againSafe says why an update that may have arrived can be sent again.
+func againSafe() checks.Text {
+	return checks.T("publish.again-safe", "Publishing again is safe: it reads the server anew, and an update applies only to the records as they were read.")
 }
 
 func clockFix() checks.Text {

@@ -67,3 +67,43 @@ func TestPublishWithoutATrustedAnswer(t *testing.T) {
 		t.Errorf("a closed port: %v, may have arrived %v", err, publish.MayHaveArrived(err))
 	}
 }
+
+// Stopped by the admin (Cancel, Ctrl+C) is no network fault: before
+// sending, nothing changed; after, the name servers will show whether
+// it arrived (here BIND had applied it).
+func TestPublishStopped(t *testing.T) {
+	w := newWorld(t)
+	ch := []publish.Change{{Name: "stopped.example.nl", Type: dns.TypeCNAME, Value: "target.example.com"}}
+	stopped, stop := context.WithCancel(context.Background())
+	stop()
+	_, err := publish.Prepare(stopped, w.client, "example.nl", "", ch)
+	if f := publish.Explain(err); f.Code != "publish.stopped" || f.Message != "stopped before the update was sent: nothing was changed" {
+		t.Errorf("stopped while reading: %+v", f)
+	}
+
+	via := bindtest.Proxy(t, w.primary.Addr, bindtest.DropAnswer)
+	plan, err := publish.Prepare(context.Background(), w.client, "example.nl", via, ch)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	go func() {
+		for deadline := time.Now().Add(10 * time.Second); !applied(w.primary, "stopped.example.nl") && time.Now().Before(deadline); {
+			time.Sleep(10 * time.Millisecond)
+		}
+		cancel() // the update is on the server; its answer is not coming
+	}()
+	_, err = publish.Send(ctx, plan, w.key, nil)
+	f := publish.Explain(err)
+	if f.Code != "publish.stopped" || f.Temporary || !strings.Contains(f.Message, "if the update had already gone out, the name servers will show it") ||
+		strings.Contains(f.Message+f.Fix, "firewall") {
+		t.Errorf("stopped after sending: %+v", f)
+	}
+}
+
+// applied reports whether s serves a CNAME at name (for a goroutine,
+// which may not call t.Fatal).
+func applied(s *bindtest.Server, name string) bool {
+	r, err := s.Ask(name, dns.TypeCNAME)
+	return err == nil && len(r.Answer) > 0
+}

@@ -208,7 +208,7 @@ func buildDNSPublish(fs *flag.FlagSet, e *env) func([]string) int {
 		defer wcancel()
 		if err != nil {
 			code := e.publishFailed(cmd, err)
-			if !publish.MayHaveArrived(err) {
+			if !publish.MayHaveArrived(err) || errors.Is(err, context.Canceled) {
 				return code
 			}
 			// Sent, and no answer to trust: the name servers tell.

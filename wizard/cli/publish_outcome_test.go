@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/miekg/dns"
+
 	"mailwizard/checks/publish/bindtest"
 	"mailwizard/transports/secrets"
 )
@@ -86,5 +88,33 @@ func TestDNSPublishAnswerLost(t *testing.T) {
 	if code != ExitOK || !strings.Contains(errOut, "publish.unanswered") || !strings.Contains(out, "Whether the update arrived shows on the name servers") ||
 		!strings.Contains(out, "Every authoritative server has every record") {
 		t.Errorf("exit %d\n%s%s", code, out, errOut)
+	}
+}
+
+// Ctrl+C while the update waits for its answer is a stop, not a network
+// fault: no firewall advice, and the words say the name servers will
+// show whether it went out.
+func TestDNSPublishStopped(t *testing.T) {
+	o := newOwnDNS(t)
+	withStore(t, secrets.NewMemory(), nil)
+	t.Setenv("TSIG_SECRET", o.key.Secret)
+	via := bindtest.Proxy(t, o.primary.Addr, bindtest.DropAnswer)
+	ctx, interrupt := context.WithCancel(context.Background())
+	defer interrupt()
+	go func() {
+		for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
+			if r, err := o.primary.Ask("mrsel1._domainkey.example.nl", dns.TypeCNAME); err == nil && len(r.Answer) > 0 {
+				break // on the server; its answer is not coming
+			}
+		}
+		interrupt()
+	}()
+	var out, errOut syncBuffer
+	args := []string{"dns", "publish", "example.nl", "--provider", "spinoffice", "--tsig-name", "mailwizard", "--tsig-secret-env", "TSIG_SECRET",
+		"--server", via, "--yes", "--resolver", o.resolver.Addr}
+	code := run(ctx, args, Stdio{In: strings.NewReader(""), Out: &out, Err: &errOut}, nil, o.opts...)
+	if code != ExitFindings || !strings.Contains(errOut.String(), "stopped: if the update had already gone out, the name servers will show it") ||
+		strings.Contains(out.String()+errOut.String(), "firewall") {
+		t.Errorf("exit %d\n%s%s", code, out.String(), errOut.String())
 	}
 }

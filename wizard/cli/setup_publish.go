@@ -45,8 +45,7 @@ func (r *setupRun) publishForMe(records []wizard.Record) error {
 	defer cancel()
 	plan, err := wizard.PreparePublish(ctx, r.env, s.Domain, records, f.server)
 	if err != nil {
-		r.notPublished(err)
-		return nil
+		return r.notPublished(err)
 	}
 	r.e.printPlan(plan, key)
 	if !plan.Pending() {
@@ -63,11 +62,10 @@ func (r *setupRun) publishForMe(records []wizard.Record) error {
 	res, err := wizard.Publish(sctx, r.env, s, s.Domain, plan, key, f.server)
 	r.saver()
 	if err != nil {
-		r.notPublished(err)
 		if publish.MayHaveArrived(err) {
 			r.published = newArrivals(plan, &publish.Result{Primary: plan.Primary})
 		}
-		return nil
+		return r.notPublished(err)
 	}
 	r.e.printPublished(&res.Result)
 	if w := res.Warning(); !w.IsZero() {
@@ -116,12 +114,17 @@ func (r *setupRun) tsigKey(f *publishFlags) (publish.Key, error) {
 // the records can be published by hand while setup waits for them. That
 // nothing changed is said only when it is so: before sending, or on the
 // primary's own error code; an update sent without a trusted answer may
-// have arrived, which the wait shows.
-func (r *setupRun) notPublished(err error) {
+// have arrived, which the wait shows. Stopped by the admin (Ctrl+C), it
+// says so and returns context.Canceled, which ends setup as a stop does.
+func (r *setupRun) notPublished(err error) error {
 	r.e.printFindings(r.e.Out, []checks.Finding{publish.Explain(err)})
-	if publish.MayHaveArrived(err) {
+	switch {
+	case errors.Is(err, context.Canceled):
+		return context.Canceled
+	case publish.MayHaveArrived(err):
 		fmt.Fprintln(r.e.Out, r.e.tr.X("setup.publish_may_have_arrived", "Whether the update arrived shows on the name servers, which setup asks now; if it did not, publish the records by hand, and setup sees them arrive."))
-		return
+	default:
+		fmt.Fprintln(r.e.Out, r.e.tr.X("setup.publish_by_hand", "Nothing was changed on your DNS server: publish the records by hand, and setup sees them arrive."))
 	}
-	fmt.Fprintln(r.e.Out, r.e.tr.X("setup.publish_by_hand", "Nothing was changed on your DNS server: publish the records by hand, and setup sees them arrive."))
+	return nil
 }

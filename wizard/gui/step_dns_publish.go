@@ -245,6 +245,9 @@ func (p *publishForm) showProblem(err error) {
 	}
 	setNote(p.result, checks.Printable(text))
 	p.result.Importance = widget.DangerImportance
+	if f.Code == publish.CodeStopped {
+		p.result.Importance = widget.MediumImportance // Cancel: the admin's own doing, no fault
+	}
 	p.result.Refresh()
 	var w *publish.WindowsDNS
 	if errors.As(err, &w) {

@@ -8,6 +8,7 @@ import (
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
+	"mailwizard/checks/publish/bindtest"
 	"mailwizard/transports/secrets"
 	"mailwizard/wizard/i18n"
 )
@@ -48,4 +49,28 @@ func TestDNSStepPublishKeychainWillNotKeep(t *testing.T) {
 	if len(o.primary.TXT(t, "spacewell._domainkey.example.nl")) != 1 || u.flow.State.TSIG == nil || p.secret.Text != o.key.Secret {
 		t.Errorf("published %v, key in the draft %+v, the field holds the secret %v", o.primary.TXT(t, "spacewell._domainkey.example.nl"), u.flow.State.TSIG, p.secret.Text == o.key.Secret)
 	}
+}
+
+// Cancel while the update waits for its answer (lost on the way back:
+// bindtest.Proxy) is the admin's stop, not a network fault: the page
+// says the name servers will show whether it went out, without alarm or
+// firewall advice, and polling goes on.
+func TestDNSStepPublishCancelled(t *testing.T) {
+	test.NewTempApp(t)
+	o := newOwnDNSWorld(t)
+	u, s := o.openPublishWith(t, o.store)
+	p := s.publish
+	test.Type(p.name, "mailwizard")
+	p.secret.SetText(o.key.Secret)
+	p.server.SetText(bindtest.Proxy(t, o.primary.Addr, bindtest.DropAnswer))
+	test.Tap(p.show)
+	waitFor(t, "the update shown", func() bool { return p.send.Visible() || p.result.Importance == widget.DangerImportance })
+	test.Tap(p.send)
+	waitFor(t, "the update on the server", func() bool { return len(o.primary.TXT(t, "spacewell._domainkey.example.nl")) == 1 })
+	u.cancelTask()
+	waitFor(t, "the stop said", func() bool { return strings.Contains(p.result.Text, "topped") })
+	if p.result.Importance == widget.DangerImportance || !strings.Contains(p.result.Text, "the name servers will show it") || strings.Contains(p.result.Text, "firewall") {
+		t.Errorf("after Cancel: %q (importance %v)", p.result.Text, p.result.Importance)
+	}
+	waitFor(t, "polling again", func() bool { return u.running() })
 }
