@@ -143,6 +143,12 @@ func TSIGSecret(store secrets.Store, domain, keyName string) (string, error) {
 // selector to publish.
 var ErrNoKeyForSelector = errors.New("wizard: no DKIM key in the keychain for the selector")
 
+// PublishNeedsKeychain reports whether PublishRecords reads the
+// keychain for p: a profile whose DKIM key this wizard makes keeps its
+// private key there, the record's source. Without it a keychain only
+// keeps the TSIG secret for the next time, and may be missing.
+func PublishNeedsKeychain(p *transports.Provider) bool { return p.DKIM.Mode == "generate" }
+
 // PublishRecords are the records a provider needs under domain, for
 // publishing without a draft (`mailwizard dns publish`): the SPF record
 // worked out now from the one published, the DKIM key of selector (the
@@ -154,7 +160,7 @@ func PublishRecords(ctx context.Context, env *Env, domain string, p *transports.
 		sr = spfRecord(&HostedPlan{SPF: domaincheck.PlanSPF(ctx, env.DNS, domain, p)})
 	}
 	var keys []KeyRecord
-	if p.DKIM.Mode == "generate" {
+	if PublishNeedsKeychain(p) {
 		if selector == "" {
 			selector = p.DKIM.DefaultSelector
 		}

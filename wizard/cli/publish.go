@@ -156,7 +156,7 @@ func buildDNSPublish(fs *flag.FlagSet, e *env) func([]string) int {
 		if err != nil {
 			return e.usage(cmd, err)
 		}
-		store, err := e.openStore()
+		store, err := e.publishStore(provider, sel, *dryRun)
 		if err != nil {
 			return e.fail(cmd, ExitTemporary, err)
 		}
@@ -225,6 +225,28 @@ func buildDNSPublish(fs *flag.FlagSet, e *env) func([]string) int {
 		e.watchPublished(wctx, env, plan, &res.Result, records)
 		return ExitOK
 	}
+}
+
+// publishStore is the keychain, needed only where the DKIM key to
+// publish is read from it. Elsewhere (a CNAME-only service, the secret
+// from --tsig-secret-env on a DNS host over SSH) a keychain that cannot
+// be opened leaves a memory store, with a warning that the TSIG secret
+// will not be kept.
+func (e *env) publishStore(p *transports.Provider, selector string, dryRun bool) (secrets.Store, error) {
+	store, err := e.openStore()
+	switch {
+	case err == nil:
+		return store, nil
+	case wizard.PublishNeedsKeychain(p):
+		if selector == "" {
+			selector = p.DKIM.DefaultSelector
+		}
+		return nil, texts.Err(err, texts.T("cmd.publish.keychain_for_dkim", "the DKIM key of selector %s is read from the keychain, which cannot be opened: %v", selector, err))
+	}
+	if !dryRun {
+		fmt.Fprintln(e.Err, e.tr.X("cmd.publish.no_keychain", "The keychain cannot be opened (%s): the TSIG key's secret will not be kept for the next time.", e.tr.Error(err)))
+	}
+	return secrets.NewMemory(), nil
 }
 
 // publishFailed prints why nothing was published and returns the exit

@@ -118,3 +118,23 @@ func TestDNSPublishStopped(t *testing.T) {
 		t.Errorf("exit %d\n%s%s", code, out.String(), errOut.String())
 	}
 }
+
+// On a DNS host over SSH there is no keychain: dns publish of a service
+// whose records need none (CNAMEs), with the secret from the
+// environment, publishes all the same and says the secret will not be
+// kept; a service whose DKIM key is read from the keychain says that is
+// why it cannot go on.
+func TestDNSPublishWithoutAKeychain(t *testing.T) {
+	o := newOwnDNS(t)
+	withStore(t, nil, errors.New("no Secret Service on this D-Bus session"))
+	t.Setenv("TSIG_SECRET", o.key.Secret)
+	base := []string{"dns", "publish", "example.nl", "--tsig-name", "mailwizard", "--tsig-secret-env", "TSIG_SECRET", "--yes"}
+	code, out, errOut := o.run(t, "", append(base, "--provider", "spinoffice")...)
+	if code != ExitOK || !strings.Contains(out, "took the update") || !strings.Contains(errOut, "The keychain cannot be opened (no Secret Service on this D-Bus session): the TSIG key's secret will not be kept") {
+		t.Errorf("a CNAME-only service: exit %d\n%s%s", code, out, errOut)
+	}
+	code, out, errOut = o.run(t, "", append(base, "--provider", "clockwise")...)
+	if code != ExitTemporary || !strings.Contains(errOut, "the DKIM key of selector clockwise is read from the keychain, which cannot be opened: no Secret Service") {
+		t.Errorf("a service with a key made here: exit %d\n%s%s", code, out, errOut)
+	}
+}
