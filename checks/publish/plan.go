@@ -8,7 +8,8 @@
 //     (RFC 2136 section 2.4.2), so a record changed meanwhile makes the
 //     update fail instead of being lost.
 //   - A DKIM key or a CNAME is added on the prerequisite that nothing it
-//     conflicts with is there (sections 2.4.3 and 2.4.5).
+//     conflicts with is there (sections 2.4.3 and 2.4.5). A wildcard's
+//     answer is not taken for a record at the name (read.go).
 //   - A record already there is not sent again: publishing twice is safe.
 //   - The update is shown first, as nsupdate input, and every answer code
 //     is explained with what to change on the server (explain.go).
@@ -20,13 +21,11 @@ package publish
 import (
 	"context"
 	"fmt"
-	"slices"
 	"strings"
 
 	"github.com/miekg/dns"
 
 	"mailwizard/checks/dnsq"
-	"mailwizard/checks/spf"
 	"mailwizard/transports/dkimkey"
 )
 
@@ -138,106 +137,6 @@ func Prepare(ctx context.Context, c *dnsq.Client, domain, server string, changes
 	}
 	plan.Update = plan.build()
 	return plan, nil
-}
-
-// read asks the primary what is at the change's name and decides the
-// step; the records found are kept for the prerequisites.
-func (p *Plan) read(ctx context.Context, ch Change) (Step, error) {
-	msg, err := ask(ctx, p.Primary.Addr, ch.Name, ch.Type, dns.ClassINET)
-	if err != nil {
-		return Step{}, &Error{Kind: Unreachable, Zone: p.Zone.Name, Server: p.Primary.String(), Err: err}
-	}
-	if (msg.Rcode != dns.RcodeSuccess && msg.Rcode != dns.RcodeNameError) || !msg.Authoritative {
-		return Step{}, &Error{Kind: NotServed, Zone: p.Zone.Name, Server: p.Primary.String(), Rcode: msg.Rcode}
-	}
-	var found []dns.RR
-	for _, rr := range msg.Answer {
-		if !strings.EqualFold(rr.Header().Name, ch.Name) {
-			continue
-		}
-		if cn, ok := rr.(*dns.CNAME); ok && ch.Type != dns.TypeCNAME {
-			return Step{}, &Error{Kind: Conflict, Zone: p.Zone.Name, Name: ch.Name, Found: "CNAME " + cn.Target}
-		}
-		if rr.Header().Rrtype == ch.Type {
-			found = append(found, rr)
-		}
-	}
-	if ch.SPF {
-		return spfStep(p.Zone.Name, ch, found)
-	}
-	values := valuesOf(found)
-	if len(values) == 0 {
-		return Step{Change: ch, Action: Add}, nil
-	}
-	for _, v := range values {
-		if !ch.same(v) {
-			return Step{}, &Error{Kind: Conflict, Zone: p.Zone.Name, Name: ch.Name, Found: dns.TypeToString[ch.Type] + " " + v}
-		}
-	}
-	return Step{Change: ch, Action: Keep, found: found}, nil
-}
-
-// spfStep decides the SPF record: kept when the primary holds exactly the
-// new one; replaced when it holds exactly the ones the new record was
-// made from (none, one, or several that the new one merges), each of
-// them deleted; anything else means the records changed since, and the
-// new one would undo that change.
-func spfStep(zone string, ch Change, txt []dns.RR) (Step, error) {
-	var spfs, others []string
-	hasNew := false
-	for _, v := range valuesOf(txt) {
-		if !spf.IsSPF(v) {
-			continue
-		}
-		spfs = append(spfs, v)
-		if v == ch.Value {
-			hasNew = true
-		} else {
-			others = append(others, v)
-		}
-	}
-	var made []string // what the new record was made from, less itself
-	for _, v := range ch.Replaces {
-		if v != ch.Value {
-			made = append(made, v)
-		}
-	}
-	switch {
-	case hasNew && len(others) == 0:
-		return Step{Change: ch, Action: Keep, found: txt}, nil
-	case sameSet(others, made):
-		return Step{Change: ch, Action: Replace, Old: others, found: txt}, nil
-	}
-	return Step{}, &Error{Kind: Changed, Zone: zone, Name: ch.Name, Found: strings.Join(spfs, " | "), Records: len(spfs)}
-}
-
-// sameSet reports whether a and b hold the same values: an RRset holds
-// no value twice (RFC 2181 section 5), and its order means nothing.
-func sameSet(a, b []string) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	a, b = slices.Clone(a), slices.Clone(b)
-	slices.Sort(a)
-	slices.Sort(b)
-	return slices.Equal(a, b)
-}
-
-// valuesOf renders records as the changes compare them: TXT strings
-// joined into the bytes DNS carried, targets without the root dot.
-func valuesOf(rrs []dns.RR) []string {
-	var out []string
-	for _, rr := range rrs {
-		switch v := rr.(type) {
-		case *dns.TXT:
-			out = append(out, (&dnsq.Result{Records: []dns.RR{v}}).TXT()...)
-		case *dns.CNAME:
-			out = append(out, strings.TrimSuffix(strings.ToLower(v.Target), "."))
-		case *dns.MX:
-			out = append(out, strings.TrimSuffix(strings.ToLower(v.Mx), "."))
-		}
-	}
-	return out
 }
 
 // TXTRecord is value as a TXT record at name: cut into strings of at
