@@ -170,4 +170,3 @@ func valuesOf(rrs []dns.RR) []string {
 	}
 	return out
 }
-
