@@ -72,8 +72,9 @@ func (f *publishFlags) check(serverFlag string) error {
 	if _, err := publish.Algorithm(f.algorithm); err != nil && f.algorithm != "" {
 		return f.named(err, serverFlag)
 	}
-	if f.secretEnv != "" && os.Getenv(f.secretEnv) == "" {
-		return named("--tsig-secret-env", texts.Err(nil, texts.T("cmd.env_empty", "the environment variable %s is empty or not set", f.secretEnv)))
+	if f.secretEnv != "" {
+		_, err := envSecret("--tsig-secret-env", f.secretEnv)
+		return err
 	}
 	return nil
 }
