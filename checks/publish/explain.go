@@ -119,7 +119,8 @@ func explainCode(f checks.Finding, e *Error, zone, name, key string) checks.Find
 			e.Server, skewWords(e.Skew), fudge, e.ServerTime.UTC().Format("2006-01-02 15:04:05")), clockFix())
 	case CodeRefused:
 		return f.Say(checks.T("publish.refused", "%s refused the update (REFUSED): the key %s may not change %s, or the server does not take updates for the zone", e.Server, key, strings.Join(grantNames(e.Grants), ", ")),
-			checks.T("publish.refused.fix", "Allow the key to change these records on the server. BIND, in the zone statement of %s: %s then rndc reconfig. Knot: an acl with key %s and action update, set on the zone. PowerDNS: pdnsutil set-meta %s TSIG-ALLOW-DNSUPDATE %s.",
+			checks.T("publish.refused.fix", "Allow the key to change these records on the server. BIND, in the zone statement of %s: %s then rndc reconfig. Knot: an acl with key %s and action update, set on the zone. "+
+				"PowerDNS, in pdns.conf: dnsupdate=yes (off by default) and this computer's address in allow-dnsupdate-from (default 127.0.0.0/8,::1), then restart it; and pdnsutil set-meta %s TSIG-ALLOW-DNSUPDATE %s.",
 				zone, Policy(key, e.Grants), key, zone, key))
 	case CodeYXRRSet:
 		return f.Say(checks.T("publish.yxrrset", "the records on the server changed between reading them and sending the update (a record that was not there is there now: YXRRSET), so nothing was changed"),
@@ -134,7 +135,7 @@ func explainCode(f checks.Finding, e *Error, zone, name, key string) checks.Find
 		return f.Say(checks.T("publish.notzone", "a name of the update is not in the zone %s (NOTZONE)", zone), primaryFix(CodeNotZone))
 	case CodeNotImp:
 		return f.Say(checks.T("publish.notimp", "%s does not take dynamic updates (NOTIMP)", e.Server),
-			checks.T("publish.notimp.fix", "Publish the records by hand, or turn on dynamic updates (RFC 2136) for the zone on the server."))
+			checks.T("publish.notimp.fix", "Publish the records by hand, or turn on dynamic updates (RFC 2136) for the zone on the server (PowerDNS: dnsupdate=yes in pdns.conf)."))
 	case CodeServFail:
 		return f.Say(checks.T("publish.servfail", "%s failed to apply the update (SERVFAIL)", e.Server),
 			checks.T("publish.servfail.fix", "Try again later. If it stays, the server's log says why (on BIND often the rights on the zone's journal file)."))
