@@ -113,6 +113,12 @@ func (e *env) tsigKey(f *publishFlags, serverFlag string, store secrets.Store, d
 		if err != nil {
 			return publish.Key{}, err
 		}
+		if strings.TrimSpace(string(typed)) == "" {
+			// Not a key without a secret: that would be signed with an
+			// empty HMAC key and refused as BADSIG, advice for the server.
+			return publish.Key{}, named("--tsig-secret-env", texts.Err(transports.ErrEmpty, texts.T("cmd.publish.empty_secret",
+				"no secret was typed for the key %s: type it when asked, or give it in an environment variable named with --tsig-secret-env", f.name)))
+		}
 		secret = string(typed)
 	} else if need {
 		return publish.Key{}, named("--tsig-secret-env", texts.Err(transports.ErrEmpty, texts.T("cmd.publish.no_secret",
