@@ -136,7 +136,7 @@ func ZoneFragment(records []Record, domain, provider string) string {
 		case "TXT":
 			parts := dkimkey.SplitTXT(r.Value)
 			for i, p := range parts {
-				parts[i] = `"` + strings.NewReplacer(`\`, `\\`, `"`, `\"`).Replace(p) + `"`
+				parts[i] = `"` + dnsq.EscapeTXT(p) + `"`
 			}
 			fmt.Fprintf(&b, "%s %d IN TXT %s\n", name, zoneTTL, strings.Join(parts, " "))
 		case "MX":

@@ -59,6 +59,9 @@ type Error struct {
 	// Grants are the names and types the update touched, for the
 	// server's policy (REFUSED).
 	Grants []Grant
+	// Windows is set when the zone's records suggested Windows DNS
+	// (Plan.Windows): a refusal may be that server's.
+	Windows *WindowsDNS
 	// Sent: the update left this computer, and no answer that can be
 	// trusted came back (none in time, a broken connection, an answer
 	// without a valid signature): the primary may have applied it.

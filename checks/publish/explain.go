@@ -18,9 +18,10 @@ const Check = "publish"
 
 // Codes of the findings that are no answer of the primary's.
 const (
-	CodeWindowsDNS = "publish.windows-dns" // a primary that takes no TSIG key
-	CodeFailed     = "publish.failed"      // anything else
-	CodeStopped    = "publish.stopped"     // the admin stopped it (Cancel, Ctrl+C)
+	CodeWindowsDNS    = "publish.windows-dns"        // a primary that takes no TSIG key
+	CodeWindowsLikely = "publish.windows-dns-likely" // a zone with Active Directory's records
+	CodeFailed        = "publish.failed"             // anything else
+	CodeStopped       = "publish.stopped"            // the admin stopped it (Cancel, Ctrl+C)
 )
 
 // Explain words why the records were not published and what to change,
@@ -57,6 +58,14 @@ func Explain(err error) checks.Finding {
 		// The admin's server, not the SOA's primary: perhaps a secondary,
 		// which refuses updates or does not know the key.
 		note := checks.T("publish.mname.note", "The SOA names %s as the primary of %s: %s may be a secondary, which does not take updates.", e.MName, zone, e.Server)
+		if !f.FixText.IsZero() {
+			note = checks.Join(" ", f.FixText, note)
+		}
+		f = f.Say(f.MessageText, note)
+	}
+	if w := e.Windows; w != nil && e.Kind == Answered {
+		note := checks.T("publish.windows-dns-likely.refused", "%s has Active Directory's records: if its primary is a Windows DNS server, which takes only updates signed with Kerberos, publish the records with these PowerShell commands on it (or add -ComputerName SERVER):\n%s",
+			zone, strings.Join(w.Lines, "\n"))
 		if !f.FixText.IsZero() {
 			note = checks.Join(" ", f.FixText, note)
 		}
@@ -166,15 +175,21 @@ func clockFix() checks.Text {
 	return checks.T("publish.badtime.fix", "Set the clock right on the side that is wrong (with NTP: timedatectl set-ntp true on Linux, w32tm /resync on Windows), then publish again.")
 }
 
+// explainWindows words a Windows DNS primary: said by the server
+// itself, an error with the PowerShell lines instead of the update;
+// only likely from the zone's records, a warning that gives the lines
+// for that case and leaves the update to be tried.
 func explainWindows(w *WindowsDNS) checks.Finding {
-	f := checks.Finding{Check: Check, Severity: checks.Error, Code: CodeWindowsDNS}
 	lines := strings.Join(w.Lines, "\n")
-	fix := checks.T("publish.windows-dns.fix", "Publish the records with these PowerShell commands on the DNS server (or add -ComputerName SERVER):\n%s", lines)
-	if w.Version == "" {
-		return f.Say(checks.T("publish.windows-dns.ad", "%s serves the Active Directory zone %s (it holds %s): such zones take only updates signed with Kerberos (GSS-TSIG), not with a TSIG key",
-			w.Server, strings.TrimSuffix(w.Zone, "."), w.ADRecord), fix)
+	if !w.Definite() {
+		f := checks.Finding{Check: Check, Severity: checks.Warning, Code: CodeWindowsLikely}
+		return f.Say(checks.T("publish.windows-dns-likely", "%s has Active Directory's records (%s), so its primary %s is probably a Windows DNS server, which takes only updates signed with Kerberos (GSS-TSIG), not with a TSIG key",
+			strings.TrimSuffix(w.Zone, "."), w.ADRecord, w.Server),
+			checks.T("publish.windows-dns-likely.fix", "If so, the update will be refused: publish the records with these PowerShell commands on the DNS server (or add -ComputerName SERVER):\n%s", lines))
 	}
-	return f.Say(checks.T("publish.windows-dns", "%s is Windows DNS (%s): it takes only updates signed with Kerberos (GSS-TSIG), not with a TSIG key", w.Server, w.Version), fix)
+	f := checks.Finding{Check: Check, Severity: checks.Error, Code: CodeWindowsDNS}
+	return f.Say(checks.T("publish.windows-dns", "%s is Windows DNS (%s): it takes only updates signed with Kerberos (GSS-TSIG), not with a TSIG key", w.Server, w.Version),
+		checks.T("publish.windows-dns.fix", "Publish the records with these PowerShell commands on the DNS server (or add -ComputerName SERVER):\n%s", lines))
 }
 
 // Policy is BIND's update-policy granting key exactly the names and

@@ -88,6 +88,11 @@ type Plan struct {
 	// Update is the RFC 2136 message, unsigned; nil when every record is
 	// there already.
 	Update *dns.Msg
+	// Windows is set when the zone holds Active Directory's records but
+	// the primary does not name itself: probably Windows DNS, which
+	// would refuse the update. Its PowerShell lines come with the update,
+	// which may still be sent.
+	Windows *WindowsDNS
 }
 
 // Pending reports whether the plan sends anything.
@@ -98,7 +103,8 @@ func (p *Plan) Pending() bool { return p.Update != nil }
 // Send sends. server overrides the primary (FindPrimary). An *Error says
 // why nothing can be sent: a conflict, an SPF record changed since the
 // new one was made from it, a server that does not serve the zone; a
-// *WindowsDNS comes with the plan when the primary is Windows DNS.
+// *WindowsDNS comes with the plan when the primary says it is Windows
+// DNS (when only the zone's records suggest it, Plan.Windows).
 func Prepare(ctx context.Context, c *dnsq.Client, domain, server string, changes []Change) (*Plan, error) {
 	zone, err := c.FindZone(ctx, domain)
 	if err != nil {
@@ -133,7 +139,10 @@ func Prepare(ctx context.Context, c *dnsq.Client, domain, server string, changes
 	}
 	if w, err := DetectWindows(ctx, primary.Addr, zone.Name); err == nil && w != nil {
 		w.Lines = PowerShell(plan)
-		return plan, w
+		if w.Definite() {
+			return plan, w
+		}
+		plan.Windows = w
 	}
 	plan.Update = plan.build()
 	return plan, nil
@@ -146,29 +155,9 @@ func Prepare(ctx context.Context, c *dnsq.Client, domain, server string, changes
 func TXTRecord(name string, ttl uint32, value string) *dns.TXT {
 	parts := dkimkey.SplitTXT(value)
 	for i, part := range parts {
-		parts[i] = escapeTXT(part)
+		parts[i] = dnsq.EscapeTXT(part)
 	}
 	return &dns.TXT{Hdr: dns.RR_Header{Name: name, Rrtype: dns.TypeTXT, Class: dns.ClassINET, Ttl: ttl}, Txt: parts}
-}
-
-func escapeTXT(s string) string {
-	var b strings.Builder
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		switch {
-		case c == '\\' || c == '"':
-			b.WriteByte('\\')
-			b.WriteByte(c)
-		case c < 0x20 || c > 0x7e:
-			b.WriteByte('\\')
-			b.WriteByte('0' + c/100)
-			b.WriteByte('0' + c/10%10)
-			b.WriteByte('0' + c%10)
-		default:
-			b.WriteByte(c)
-		}
-	}
-	return b.String()
 }
 
 // build makes the update of the steps that are not there yet; nil when

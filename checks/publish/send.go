@@ -39,7 +39,7 @@ func Send(ctx context.Context, plan *Plan, key Key, now func() time.Time) (*Resu
 	m.Id = dns.Id()
 	signed := now()
 	m.SetTsig(key.Name, key.Algorithm, fudge, signed.Unix())
-	fail := &Error{Kind: Answered, Server: plan.Primary.String(), Zone: plan.Zone.Name, Key: key.Name, Algorithm: key.AlgorithmName(), Grants: plan.grants()}
+	fail := &Error{Kind: Answered, Server: plan.Primary.String(), Zone: plan.Zone.Name, Key: key.Name, Algorithm: key.AlgorithmName(), Grants: plan.grants(), Windows: plan.Windows}
 	if mname := plan.mname(); plan.Primary.Given && mname != "" && !strings.EqualFold(mname, plan.Primary.Host) {
 		fail.MName = mname
 	}

@@ -193,6 +193,9 @@ func buildDNSPublish(fs *flag.FlagSet, e *env) func([]string) int {
 			return e.publishFailed(cmd, err)
 		}
 		e.printPlan(plan, key)
+		if plan.Windows != nil {
+			writeFindings(e.Err, e.tr, []checks.Finding{publish.Explain(plan.Windows)})
+		}
 		if *dryRun {
 			fmt.Fprintln(e.Out, e.tr.X("cmd.publish.dry_run", "Dry run: nothing was sent."))
 			return ExitOK

@@ -48,6 +48,9 @@ func (r *setupRun) publishForMe(records []wizard.Record) error {
 		return r.notPublished(err)
 	}
 	r.e.printPlan(plan, key)
+	if plan.Windows != nil {
+		r.e.printFindings(r.e.Out, []checks.Finding{publish.Explain(plan.Windows)})
+	}
 	if !plan.Pending() {
 		return nil
 	}

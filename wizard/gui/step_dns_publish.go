@@ -10,7 +10,6 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
-	"github.com/miekg/dns"
 
 	"mailwizard/checks"
 	"mailwizard/checks/publish"
@@ -210,25 +209,31 @@ func (p *publishForm) showPlan(plan *publish.Plan, key publish.Key, err error) {
 		return
 	}
 	var lines []string
-	for _, s := range plan.Steps {
-		name, typ := strings.TrimSuffix(s.Change.Name, "."), typeName(s.Change.Type)
-		switch s.Action {
-		case publish.Keep:
-			lines = append(lines, tr.X("cmd.publish.step.keep", "there already: %s %s (%s)", typ, name, s.Change.Label))
-		case publish.Replace:
-			lines = append(lines, tr.X("cmd.publish.step.replace", "replace: %s %s (%s)", typ, name, s.Change.Label))
-		default:
-			lines = append(lines, tr.X("cmd.publish.step.add", "add: %s %s (%s)", typ, name, s.Change.Label))
+	for _, l := range wizard.PlanLines(plan) {
+		indent := ""
+		if l.Detail {
+			indent = "    "
 		}
+		lines = append(lines, indent+tr.Text(l.Text))
 	}
 	head := tr.X("cmd.publish.plan", "The records for %s, on the primary %s:", strings.TrimSuffix(plan.Zone.Name, "."), plan.Primary)
 	if !plan.Pending() {
-		setNote(p.result, head+"\n"+strings.Join(lines, "\n")+"\n"+tr.X("cmd.publish.nothing", "Every record is on the primary already: there is nothing to send."))
+		setNote(p.result, checks.Printable(head+"\n"+strings.Join(lines, "\n")+"\n"+tr.X("cmd.publish.nothing", "Every record is on the primary already: there is nothing to send.")))
 		p.result.Importance = widget.SuccessImportance
 		return
 	}
-	setNote(p.result, head+"\n"+strings.Join(lines, "\n")+"\n"+tr.X("cmd.publish.update", "The update, as nsupdate input (the secret is not shown):"))
+	text := head + "\n" + strings.Join(lines, "\n")
 	p.result.Importance = widget.MediumImportance
+	if w := plan.Windows; w != nil {
+		// Probably Windows DNS (its zone's records say so, the server
+		// does not): the PowerShell lines, and Send all the same.
+		msg, fix := tr.Finding(publish.Explain(w))
+		text += "\n" + sentence(msg) + "\n" + fix
+		p.result.Importance = widget.WarningImportance
+		p.lines = strings.Join(w.Lines, "\n")
+		p.copyLines.Show()
+	}
+	setNote(p.result, checks.Printable(text+"\n"+tr.X("cmd.publish.update", "The update, as nsupdate input (the secret is not shown):")))
 	setNote(p.plan, checks.Printable(publish.Nsupdate(plan, key)))
 	p.prepared, p.key = plan, key
 	p.send.SetText(tr.X("dns.publish.send_to", "Send the update to %s", plan.Primary))
@@ -250,7 +255,11 @@ func (p *publishForm) showProblem(err error) {
 	}
 	p.result.Refresh()
 	var w *publish.WindowsDNS
-	if errors.As(err, &w) {
+	var refused *publish.Error
+	if errors.As(err, &refused) && refused.Windows != nil {
+		w = refused.Windows // refused where Windows DNS was likely
+	}
+	if w != nil || errors.As(err, &w) {
 		p.lines = strings.Join(w.Lines, "\n")
 		p.copyLines.Show()
 	}
@@ -321,5 +330,3 @@ func (p *publishForm) showLag(lines []checks.Text) {
 	}
 	setNote(p.lag, checks.Printable(strings.Join(words, "\n")))
 }
-
-func typeName(t uint16) string { return dns.TypeToString[t] }

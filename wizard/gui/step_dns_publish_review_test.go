@@ -4,12 +4,16 @@ import (
 	"errors"
 	"strings"
 	"testing"
+	"time"
 
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
+	"mailwizard/checks/dnsq"
+	"mailwizard/checks/dnsq/dnstest"
 	"mailwizard/checks/publish/bindtest"
 	"mailwizard/transports/secrets"
+	"mailwizard/wizard"
 	"mailwizard/wizard/i18n"
 )
 
@@ -73,4 +77,25 @@ func TestDNSStepPublishCancelled(t *testing.T) {
 		t.Errorf("after Cancel: %q (importance %v)", p.result.Text, p.result.Importance)
 	}
 	waitFor(t, "polling again", func() bool { return u.running() })
+}
+
+// A zone with Active Directory's records whose server does not say what
+// it is: probably Windows DNS. The page says "probably", offers the
+// PowerShell lines, and still offers Send: only the server can tell.
+func TestDNSStepPublishProbablyWindows(t *testing.T) {
+	test.NewTempApp(t)
+	srv := dnstest.Start(t, "127.0.0.1:0")
+	srv.MustAddZone(t, ownZone+"\n_ldap._tcp.dc._msdcs 600 IN SRV 0 100 389 ns1.example.nl.\n")
+	srv.MustAddZone(t, dnstest.SOA("axxerion.com", 300)+"\n_spf.axxerion.com. 300 IN TXT \"v=spf1 ip4:192.0.2.0/24 -all\"")
+	srv.MustAddZone(t, dnstest.SOA("protection.outlook.com", 300)+"\nspf.protection.outlook.com. 300 IN TXT \"v=spf1 ip4:40.92.0.0/15 -all\"")
+	o := &ownDNSWorld{world: &dnsWorld{resolver: srv, env: &wizard.Env{Secrets: secrets.NewMemory(), DNS: &dnsq.Client{Pinned: srv.Addr, Timeout: time.Second}}}}
+	_, s, _ := o.openPublish(t, i18n.English)
+	p := s.publish
+	test.Type(p.name, "mailwizard")
+	p.secret.SetText(bindtest.NewKey("x", "hmac-sha256").Secret)
+	test.Tap(p.show)
+	waitFor(t, "the update shown", func() bool { return p.send.Visible() || p.result.Importance == widget.DangerImportance })
+	if !p.send.Visible() || !p.copyLines.Visible() || !strings.Contains(p.result.Text, "is probably a Windows DNS server") || !strings.Contains(p.result.Text, "If so, the update will be refused") {
+		t.Errorf("result %q: Send shown %v, the lines offered %v", p.result.Text, p.send.Visible(), p.copyLines.Visible())
+	}
 }
