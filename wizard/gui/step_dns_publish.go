@@ -218,7 +218,7 @@ func (p *publishForm) showPlan(plan *publish.Plan, key publish.Key, err error) {
 	}
 	head := tr.X("cmd.publish.plan", "The records for %s, on the primary %s:", strings.TrimSuffix(plan.Zone.Name, "."), plan.Primary)
 	if !plan.Pending() {
-		setNote(p.result, checks.Printable(head+"\n"+strings.Join(lines, "\n")+"\n"+tr.X("cmd.publish.nothing", "Every record is on the primary already: there is nothing to send.")))
+		setNote(p.result, checks.PrintableText(head+"\n"+strings.Join(lines, "\n")+"\n"+tr.X("cmd.publish.nothing", "Every record is on the primary already: there is nothing to send.")))
 		p.result.Importance = widget.SuccessImportance
 		return
 	}
@@ -233,8 +233,8 @@ func (p *publishForm) showPlan(plan *publish.Plan, key publish.Key, err error) {
 		p.lines = strings.Join(w.Lines, "\n")
 		p.copyLines.Show()
 	}
-	setNote(p.result, checks.Printable(text+"\n"+tr.X("cmd.publish.update", "The update, as nsupdate input (the secret is not shown):")))
-	setNote(p.plan, checks.Printable(publish.Nsupdate(plan, key)))
+	setNote(p.result, checks.PrintableText(text+"\n"+tr.X("cmd.publish.update", "The update, as nsupdate input (the secret is not shown):")))
+	setNote(p.plan, checks.PrintableText(publish.Nsupdate(plan, key)))
 	p.prepared, p.key = plan, key
 	p.send.SetText(tr.X("dns.publish.send_to", "Send the update to %s", plan.Primary))
 	p.send.Show()
@@ -248,7 +248,7 @@ func (p *publishForm) showProblem(err error) {
 	if fix != "" {
 		text += "\n" + fix
 	}
-	setNote(p.result, checks.Printable(text))
+	setNote(p.result, checks.PrintableText(text))
 	p.result.Importance = widget.DangerImportance
 	if f.Code == publish.CodeStopped {
 		p.result.Importance = widget.MediumImportance // Cancel: the admin's own doing, no fault
@@ -307,7 +307,7 @@ func (p *publishForm) published(plan *publish.Plan, key publish.Key, server stri
 		p.secret.SetText("")
 		p.secret.SetPlaceHolder(tr.X("dns.publish.kept", "kept in your keychain"))
 	}
-	setNote(p.result, checks.Printable(words))
+	setNote(p.result, checks.PrintableText(words))
 	u.relayout()
 }
 
@@ -328,5 +328,5 @@ func (p *publishForm) showLag(lines []checks.Text) {
 	for _, l := range lines {
 		words = append(words, sentence(p.s.u.tr.Text(l)))
 	}
-	setNote(p.lag, checks.Printable(strings.Join(words, "\n")))
+	setNote(p.lag, checks.PrintableText(strings.Join(words, "\n")))
 }

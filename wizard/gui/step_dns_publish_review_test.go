@@ -99,3 +99,21 @@ func TestDNSStepPublishProbablyWindows(t *testing.T) {
 		t.Errorf("result %q: Send shown %v, the lines offered %v", p.result.Text, p.send.Visible(), p.copyLines.Visible())
 	}
 }
+
+// A domain with two SPF records: the DNS page names both as the records
+// the new one takes the place of, and so does the update shown.
+func TestDNSStepNamesEveryRecordReplaced(t *testing.T) {
+	test.NewTempApp(t)
+	o := newOwnDNSWorld(t)
+	const second = "v=spf1 include:mailgun.org ~all"
+	if err := o.world.resolver.Add(`example.nl. 300 IN TXT "` + second + `"`); err != nil {
+		t.Fatal(err)
+	}
+	_, s, _ := o.openPublish(t, i18n.English)
+	waitFor(t, "the records", func() bool { return len(s.records) > 0 })
+	for _, want := range []string{"In place of: v=spf1 include:spf.protection.outlook.com -all", "In place of: " + second} {
+		if _, ok := findWidget(s.recordBox, func(l *widget.Label) bool { return l.Text == want }); !ok {
+			t.Errorf("the page does not say %q", want)
+		}
+	}
+}
