@@ -13,7 +13,6 @@ import (
 
 	"mailwizard/checks"
 	"mailwizard/checks/publish"
-	"mailwizard/transports"
 	"mailwizard/wizard"
 )
 
@@ -46,6 +45,11 @@ type publishForm struct {
 	prepared *publish.Plan // the plan shown, sent by Send
 	key      publish.Key   // the key it was shown with
 	sent     *published    // what the primary took, for the lag lines
+
+	// nameSet and algorithmSet: the admin changed the field in this
+	// form; until then a key pasted whole sets it. filling: the form
+	// sets them itself.
+	nameSet, algorithmSet, filling bool
 }
 
 // published is an update the primary took: polling names a secondary
@@ -112,7 +116,15 @@ func (s *dnsStep) newPublishForm() *publishForm {
 			u.relayout()
 		}
 	}
-	p.name.OnChanged, p.secret.OnChanged, p.server.OnChanged, p.algorithm.OnChanged = stale, stale, stale, stale
+	p.secret.OnChanged, p.server.OnChanged = stale, stale
+	p.name.OnChanged = func(s string) {
+		p.nameSet = p.nameSet || !p.filling
+		stale(s)
+	}
+	p.algorithm.OnChanged = func(s string) {
+		p.algorithmSet = p.algorithmSet || !p.filling
+		stale(s)
+	}
 	return p
 }
 
@@ -120,38 +132,6 @@ func (s *dnsStep) newPublishForm() *publishForm {
 func (p *publishForm) setEnabled(on bool) {
 	setVisible(p.form, on)
 	p.s.u.relayout()
-}
-
-// readKey checks the fields without the network and marks the wrong
-// ones. An empty secret is looked up in the keychain by the task (a
-// keychain may take seconds to answer: never on the UI goroutine).
-func (p *publishForm) readKey() (name, algorithm, secret string, ok bool) {
-	tr := p.s.u.tr
-	name, algorithm, secret = strings.TrimSpace(p.name.Text), p.algorithm.Selected, p.secret.Text
-	errs := map[string]string{}
-	mark := func(err error) {
-		var fe *transports.FieldError
-		if errors.As(err, &fe) {
-			errs[fe.Field] = sentence(tr.Error(fe.Err))
-		}
-	}
-	if strings.TrimSpace(secret) != "" {
-		_, err := publish.NewKey(name, algorithm, secret)
-		mark(err)
-	} else {
-		_, err := publish.KeyName(name)
-		mark(err)
-		_, err = publish.Algorithm(algorithm)
-		mark(err)
-	}
-	if p.server.Text != "" {
-		_, _, err := publish.ParseServer(p.server.Text)
-		mark(err)
-	}
-	for path, f := range p.fields {
-		f.mark(errs[path])
-	}
-	return name, algorithm, secret, len(errs) == 0
 }
 
 // prepare reads the primary and shows the update; polling pauses while
@@ -165,22 +145,35 @@ func (p *publishForm) prepare() {
 	u, st := p.s.u, p.s.u.flow.State
 	records, env, domain, server := p.s.records, u.env, st.Domain, strings.TrimSpace(p.server.Text)
 	p.clear()
+	// What comes back is shown only if the fields still say what it was
+	// made from: an edit while the server is read would leave Send
+	// offered for another key or server than the fields show.
+	made := p.current()
+	show := func(apply func()) func() {
+		return func() {
+			if p.current() != made {
+				p.changedMeanwhile()
+				return
+			}
+			apply()
+		}
+	}
 	u.run(u.tr.X("dns.publish.reading", "Reading your DNS server…"), publishTimeout, func(ctx context.Context, post post) error {
 		if strings.TrimSpace(secret) == "" {
 			kept, err := wizard.TSIGSecret(env.Secrets, domain, name)
 			if err != nil {
-				post(func() { p.noSecret(name) })
+				post(show(func() { p.noSecret(name) }))
 				return nil
 			}
 			secret = kept
 		}
 		key, err := publish.NewKey(name, algorithm, secret)
 		if err != nil {
-			post(func() { p.noSecret(name) })
+			post(show(func() { p.noSecret(name) }))
 			return nil
 		}
 		plan, err := wizard.PreparePublish(ctx, env, domain, records, server)
-		post(func() { p.showPlan(plan, key, err) })
+		post(show(func() { p.showPlan(plan, key, err) }))
 		return nil
 	}, func(error) { p.s.start() })
 }

@@ -12,6 +12,7 @@ import (
 	"mailwizard/checks/dnsq"
 	"mailwizard/checks/dnsq/dnstest"
 	"mailwizard/checks/publish/bindtest"
+	"mailwizard/transports"
 	"mailwizard/transports/secrets"
 	"mailwizard/wizard"
 	"mailwizard/wizard/i18n"
@@ -115,5 +116,81 @@ func TestDNSStepNamesEveryRecordReplaced(t *testing.T) {
 		if _, ok := findWidget(s.recordBox, func(l *widget.Label) bool { return l.Text == want }); !ok {
 			t.Errorf("the page does not say %q", want)
 		}
+	}
+}
+
+// The admin pastes the key as tsig-keygen -a hmac-sha512 printed it: the
+// algorithm they did not touch is the key's, not the preset hmac-sha256
+// (which the key would refuse to agree with), and so is the name they
+// did not type; both fields show them, and the server takes the update.
+// An algorithm the admin did choose still has to agree with the key.
+func TestDNSStepPublishPastedKeyGivesItsAlgorithm(t *testing.T) {
+	test.NewTempApp(t)
+	o := newOwnDNSWorldWith(t, bindtest.NewKey("mailwizard", "hmac-sha512"))
+	_, s, _ := o.openPublish(t, i18n.English)
+	p := s.publish
+	pasted := `key "mailwizard" {` + "\n\talgorithm hmac-sha512;\n\tsecret \"" + o.key.Secret + "\";\n};\n"
+	p.secret.SetText(pasted)
+	test.Tap(p.show)
+	waitFor(t, "the update shown", func() bool { return p.send.Visible() || p.result.Visible() || p.fields["tsig.secret"].err.Visible() })
+	if !p.send.Visible() || !strings.Contains(p.plan.Text, "key hmac-sha512:mailwizard <secret, not shown>") || p.algorithm.Selected != "hmac-sha512" || p.name.Text != "mailwizard" {
+		t.Fatalf("send shown %v, the secret marked %q, update %q, fields %q %q", p.send.Visible(), p.fields["tsig.secret"].err.Text, p.plan.Text, p.name.Text, p.algorithm.Selected)
+	}
+	test.Tap(p.send)
+	waitFor(t, "the answer", func() bool {
+		return strings.Contains(p.result.Text, "took the update") || p.result.Importance == widget.DangerImportance
+	})
+	if !strings.Contains(p.result.Text, "took the update") {
+		t.Errorf("after sending: %q", p.result.Text)
+	}
+
+	p.algorithm.SetSelected("hmac-sha256") // the admin's own choice
+	p.secret.SetText(pasted)
+	test.Tap(p.show)
+	if !p.fields["tsig.secret"].err.Visible() || !strings.Contains(p.fields["tsig.secret"].err.Text, "Is a key of algorithm hmac-sha512, not hmac-sha256") {
+		t.Errorf("an algorithm chosen against the key: %q", p.fields["tsig.secret"].err.Text)
+	}
+}
+
+// slowKeychain answers Get only when released: a keychain that takes
+// seconds (a D-Bus activation, an unlock prompt), which no real one does
+// on demand, so a stand-in; the secrets themselves are a real Memory
+// store's.
+type slowKeychain struct {
+	*secrets.Memory
+	release chan struct{}
+}
+
+func (k slowKeychain) Get(ref transports.SecretRef) (string, error) {
+	<-k.release
+	return k.Memory.Get(ref)
+}
+
+// An edit while the server is read (the secret coming from a slow
+// keychain) makes what comes back belong to fields that are no longer
+// there: Send is not offered for the old server, and the page says to
+// show the update again.
+func TestDNSStepPublishEditWhileReading(t *testing.T) {
+	test.NewTempApp(t)
+	o := newOwnDNSWorld(t)
+	if err := o.store.Set(secrets.TSIGKeyRef("example.nl", "mailwizard"), o.key.Secret); err != nil {
+		t.Fatal(err)
+	}
+	slow := slowKeychain{Memory: o.store, release: make(chan struct{})}
+	u, s := o.openPublishWith(t, slow)
+	p := s.publish
+	test.Type(p.name, "mailwizard")
+	test.Tap(p.show)
+	p.server.SetText(o.secondary.Addr) // while the keychain is asked
+	close(slow.release)
+	waitFor(t, "the reading done", func() bool { return !u.running() || p.result.Visible() })
+	waitFor(t, "the note", func() bool { return p.result.Visible() })
+	if p.send.Visible() || !strings.Contains(p.result.Text, "The fields changed while your DNS server was read: show the update again.") {
+		t.Errorf("Send offered %v (%q), the page says %q", p.send.Visible(), p.send.Text, p.result.Text)
+	}
+	test.Tap(p.show)
+	waitFor(t, "the update shown again", func() bool { return p.send.Visible() || p.result.Importance == widget.DangerImportance })
+	if !strings.Contains(p.send.Text, o.secondary.Addr) {
+		t.Errorf("the update is for %q", p.send.Text)
 	}
 }

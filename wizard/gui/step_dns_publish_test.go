@@ -43,7 +43,12 @@ type ownDNSWorld struct {
 
 func newOwnDNSWorld(t *testing.T) *ownDNSWorld {
 	t.Helper()
-	key := bindtest.NewKey("mailwizard", "hmac-sha256")
+	return newOwnDNSWorldWith(t, bindtest.NewKey("mailwizard", "hmac-sha256"))
+}
+
+// newOwnDNSWorldWith is that world with another key on the primary.
+func newOwnDNSWorldWith(t *testing.T, key bindtest.Key) *ownDNSWorld {
+	t.Helper()
 	primary, secondary := bindtest.Pair(t, []bindtest.Key{key}, bindtest.Zone{Name: "example.nl", Text: ownZone,
 		Policy: []string{"grant mailwizard zonesub ANY;"}})
 	resolver := dnstest.Start(t, "127.0.0.1:0")
