@@ -33,6 +33,9 @@ const (
 	Unsigned
 	// Unverified: the primary's answer carried a TSIG that did not verify.
 	Unverified
+	// Delegated: a name is in a child zone the zone delegates to other
+	// name servers (Found, with its Nameservers): another primary's.
+	Delegated
 )
 
 // Error is an update that did not happen, with what a person needs to
@@ -56,6 +59,8 @@ type Error struct {
 	Name, Found string
 	// Records is how many SPF records the name holds now (Changed).
 	Records int
+	// Nameservers are the delegated child zone's (Delegated).
+	Nameservers []string
 	// Grants are the names and types the update touched, for the
 	// server's policy (REFUSED).
 	Grants []Grant
@@ -126,6 +131,8 @@ func (e *Error) Error() string {
 		return fmt.Sprintf("publish: %s answered the signed update without a signature", e.Server)
 	case Unverified:
 		return fmt.Sprintf("publish: the signature of %s's answer did not verify: %v", e.Server, e.Err)
+	case Delegated:
+		return fmt.Sprintf("publish: %s is in the zone %s, delegated from %s to %s", strings.TrimSuffix(e.Name, "."), strings.TrimSuffix(e.Found, "."), zone, strings.Join(e.Nameservers, ", "))
 	}
 	if e.TSIGError != 0 {
 		return fmt.Sprintf("publish: %s refused the key %s: %s", e.Server, strings.TrimSuffix(e.Key, "."), rcodeName(int(e.TSIGError)))
@@ -145,6 +152,7 @@ const (
 	CodeConflict    = "publish.conflict"
 	CodeUnsigned    = "publish.unsigned"
 	CodeUnverified  = "publish.unverified"
+	CodeDelegated   = "publish.delegated"
 	CodeBadSig      = "publish.badsig"
 	CodeBadKey      = "publish.badkey"
 	CodeBadTime     = "publish.badtime"
@@ -179,6 +187,8 @@ func (e *Error) Code() string {
 		return CodeUnsigned
 	case Unverified:
 		return CodeUnverified
+	case Delegated:
+		return CodeDelegated
 	}
 	switch e.TSIGError {
 	case dns.RcodeBadSig:

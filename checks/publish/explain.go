@@ -108,6 +108,11 @@ func explainCode(f checks.Finding, e *Error, zone, name, key string) checks.Find
 	case CodeConflict:
 		return f.Say(checks.T("publish.conflict", "%s already holds %s, which the new record cannot stand beside", name, e.Found),
 			checks.T("publish.conflict.fix", "mailwizard does not remove a record that may be in use. If it is not, delete it on the server and publish again; for a DKIM key another selector avoids the clash."))
+	case CodeDelegated:
+		child := strings.TrimSuffix(e.Found, ".")
+		return f.Say(checks.T("publish.delegated", "%s is in the zone %s, which %s delegates to other name servers (%s): an update for it must go to the primary of %s, not of %s",
+			name, child, zone, strings.Join(e.Nameservers, ", "), child, zone),
+			checks.T("publish.delegated.fix", "mailwizard sends one update to one zone's primary: publish the records by hand, those under %s on the primary of %s.", child, child))
 	case CodeUnsigned:
 		return f.Say(checks.T("publish.unsigned", "%s answered the signed update without a signature, so its answer cannot be trusted", e.Server),
 			checks.T("publish.unsigned.fix", "Something between (a DNS proxy or a firewall that rewrites DNS) or the server itself does not take TSIG: send the update to the primary itself. Whether the records arrived shows on the name servers."))

@@ -23,6 +23,9 @@ func (p *Plan) read(ctx context.Context, ch Change) (Step, error) {
 	if err != nil {
 		return Step{}, &Error{Kind: Unreachable, Zone: p.Zone.Name, Server: p.Primary.String(), Err: err}
 	}
+	if child, ns := p.referral(msg, ch.Name); child != "" {
+		return Step{}, &Error{Kind: Delegated, Zone: p.Zone.Name, Server: p.Primary.String(), Name: ch.Name, Found: child, Nameservers: ns}
+	}
 	if (msg.Rcode != dns.RcodeSuccess && msg.Rcode != dns.RcodeNameError) || !msg.Authoritative {
 		return Step{}, &Error{Kind: NotServed, Zone: p.Zone.Name, Server: p.Primary.String(), Rcode: msg.Rcode}
 	}
@@ -58,6 +61,30 @@ func (p *Plan) read(ctx context.Context, ch Change) (Step, error) {
 		}
 	}
 	return Step{Change: ch, Action: Keep, found: found}, nil
+}
+
+// referral reports whether msg sends the question about name on to a
+// zone cut below the zone (RFC 1034 section 4.3.2: no AA, no answer, the
+// child zone's NS records in the authority section): name is in a
+// delegated child zone, which this primary cannot change. It returns the
+// child zone and its name servers.
+func (p *Plan) referral(msg *dns.Msg, name string) (string, []string) {
+	if msg.Rcode != dns.RcodeSuccess || msg.Authoritative || len(msg.Answer) > 0 {
+		return "", nil
+	}
+	child := ""
+	var ns []string
+	for _, rr := range msg.Ns {
+		n, ok := rr.(*dns.NS)
+		owner := strings.ToLower(rr.Header().Name)
+		if !ok || !dns.IsSubDomain(p.Zone.Name, owner) || strings.EqualFold(owner, p.Zone.Name) || !dns.IsSubDomain(owner, name) {
+			continue
+		}
+		child = owner
+		ns = append(ns, strings.ToLower(strings.TrimSuffix(n.Ns, ".")))
+	}
+	slices.Sort(ns) // in a stable order: servers shuffle RRsets
+	return child, ns
 }
 
 // ownedBy are the records of an answer at name, not those of a CNAME's
