@@ -138,3 +138,35 @@ func TestDNSPublishWithoutAKeychain(t *testing.T) {
 		t.Errorf("a service with a key made here: exit %d\n%s%s", code, out, errOut)
 	}
 }
+
+// Ctrl+C in setup while the update waits for its answer: setup stops as
+// a stop does (answers saved, exit 1), saying the name servers will show
+// whether the update went out, and neither blames the network, nor says
+// that nothing changed, nor promises to ask the name servers.
+func TestSetupPublishStopped(t *testing.T) {
+	o := newOwnDNS(t)
+	withStore(t, secrets.NewMemory(), nil)
+	dir := t.TempDir()
+	t.Setenv("XDG_CONFIG_HOME", filepath.Join(dir, "config"))
+	via := bindtest.Proxy(t, o.primary.Addr, bindtest.DropAnswer)
+	ctx, interrupt := context.WithCancel(context.Background())
+	defer interrupt()
+	go func() {
+		for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
+			if r, err := o.primary.Ask("mrsel1._domainkey.example.nl", dns.TypeCNAME); err == nil && len(r.Answer) > 0 {
+				break
+			}
+		}
+		interrupt()
+	}()
+	in := newScript("4", "example.nl", "facturen", "", "", "", o.key.Secret, "y", "", "")
+	var stdout, stderr syncBuffer
+	args := []string{"setup", "--resolver", o.resolver.Addr, "--out", filepath.Join(dir, "example.json"), "--poll-interval", "50ms",
+		"--tsig-name", "mailwizard", "--tsig-server", via}
+	code := run(ctx, args, Stdio{In: in.r, Out: &stdout, Err: &stderr}, nil, o.opts...)
+	said := stdout.String() + stderr.String()
+	if code != ExitFindings || !strings.Contains(said, "stopped: if the update had already gone out, the name servers will show it") ||
+		!strings.Contains(stderr.String(), "Stopped. Your answers are saved") || strings.Contains(said, "firewall") || strings.Contains(said, "Nothing was changed") || strings.Contains(said, "which setup asks now") {
+		t.Errorf("exit %d\n%s\n%s", code, stdout.String(), stderr.String())
+	}
+}
