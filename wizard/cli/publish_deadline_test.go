@@ -51,7 +51,7 @@ func (o *ownDNS) runIn(t *testing.T, in io.Reader, stderr *syncBuffer, args ...s
 func TestDNSPublishAnsweredAfterTheDeadline(t *testing.T) {
 	o := newOwnDNS(t)
 	withStore(t, secrets.NewMemory(), nil)
-	shortPublishTimeout(t, time.Second)
+	shortPublishTimeout(t, 2*time.Second)
 	t.Setenv("TSIG_SECRET", o.key.Secret)
 	var stderr syncBuffer
 	in := newScript(answerLate(&stderr, "Send this update to"))
