@@ -82,11 +82,29 @@ func PreparePublish(ctx context.Context, env *Env, domain string, records []Reco
 	return publish.Prepare(ctx, env.DNS, domain, server, changes)
 }
 
+// Published is an update the primary took.
+type Published struct {
+	publish.Result
+	// NotKept says why the key's secret could not be kept in the
+	// keychain: the records are published all the same, and the secret
+	// is asked for again next time.
+	NotKept error
+}
+
+// Warning words NotKept for people; zero when the secret was kept.
+func (p *Published) Warning() texts.Text {
+	if p == nil || p.NotKept == nil {
+		return texts.Text{}
+	}
+	return texts.T("wizard.publish.not-kept", "The records are published, but the key's secret could not be kept in your keychain (%s): it will be asked for again next time.", p.NotKept)
+}
+
 // Publish sends the plan signed with key. Once the primary has taken
 // it, the key's secret is kept in the keychain for the next time (a key
-// the server refused is not kept), and the key's name, algorithm and
-// the server given go into the draft.
-func Publish(ctx context.Context, env *Env, s *State, domain string, plan *publish.Plan, key publish.Key, server string) (*publish.Result, error) {
+// the server refused is not kept; a keychain that fails then is a
+// warning with the result, since the records are published), and the
+// key's name, algorithm and the server given go into the draft.
+func Publish(ctx context.Context, env *Env, s *State, domain string, plan *publish.Plan, key publish.Key, server string) (*Published, error) {
 	// Signed at the system's time, not env.Now: the server checks the
 	// signature's time against its own clock (RFC 8945 section 5.2.3),
 	// while env.Now is the time the wizard shows and records.
@@ -94,15 +112,14 @@ func Publish(ctx context.Context, env *Env, s *State, domain string, plan *publi
 	if err != nil {
 		return nil, err
 	}
+	out := &Published{Result: *res}
 	if res.Sent > 0 {
-		if err := KeepTSIG(env.Secrets, domain, key); err != nil {
-			return res, err
-		}
+		out.NotKept = KeepTSIG(env.Secrets, domain, key)
 	}
 	if s != nil {
 		s.TSIG = &TSIGKey{Name: strings.TrimSuffix(key.Name, "."), Algorithm: key.AlgorithmName(), Server: server}
 	}
-	return res, nil
+	return out, nil
 }
 
 // KeepTSIG puts a key's secret in the keychain under the domain.
@@ -126,6 +143,12 @@ func TSIGSecret(store secrets.Store, domain, keyName string) (string, error) {
 // selector to publish.
 var ErrNoKeyForSelector = errors.New("wizard: no DKIM key in the keychain for the selector")
 
+// PublishNeedsKeychain reports whether PublishRecords reads the
+// keychain for p: a profile whose DKIM key this wizard makes keeps its
+// private key there, the record's source. Without it a keychain only
+// keeps the TSIG secret for the next time, and may be missing.
+func PublishNeedsKeychain(p *transports.Provider) bool { return p.DKIM.Mode == "generate" }
+
 // PublishRecords are the records a provider needs under domain, for
 // publishing without a draft (`mailwizard dns publish`): the SPF record
 // worked out now from the one published, the DKIM key of selector (the
@@ -137,7 +160,7 @@ func PublishRecords(ctx context.Context, env *Env, domain string, p *transports.
 		sr = spfRecord(&HostedPlan{SPF: domaincheck.PlanSPF(ctx, env.DNS, domain, p)})
 	}
 	var keys []KeyRecord
-	if p.DKIM.Mode == "generate" {
+	if PublishNeedsKeychain(p) {
 		if selector == "" {
 			selector = p.DKIM.DefaultSelector
 		}

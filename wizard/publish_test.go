@@ -3,6 +3,7 @@ package wizard
 import (
 	"context"
 	"errors"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -23,13 +24,13 @@ import (
 func TestChangesFromRecords(t *testing.T) {
 	cw, _ := transports.LoadProvider("clockwise")
 	value := "v=DKIM1; k=ed25519; p=11qYAYKxCrfVS/7TyWQHOg7hcvPapiMlrwIaaPcHURo="
-	records := Records(cw, "example.nl", "example.nl", SPFRecord{Value: "v=spf1 include:_spf.clockwise.info -all", Replaces: "v=spf1 -all"},
+	records := Records(cw, "example.nl", "example.nl", SPFRecord{Value: "v=spf1 include:_spf.clockwise.info -all", Replaces: []string{"v=spf1 -all"}},
 		[]KeyRecord{{Selector: "clockwise", Value: value}})
 	changes, err := Changes(records)
 	if err != nil || len(changes) != 2 {
 		t.Fatalf("%+v, %v", changes, err)
 	}
-	if c := changes[0]; !c.SPF || c.Replaces != "v=spf1 -all" || c.Type != dns.TypeTXT || c.Name != "example.nl" {
+	if c := changes[0]; !c.SPF || !slices.Equal(c.Replaces, []string{"v=spf1 -all"}) || c.Type != dns.TypeTXT || c.Name != "example.nl" {
 		t.Errorf("SPF change %+v", c)
 	}
 	dkim := changes[1]
@@ -74,7 +75,7 @@ func TestPublishRecords(t *testing.T) {
 	if err != nil || len(records) != 2 {
 		t.Fatalf("%+v, %v", records, err)
 	}
-	if records[0].Value != "v=spf1 mx include:_spf.clockwise.info -all" || records[0].Replaces != "v=spf1 mx -all" || records[1].Value != kept.RecordValue {
+	if records[0].Value != "v=spf1 mx include:_spf.clockwise.info -all" || !slices.Equal(records[0].Replaces, []string{"v=spf1 mx -all"}) || records[1].Value != kept.RecordValue {
 		t.Errorf("records %+v", records)
 	}
 }

@@ -24,7 +24,7 @@ type Record struct {
 	Relative string   `json:"relative"`           // what most DNS panels want typed: "@", "clockwise._domainkey"
 	Value    string   `json:"value,omitempty"`    // what to publish; "" when not known (see Note)
 	Strings  []string `json:"strings,omitempty"`  // a TXT value past 255 bytes, cut for panels that need it
-	Replaces string   `json:"replaces,omitempty"` // the record this one takes the place of (SPF)
+	Replaces []string `json:"replaces,omitempty"` // the records this one takes the place of (SPF: every one there)
 	Note     string   `json:"note,omitempty"`
 
 	provider *transports.Provider
@@ -40,9 +40,12 @@ type KeyRecord struct {
 }
 
 // SPFRecord is the SPF side of the records: the record to publish, the
-// one it replaces, and why there is none when the value is unknown.
+// ones it replaces (every SPF record published: a domain with two has
+// the error of two, which the new one mends), and why there is none
+// when the value is unknown.
 type SPFRecord struct {
-	Value, Replaces, Unknown string
+	Value, Unknown string
+	Replaces       []string
 }
 
 // Records lists what p needs under domain, in the order to publish them:
@@ -124,15 +127,16 @@ func ZoneFragment(records []Record, domain, provider string) string {
 		case r.Value == "":
 			fmt.Fprintf(&b, "; %s %s: no value yet (%s)\n", r.Label, r.Name, orText(r.Note, "unknown"))
 			continue
-		case r.Replaces != "":
-			fmt.Fprintf(&b, "; %s replaces: %s\n", r.Label, r.Replaces)
+		}
+		for _, old := range r.Replaces {
+			fmt.Fprintf(&b, "; %s replaces: %s\n", r.Label, old)
 		}
 		name := dns.Fqdn(r.Name)
 		switch r.Type {
 		case "TXT":
 			parts := dkimkey.SplitTXT(r.Value)
 			for i, p := range parts {
-				parts[i] = `"` + strings.NewReplacer(`\`, `\\`, `"`, `\"`).Replace(p) + `"`
+				parts[i] = `"` + dnsq.EscapeTXT(p) + `"`
 			}
 			fmt.Fprintf(&b, "%s %d IN TXT %s\n", name, zoneTTL, strings.Join(parts, " "))
 		case "MX":

@@ -48,7 +48,9 @@ func spfRecord(plan *HostedPlan) SPFRecord {
 	case sug.Unchanged:
 		return SPFRecord{Value: sug.Record}
 	}
-	return SPFRecord{Value: sug.Record, Replaces: plan.SPF.Analysis.Record}
+	// Every SPF record there: the new one merges them all, and each must
+	// go (a second one left is the error of two, RFC 7208 section 4.5).
+	return SPFRecord{Value: sug.Record, Replaces: append([]string(nil), plan.SPF.Analysis.Records...)}
 }
 
 // hostedKeys are the key records of the hosted transports' selectors.

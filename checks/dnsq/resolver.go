@@ -136,6 +136,31 @@ func appendUnescaped(b []byte, s string) []byte {
 
 func isDigit(c byte) bool { return c >= '0' && c <= '9' }
 
+// EscapeTXT is the inverse of the unescaping above: one TXT string's
+// bytes in the presentation form of RFC 1035 section 5.1, as zone files,
+// nsupdate and miekg/dns write it inside quotes: a quote and a backslash
+// escaped by a backslash, every byte outside printable ASCII as \DDD
+// (decimal), so that what is pasted or packed is exactly those bytes.
+func EscapeTXT(s string) string {
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c == '\\' || c == '"':
+			b.WriteByte('\\')
+			b.WriteByte(c)
+		case c < 0x20 || c > 0x7e:
+			b.WriteByte('\\')
+			b.WriteByte('0' + c/100)
+			b.WriteByte('0' + c/10%10)
+			b.WriteByte('0' + c%10)
+		default:
+			b.WriteByte(c)
+		}
+	}
+	return b.String()
+}
+
 // Error is a question DNS did not answer. It carries the outcome so
 // callers can tell a timeout from a server failure.
 type Error struct {

@@ -190,7 +190,7 @@ func TestPublishPrerequisiteFails(t *testing.T) {
 	}
 	edited := "v=spf1 include:spf.protection.outlook.com include:mailgun.org -all"
 	edit, err := publish.Prepare(ctx, w.client, "example.nl", "", []publish.Change{
-		{Label: "SPF", Name: "example.nl", Type: dns.TypeTXT, Value: edited, SPF: true, Replaces: oldSPF}})
+		{Label: "SPF", Name: "example.nl", Type: dns.TypeTXT, Value: edited, SPF: true, Replaces: []string{oldSPF}}})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -33,6 +33,9 @@ const (
 	Unsigned
 	// Unverified: the primary's answer carried a TSIG that did not verify.
 	Unverified
+	// Delegated: a name is in a child zone the zone delegates to other
+	// name servers (Found, with its Nameservers): another primary's.
+	Delegated
 )
 
 // Error is an update that did not happen, with what a person needs to
@@ -54,10 +57,21 @@ type Error struct {
 	ServerTime time.Time
 	// Name and Found are the record at fault (Changed, Conflict).
 	Name, Found string
+	// Records is how many SPF records the name holds now (Changed).
+	Records int
+	// Nameservers are the delegated child zone's (Delegated).
+	Nameservers []string
 	// Grants are the names and types the update touched, for the
 	// server's policy (REFUSED).
 	Grants []Grant
-	Err    error // the network's or miekg/dns's own error
+	// Windows is set when the zone's records suggested Windows DNS
+	// (Plan.Windows): a refusal may be that server's.
+	Windows *WindowsDNS
+	// Sent: the update left this computer, and no answer that can be
+	// trusted came back (none in time, a broken connection, an answer
+	// without a valid signature): the primary may have applied it.
+	Sent bool
+	Err  error // the network's or miekg/dns's own error
 }
 
 // Grant is one name and type an update changes.
@@ -73,6 +87,18 @@ func (e *Error) Is(target error) bool { return target == ErrNotPublished }
 
 func (e *Error) Unwrap() error { return e.Err }
 
+// MayHaveArrived reports whether err leaves open that the primary
+// applied the update: it was sent, and no answer that can be trusted
+// came back. Anything before sending, and every error code the primary
+// answered, mean nothing was changed: a server checks the prerequisites
+// before it changes anything and applies an update whole or not at all
+// (RFC 2136 sections 3.2 and 3.4), and a TSIG error is answered before
+// the update is looked at (RFC 8945 section 5.2).
+func MayHaveArrived(err error) bool {
+	var e *Error
+	return errors.As(err, &e) && e.Sent
+}
+
 // Temporary reports that the same update may succeed later: no answer,
 // or a server failure.
 func (e *Error) Temporary() bool {
@@ -83,6 +109,9 @@ func (e *Error) Error() string {
 	zone := strings.TrimSuffix(e.Zone, ".")
 	switch e.Kind {
 	case Unreachable:
+		if e.Sent {
+			return fmt.Sprintf("publish: sent the update to %s, but no answer came: %v", e.Server, e.Err)
+		}
 		return fmt.Sprintf("publish: sending the update to %s: no answer: %v", e.Server, e.Err)
 	case NoPrimary:
 		if e.Err != nil {
@@ -95,13 +124,15 @@ func (e *Error) Error() string {
 		}
 		return fmt.Sprintf("publish: %s does not answer for %s with authority (%s)", e.Server, zone, rcodeName(e.Rcode))
 	case Changed:
-		return fmt.Sprintf("publish: the SPF record of %s changed: the server holds %q", strings.TrimSuffix(e.Name, "."), e.Found)
+		return fmt.Sprintf("publish: the SPF records of %s changed: the server holds %d: %q", strings.TrimSuffix(e.Name, "."), e.Records, e.Found)
 	case Conflict:
 		return fmt.Sprintf("publish: %s already holds %s", strings.TrimSuffix(e.Name, "."), e.Found)
 	case Unsigned:
 		return fmt.Sprintf("publish: %s answered the signed update without a signature", e.Server)
 	case Unverified:
 		return fmt.Sprintf("publish: the signature of %s's answer did not verify: %v", e.Server, e.Err)
+	case Delegated:
+		return fmt.Sprintf("publish: %s is in the zone %s, delegated from %s to %s", strings.TrimSuffix(e.Name, "."), strings.TrimSuffix(e.Found, "."), zone, strings.Join(e.Nameservers, ", "))
 	}
 	if e.TSIGError != 0 {
 		return fmt.Sprintf("publish: %s refused the key %s: %s", e.Server, strings.TrimSuffix(e.Key, "."), rcodeName(int(e.TSIGError)))
@@ -114,12 +145,14 @@ func (e *Error) Error() string {
 // errors of RFC 8945 section 5.3.2, and what goes wrong before sending.
 const (
 	CodeUnreachable = "publish.unreachable"
+	CodeUnanswered  = "publish.unanswered" // sent, but no answer came
 	CodeNoPrimary   = "publish.no-primary"
 	CodeNotAuth     = "publish.notauth"
 	CodeChanged     = "publish.changed"
 	CodeConflict    = "publish.conflict"
 	CodeUnsigned    = "publish.unsigned"
 	CodeUnverified  = "publish.unverified"
+	CodeDelegated   = "publish.delegated"
 	CodeBadSig      = "publish.badsig"
 	CodeBadKey      = "publish.badkey"
 	CodeBadTime     = "publish.badtime"
@@ -138,6 +171,9 @@ const (
 func (e *Error) Code() string {
 	switch e.Kind {
 	case Unreachable:
+		if e.Sent {
+			return CodeUnanswered
+		}
 		return CodeUnreachable
 	case NoPrimary:
 		return CodeNoPrimary
@@ -151,6 +187,8 @@ func (e *Error) Code() string {
 		return CodeUnsigned
 	case Unverified:
 		return CodeUnverified
+	case Delegated:
+		return CodeDelegated
 	}
 	switch e.TSIGError {
 	case dns.RcodeBadSig:

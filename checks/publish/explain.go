@@ -1,6 +1,7 @@
 package publish
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"strings"
@@ -17,8 +18,10 @@ const Check = "publish"
 
 // Codes of the findings that are no answer of the primary's.
 const (
-	CodeWindowsDNS = "publish.windows-dns" // a primary that takes no TSIG key
-	CodeFailed     = "publish.failed"      // anything else
+	CodeWindowsDNS    = "publish.windows-dns"        // a primary that takes no TSIG key
+	CodeWindowsLikely = "publish.windows-dns-likely" // a zone with Active Directory's records
+	CodeFailed        = "publish.failed"             // anything else
+	CodeStopped       = "publish.stopped"            // the admin stopped it (Cancel, Ctrl+C)
 )
 
 // Explain words why the records were not published and what to change,
@@ -28,6 +31,9 @@ const (
 func Explain(err error) checks.Finding {
 	if err == nil {
 		return checks.Finding{}
+	}
+	if errors.Is(err, context.Canceled) {
+		return explainStopped(err)
 	}
 	var w *WindowsDNS
 	if errors.As(err, &w) {
@@ -57,6 +63,14 @@ func Explain(err error) checks.Finding {
 		}
 		f = f.Say(f.MessageText, note)
 	}
+	if w := e.Windows; w != nil && e.Kind == Answered {
+		note := checks.T("publish.windows-dns-likely.refused", "%s has Active Directory's records: if its primary is a Windows DNS server, which takes only updates signed with Kerberos, publish the records with these PowerShell commands on it (or add -ComputerName SERVER):\n%s",
+			zone, strings.Join(w.Lines, "\n"))
+		if !f.FixText.IsZero() {
+			note = checks.Join(" ", f.FixText, note)
+		}
+		f = f.Say(f.MessageText, note)
+	}
 	return f
 }
 
@@ -68,6 +82,9 @@ func explainCode(f checks.Finding, e *Error, zone, name, key string) checks.Find
 		return checks.T("publish.notauth.fix", "Give the primary of %s as the server: the one where the zone is edited (type primary in BIND, a master zone), not a secondary or a resolver.", zone)
 	}
 	switch e.Code() {
+	case CodeUnanswered:
+		return f.Say(checks.T("publish.unanswered", "the update went to %s, but no answer came back, so whether it was applied is not known", e.Server),
+			checks.Join(" ", checks.T("publish.unanswered.fix", "Whether it arrived shows on the name servers."), againSafe()))
 	case CodeUnreachable:
 		return f.Say(checks.T("publish.unreachable", "the update could not be sent to %s: no answer", e.Server),
 			checks.T("publish.unreachable.fix", "Check that the primary takes DNS over TCP on its port from this computer (a firewall may block it) and try again, or give the right server."))
@@ -80,11 +97,22 @@ func explainCode(f checks.Finding, e *Error, zone, name, key string) checks.Find
 		}
 		return f.Say(checks.T("publish.notauth", "%s is not the primary of %s: it does not answer for the zone with authority (%s)", e.Server, zone, rcodeName(e.Rcode)), primaryFix(CodeNotAuth))
 	case CodeChanged:
-		return f.Say(checks.T("publish.changed", "the SPF record of %s changed since the new one was made from it: the server now holds %s", name, orDash(e.Found)),
-			checks.T("publish.changed.fix", "Look again: check the domain again, so that the new record is made from the one there now (resolvers may show the old one until its TTL has passed)."))
+		fix := checks.T("publish.changed.fix", "Look again: check the domain again, so that the new record is made from what is there now (resolvers may show the old records until their TTL has passed).")
+		switch {
+		case e.Records == 0:
+			return f.Say(checks.T("publish.changed.none", "the SPF record of %s changed since the new one was made from it: the server now holds no SPF record", name), fix)
+		case e.Records > 1:
+			return f.Say(checks.T("publish.changed.several", "%s has %d SPF records on the server, not those the new record was made from: %s", name, e.Records, e.Found), fix)
+		}
+		return f.Say(checks.T("publish.changed", "the SPF record of %s changed since the new one was made from it: the server now holds %s", name, orDash(e.Found)), fix)
 	case CodeConflict:
 		return f.Say(checks.T("publish.conflict", "%s already holds %s, which the new record cannot stand beside", name, e.Found),
 			checks.T("publish.conflict.fix", "mailwizard does not remove a record that may be in use. If it is not, delete it on the server and publish again; for a DKIM key another selector avoids the clash."))
+	case CodeDelegated:
+		child := strings.TrimSuffix(e.Found, ".")
+		return f.Say(checks.T("publish.delegated", "%s is in the zone %s, which %s delegates to other name servers (%s): an update for it must go to the primary of %s, not of %s",
+			name, child, zone, strings.Join(e.Nameservers, ", "), child, zone),
+			checks.T("publish.delegated.fix", "mailwizard sends one update to one zone's primary: publish the records by hand, those under %s on the primary of %s.", child, child))
 	case CodeUnsigned:
 		return f.Say(checks.T("publish.unsigned", "%s answered the signed update without a signature, so its answer cannot be trusted", e.Server),
 			checks.T("publish.unsigned.fix", "Something between (a DNS proxy or a firewall that rewrites DNS) or the server itself does not take TSIG: send the update to the primary itself. Whether the records arrived shows on the name servers."))
@@ -105,7 +133,8 @@ func explainCode(f checks.Finding, e *Error, zone, name, key string) checks.Find
 			e.Server, skewWords(e.Skew), fudge, e.ServerTime.UTC().Format("2006-01-02 15:04:05")), clockFix())
 	case CodeRefused:
 		return f.Say(checks.T("publish.refused", "%s refused the update (REFUSED): the key %s may not change %s, or the server does not take updates for the zone", e.Server, key, strings.Join(grantNames(e.Grants), ", ")),
-			checks.T("publish.refused.fix", "Allow the key to change these records on the server. BIND, in the zone statement of %s: %s then rndc reconfig. Knot: an acl with key %s and action update, set on the zone. PowerDNS: pdnsutil set-meta %s TSIG-ALLOW-DNSUPDATE %s.",
+			checks.T("publish.refused.fix", "Allow the key to change these records on the server. BIND, in the zone statement of %s: %s then rndc reconfig. Knot: an acl with key %s and action update, set on the zone. "+
+				"PowerDNS, in pdns.conf: dnsupdate=yes (off by default) and this computer's address in allow-dnsupdate-from (default 127.0.0.0/8,::1), then restart it; and pdnsutil set-meta %s TSIG-ALLOW-DNSUPDATE %s.",
 				zone, Policy(key, e.Grants), key, zone, key))
 	case CodeYXRRSet:
 		return f.Say(checks.T("publish.yxrrset", "the records on the server changed between reading them and sending the update (a record that was not there is there now: YXRRSET), so nothing was changed"),
@@ -120,7 +149,7 @@ func explainCode(f checks.Finding, e *Error, zone, name, key string) checks.Find
 		return f.Say(checks.T("publish.notzone", "a name of the update is not in the zone %s (NOTZONE)", zone), primaryFix(CodeNotZone))
 	case CodeNotImp:
 		return f.Say(checks.T("publish.notimp", "%s does not take dynamic updates (NOTIMP)", e.Server),
-			checks.T("publish.notimp.fix", "Publish the records by hand, or turn on dynamic updates (RFC 2136) for the zone on the server."))
+			checks.T("publish.notimp.fix", "Publish the records by hand, or turn on dynamic updates (RFC 2136) for the zone on the server (PowerDNS: dnsupdate=yes in pdns.conf)."))
 	case CodeServFail:
 		return f.Say(checks.T("publish.servfail", "%s failed to apply the update (SERVFAIL)", e.Server),
 			checks.T("publish.servfail.fix", "Try again later. If it stays, the server's log says why (on BIND often the rights on the zone's journal file)."))
@@ -130,19 +159,42 @@ func explainCode(f checks.Finding, e *Error, zone, name, key string) checks.Find
 	return f.Say(checks.T("publish.rcode", "%s answered the update with %s, so nothing was changed", e.Server, rcodeName(e.Rcode)), checks.Text{})
 }
 
+// explainStopped words an update the admin stopped: no fault of the
+// network's. Stopped after sending, it may have arrived; sending again is
+// safe all the same, since the prerequisites make an update apply only to
+// the records as they were read.
+func explainStopped(err error) checks.Finding {
+	f := checks.Finding{Check: Check, Severity: checks.Info, Code: CodeStopped}
+	if !MayHaveArrived(err) {
+		return f.Say(checks.T("publish.stopped.before", "stopped before the update was sent: nothing was changed"), checks.Text{})
+	}
+	return f.Say(checks.T("publish.stopped", "stopped: if the update had already gone out, the name servers will show it"), againSafe())
+}
+
+// againSafe says why an update that may have arrived can be sent again.
+func againSafe() checks.Text {
+	return checks.T("publish.again-safe", "Publishing again is safe: it reads the server anew, and an update applies only to the records as they were read.")
+}
+
 func clockFix() checks.Text {
 	return checks.T("publish.badtime.fix", "Set the clock right on the side that is wrong (with NTP: timedatectl set-ntp true on Linux, w32tm /resync on Windows), then publish again.")
 }
 
+// explainWindows words a Windows DNS primary: said by the server
+// itself, an error with the PowerShell lines instead of the update;
+// only likely from the zone's records, a warning that gives the lines
+// for that case and leaves the update to be tried.
 func explainWindows(w *WindowsDNS) checks.Finding {
-	f := checks.Finding{Check: Check, Severity: checks.Error, Code: CodeWindowsDNS}
 	lines := strings.Join(w.Lines, "\n")
-	fix := checks.T("publish.windows-dns.fix", "Publish the records with these PowerShell commands on the DNS server (or add -ComputerName SERVER):\n%s", lines)
-	if w.Version == "" {
-		return f.Say(checks.T("publish.windows-dns.ad", "%s serves the Active Directory zone %s (it holds %s): such zones take only updates signed with Kerberos (GSS-TSIG), not with a TSIG key",
-			w.Server, strings.TrimSuffix(w.Zone, "."), w.ADRecord), fix)
+	if !w.Definite() {
+		f := checks.Finding{Check: Check, Severity: checks.Warning, Code: CodeWindowsLikely}
+		return f.Say(checks.T("publish.windows-dns-likely", "%s has Active Directory's records (%s), so its primary %s is probably a Windows DNS server, which takes only updates signed with Kerberos (GSS-TSIG), not with a TSIG key",
+			strings.TrimSuffix(w.Zone, "."), w.ADRecord, w.Server),
+			checks.T("publish.windows-dns-likely.fix", "If so, the update will be refused: publish the records with these PowerShell commands on the DNS server (or add -ComputerName SERVER):\n%s", lines))
 	}
-	return f.Say(checks.T("publish.windows-dns", "%s is Windows DNS (%s): it takes only updates signed with Kerberos (GSS-TSIG), not with a TSIG key", w.Server, w.Version), fix)
+	f := checks.Finding{Check: Check, Severity: checks.Error, Code: CodeWindowsDNS}
+	return f.Say(checks.T("publish.windows-dns", "%s is Windows DNS (%s): it takes only updates signed with Kerberos (GSS-TSIG), not with a TSIG key", w.Server, w.Version),
+		checks.T("publish.windows-dns.fix", "Publish the records with these PowerShell commands on the DNS server (or add -ComputerName SERVER):\n%s", lines))
 }
 
 // Policy is BIND's update-policy granting key exactly the names and

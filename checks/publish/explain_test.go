@@ -78,7 +78,8 @@ func TestExplainWords(t *testing.T) {
 	test(&Error{Kind: Unverified, Server: server}, "publish.unverified", "did not verify")
 	test(&Error{Kind: NoPrimary, Zone: "example.nl."}, "publish.no-primary", "names no primary")
 	test(&Error{Kind: Answered, Server: "192.0.2.9:53", Zone: "example.nl.", Key: "mw.", Rcode: dns.RcodeRefused, Grants: grants, MName: "ns1.example.nl"},
-		"publish.refused", "update-policy { grant mw name example.nl. TXT; };", "The SOA names ns1.example.nl as the primary")
+		"publish.refused", "update-policy { grant mw name example.nl. TXT; };", "The SOA names ns1.example.nl as the primary",
+		"PowerDNS, in pdns.conf: dnsupdate=yes (off by default)", "allow-dnsupdate-from (default 127.0.0.0/8,::1)", "pdnsutil set-meta example.nl TSIG-ALLOW-DNSUPDATE mw")
 }
 
 // A primary that does not answer on TCP is temporary, and so is a zone

@@ -8,7 +8,8 @@
 //     (RFC 2136 section 2.4.2), so a record changed meanwhile makes the
 //     update fail instead of being lost.
 //   - A DKIM key or a CNAME is added on the prerequisite that nothing it
-//     conflicts with is there (sections 2.4.3 and 2.4.5).
+//     conflicts with is there (sections 2.4.3 and 2.4.5). A wildcard's
+//     answer is not taken for a record at the name (read.go).
 //   - A record already there is not sent again: publishing twice is safe.
 //   - The update is shown first, as nsupdate input, and every answer code
 //     is explained with what to change on the server (explain.go).
@@ -25,7 +26,6 @@ import (
 	"github.com/miekg/dns"
 
 	"mailwizard/checks/dnsq"
-	"mailwizard/checks/spf"
 	"mailwizard/transports/dkimkey"
 )
 
@@ -42,10 +42,11 @@ type Change struct {
 	// strings here, RFC 7208 section 3.3), or the CNAME or MX target.
 	Value string
 	// SPF marks the domain's SPF record, of which there is one only (RFC
-	// 7208 section 3.2): it takes the place of Replaces, the record it was
-	// made from ("" when there was none).
+	// 7208 section 3.2): it takes the place of Replaces, every SPF record
+	// it was made from (none when there was none; two or more when the
+	// domain had the error of several, which the new record merges).
 	SPF      bool
-	Replaces string
+	Replaces []string
 	// Same reports whether a value on the server is this record already
 	// (a DKIM key spaced otherwise); nil: the same bytes.
 	Same func(found string) bool
@@ -87,6 +88,11 @@ type Plan struct {
 	// Update is the RFC 2136 message, unsigned; nil when every record is
 	// there already.
 	Update *dns.Msg
+	// Windows is set when the zone holds Active Directory's records but
+	// the primary does not name itself: probably Windows DNS, which
+	// would refuse the update. Its PowerShell lines come with the update,
+	// which may still be sent.
+	Windows *WindowsDNS
 }
 
 // Pending reports whether the plan sends anything.
@@ -97,7 +103,8 @@ func (p *Plan) Pending() bool { return p.Update != nil }
 // Send sends. server overrides the primary (FindPrimary). An *Error says
 // why nothing can be sent: a conflict, an SPF record changed since the
 // new one was made from it, a server that does not serve the zone; a
-// *WindowsDNS comes with the plan when the primary is Windows DNS.
+// *WindowsDNS comes with the plan when the primary says it is Windows
+// DNS (when only the zone's records suggest it, Plan.Windows).
 func Prepare(ctx context.Context, c *dnsq.Client, domain, server string, changes []Change) (*Plan, error) {
 	zone, err := c.FindZone(ctx, domain)
 	if err != nil {
@@ -132,92 +139,13 @@ func Prepare(ctx context.Context, c *dnsq.Client, domain, server string, changes
 	}
 	if w, err := DetectWindows(ctx, primary.Addr, zone.Name); err == nil && w != nil {
 		w.Lines = PowerShell(plan)
-		return plan, w
+		if w.Definite() {
+			return plan, w
+		}
+		plan.Windows = w
 	}
 	plan.Update = plan.build()
 	return plan, nil
-}
-
-// read asks the primary what is at the change's name and decides the
-// step; the records found are kept for the prerequisites.
-func (p *Plan) read(ctx context.Context, ch Change) (Step, error) {
-	msg, err := ask(ctx, p.Primary.Addr, ch.Name, ch.Type, dns.ClassINET)
-	if err != nil {
-		return Step{}, &Error{Kind: Unreachable, Zone: p.Zone.Name, Server: p.Primary.String(), Err: err}
-	}
-	if (msg.Rcode != dns.RcodeSuccess && msg.Rcode != dns.RcodeNameError) || !msg.Authoritative {
-		return Step{}, &Error{Kind: NotServed, Zone: p.Zone.Name, Server: p.Primary.String(), Rcode: msg.Rcode}
-	}
-	var found []dns.RR
-	for _, rr := range msg.Answer {
-		if !strings.EqualFold(rr.Header().Name, ch.Name) {
-			continue
-		}
-		if cn, ok := rr.(*dns.CNAME); ok && ch.Type != dns.TypeCNAME {
-			return Step{}, &Error{Kind: Conflict, Zone: p.Zone.Name, Name: ch.Name, Found: "CNAME " + cn.Target}
-		}
-		if rr.Header().Rrtype == ch.Type {
-			found = append(found, rr)
-		}
-	}
-	if ch.SPF {
-		return spfStep(p.Zone.Name, ch, found)
-	}
-	values := valuesOf(found)
-	if len(values) == 0 {
-		return Step{Change: ch, Action: Add}, nil
-	}
-	for _, v := range values {
-		if !ch.same(v) {
-			return Step{}, &Error{Kind: Conflict, Zone: p.Zone.Name, Name: ch.Name, Found: dns.TypeToString[ch.Type] + " " + v}
-		}
-	}
-	return Step{Change: ch, Action: Keep, found: found}, nil
-}
-
-// spfStep decides the SPF record: kept when the primary holds exactly the
-// new one; replaced when it holds the one the new record was made from
-// (or none, when it was made from none); anything else means the record
-// changed since, and the new one would undo that change.
-func spfStep(zone string, ch Change, txt []dns.RR) (Step, error) {
-	var spfs, others []string
-	hasNew := false
-	for _, v := range valuesOf(txt) {
-		if !spf.IsSPF(v) {
-			continue
-		}
-		spfs = append(spfs, v)
-		if v == ch.Value {
-			hasNew = true
-		} else {
-			others = append(others, v)
-		}
-	}
-	switch {
-	case hasNew && len(others) == 0:
-		return Step{Change: ch, Action: Keep, found: txt}, nil
-	case len(others) == 0 && ch.Replaces == "",
-		len(others) == 1 && others[0] == ch.Replaces:
-		return Step{Change: ch, Action: Replace, Old: others, found: txt}, nil
-	}
-	return Step{}, &Error{Kind: Changed, Zone: zone, Name: ch.Name, Found: strings.Join(spfs, " | ")}
-}
-
-// valuesOf renders records as the changes compare them: TXT strings
-// joined into the bytes DNS carried, targets without the root dot.
-func valuesOf(rrs []dns.RR) []string {
-	var out []string
-	for _, rr := range rrs {
-		switch v := rr.(type) {
-		case *dns.TXT:
-			out = append(out, (&dnsq.Result{Records: []dns.RR{v}}).TXT()...)
-		case *dns.CNAME:
-			out = append(out, strings.TrimSuffix(strings.ToLower(v.Target), "."))
-		case *dns.MX:
-			out = append(out, strings.TrimSuffix(strings.ToLower(v.Mx), "."))
-		}
-	}
-	return out
 }
 
 // TXTRecord is value as a TXT record at name: cut into strings of at
@@ -227,29 +155,9 @@ func valuesOf(rrs []dns.RR) []string {
 func TXTRecord(name string, ttl uint32, value string) *dns.TXT {
 	parts := dkimkey.SplitTXT(value)
 	for i, part := range parts {
-		parts[i] = escapeTXT(part)
+		parts[i] = dnsq.EscapeTXT(part)
 	}
 	return &dns.TXT{Hdr: dns.RR_Header{Name: name, Rrtype: dns.TypeTXT, Class: dns.ClassINET, Ttl: ttl}, Txt: parts}
-}
-
-func escapeTXT(s string) string {
-	var b strings.Builder
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		switch {
-		case c == '\\' || c == '"':
-			b.WriteByte('\\')
-			b.WriteByte(c)
-		case c < 0x20 || c > 0x7e:
-			b.WriteByte('\\')
-			b.WriteByte('0' + c/100)
-			b.WriteByte('0' + c/10%10)
-			b.WriteByte('0' + c%10)
-		default:
-			b.WriteByte(c)
-		}
-	}
-	return b.String()
 }
 
 // build makes the update of the steps that are not there yet; nil when

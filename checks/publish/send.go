@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/hex"
 	"errors"
+	"net"
 	"strings"
 	"time"
 
@@ -38,7 +39,7 @@ func Send(ctx context.Context, plan *Plan, key Key, now func() time.Time) (*Resu
 	m.Id = dns.Id()
 	signed := now()
 	m.SetTsig(key.Name, key.Algorithm, fudge, signed.Unix())
-	fail := &Error{Kind: Answered, Server: plan.Primary.String(), Zone: plan.Zone.Name, Key: key.Name, Algorithm: key.AlgorithmName(), Grants: plan.grants()}
+	fail := &Error{Kind: Answered, Server: plan.Primary.String(), Zone: plan.Zone.Name, Key: key.Name, Algorithm: key.AlgorithmName(), Grants: plan.grants(), Windows: plan.Windows}
 	if mname := plan.mname(); plan.Primary.Given && mname != "" && !strings.EqualFold(mname, plan.Primary.Host) {
 		fail.MName = mname
 	}
@@ -46,7 +47,7 @@ func Send(ctx context.Context, plan *Plan, key Key, now func() time.Time) (*Resu
 	r, err := exchange(ctx, plan.Primary.Addr, m, map[string]string{key.Name: key.Secret})
 	res.Took = time.Since(start)
 	if r == nil || (err != nil && !isTSIGError(err)) {
-		fail.Kind, fail.Err = Unreachable, err
+		fail.Kind, fail.Err, fail.Sent = Unreachable, err, !notSent(err)
 		return nil, fail
 	}
 	if t := r.IsTsig(); t != nil && t.Error != 0 {
@@ -66,12 +67,14 @@ func Send(ctx context.Context, plan *Plan, key Key, now func() time.Time) (*Resu
 		fail.Rcode = r.Rcode
 		return nil, fail
 	}
+	// NOERROR, but not from the key's holder: the update may have been
+	// applied, or the answer forged.
 	switch {
 	case r.IsTsig() == nil:
-		fail.Kind = Unsigned
+		fail.Kind, fail.Sent = Unsigned, true
 		return nil, fail
 	case err != nil:
-		fail.Kind, fail.Err = Unverified, err
+		fail.Kind, fail.Err, fail.Sent = Unverified, err, true
 		return nil, fail
 	}
 	for _, s := range plan.Steps {
@@ -96,6 +99,13 @@ func Send(ctx context.Context, plan *Plan, key Key, now func() time.Time) (*Resu
 func isTSIGError(err error) bool {
 	return errors.Is(err, dns.ErrAuth) || errors.Is(err, dns.ErrSig) || errors.Is(err, dns.ErrTime) ||
 		errors.Is(err, dns.ErrSecret) || errors.Is(err, dns.ErrKeyAlg)
+}
+
+// notSent reports an exchange that failed before the update left: no
+// connection to the primary (a dial error), or no signature made.
+func notSent(err error) bool {
+	var op *net.OpError
+	return errors.As(err, &op) && op.Op == "dial" || errors.Is(err, dns.ErrSecret) || errors.Is(err, dns.ErrKeyAlg)
 }
 
 // otherTime reads the 48-bit server time of a BADTIME answer.

@@ -28,12 +28,17 @@ type WindowsDNS struct {
 	Lines []string
 }
 
+// Definite reports whether the server said it is Windows DNS; without
+// that, the zone's Active Directory records make it probable only (a
+// BIND or an appliance may serve such a zone, and not every such one
+// answers version.bind), and the update may still be tried.
+func (w *WindowsDNS) Definite() bool { return w.Version != "" }
+
 func (w *WindowsDNS) Error() string {
-	why := "version.bind says " + w.Version
-	if w.Version == "" {
-		why = "the zone has the Active Directory record " + w.ADRecord
+	if !w.Definite() {
+		return fmt.Sprintf("publish: the zone has the Active Directory record %s, so %s is probably Windows DNS, which takes updates signed with Kerberos (GSS-TSIG) only", w.ADRecord, w.Server)
 	}
-	return fmt.Sprintf("publish: %s is Windows DNS (%s), which takes updates signed with Kerberos (GSS-TSIG) only, not with a TSIG key", w.Server, why)
+	return fmt.Sprintf("publish: %s is Windows DNS (version.bind says %s), which takes updates signed with Kerberos (GSS-TSIG) only, not with a TSIG key", w.Server, w.Version)
 }
 
 func (w *WindowsDNS) Is(target error) bool { return target == ErrNotPublished }

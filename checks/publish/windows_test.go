@@ -9,6 +9,7 @@ import (
 
 	"github.com/miekg/dns"
 
+	"mailwizard/checks"
 	"mailwizard/checks/dnsq"
 	"mailwizard/checks/dnsq/dnstest"
 )
@@ -20,16 +21,18 @@ dc1 300 IN A   127.0.0.1
 @   300 IN TXT "v=spf1 include:spf.protection.outlook.com -all"
 `
 
-// A Windows DNS server, told by the version it gives or by the Active
-// Directory records of its zone, gets no update: the finding says why
-// and gives the PowerShell lines, the old SPF record removed first and a
-// long key cut into lines as Microsoft's example does. Other servers,
-// and one that does not say, are not taken for Windows.
+// A Windows DNS server, told by the version it gives, gets no update:
+// the finding says why and gives the PowerShell lines, the old SPF
+// record removed first and a long key cut into lines as Microsoft's
+// example does. A zone with the Active Directory records whose server
+// does not name itself is probably Windows: the lines come with the
+// update, which may still be sent, in words that say "probably". Other
+// servers, and one that does not say, are not taken for Windows.
 func TestWindowsDNS(t *testing.T) {
 	long := "v=DKIM1; k=rsa; p=" + strings.Repeat("A", 380) + "$x`\""
 	changes := []Change{
 		{Name: "example.nl", Type: dns.TypeTXT, Value: "v=spf1 include:spf.protection.outlook.com include:_spf.clockwise.info -all", SPF: true,
-			Replaces: "v=spf1 include:spf.protection.outlook.com -all"},
+			Replaces: []string{"v=spf1 include:spf.protection.outlook.com -all"}},
 		{Name: "clockwise._domainkey.example.nl", Type: dns.TypeTXT, Value: long},
 		{Name: "mrsel1._domainkey.example.nl", Type: dns.TypeCNAME, Value: "mrsel1._domainkey.spinoffice-crm.com"},
 	}
@@ -46,7 +49,13 @@ func TestWindowsDNS(t *testing.T) {
 			}
 			return
 		}
-		if !errors.As(err, &w) || w.Version != wantVersion || w.ADRecord != wantAD || plan == nil || plan.Pending() {
+		if wantVersion == "" {
+			// Only the zone's records: the update is there to send.
+			if err != nil || plan == nil || !plan.Pending() || plan.Windows == nil || plan.Windows.ADRecord != wantAD {
+				t.Fatalf("%v, %+v", err, plan)
+			}
+			w, err = plan.Windows, plan.Windows
+		} else if !errors.As(err, &w) || w.Version != wantVersion || plan == nil || plan.Pending() {
 			t.Fatalf("%v, %+v", err, w)
 		}
 		want := []string{
@@ -60,8 +69,24 @@ func TestWindowsDNS(t *testing.T) {
 			t.Errorf("PowerShell:\n%s\nwant\n%s", strings.Join(w.Lines, "\n"), strings.Join(want, "\n"))
 		}
 		f := Explain(err)
-		if f.Code != CodeWindowsDNS || !strings.Contains(f.Message, "Kerberos (GSS-TSIG)") || !strings.Contains(f.Fix, want[0]) {
+		if !strings.Contains(f.Message, "Kerberos (GSS-TSIG)") || !strings.Contains(f.Fix, want[0]) {
 			t.Errorf("finding %+v", f)
+		}
+		switch {
+		case wantVersion != "" && (f.Code != CodeWindowsDNS || f.Severity != checks.Error):
+			t.Errorf("a server that says it is Windows: %+v", f)
+		case wantVersion == "" && (f.Code != CodeWindowsLikely || f.Severity != checks.Warning ||
+			!strings.Contains(f.Message, "example.nl has Active Directory's records (_ldap._tcp.dc._msdcs.example.nl SRV), so its primary "+w.Server+" is probably a Windows DNS server") ||
+			!strings.HasPrefix(f.Fix, "If so, the update will be refused")):
+			t.Errorf("a zone with AD's records: %+v", f)
+		}
+		if wantVersion == "" {
+			// Sent all the same: the refusal repeats the lines.
+			key, _ := NewKey("mailwizard", "", secret)
+			_, err := Send(context.Background(), plan, key, nil)
+			if f := Explain(err); !strings.Contains(f.Fix, "example.nl has Active Directory's records: if its primary is a Windows DNS server") || !strings.Contains(f.Fix, want[0]) {
+				t.Errorf("refused: %+v", f)
+			}
 		}
 	}
 	test("version.bind. 0 CH TXT \"Microsoft DNS 10.0.17763 (4563285C)\"\nbind. 0 CH SOA a. b. 1 1 1 1 1\n", "Microsoft DNS 10.0.17763 (4563285C)", "")

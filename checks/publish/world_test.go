@@ -47,6 +47,13 @@ type world struct {
 
 func newWorld(t testing.TB) *world {
 	t.Helper()
+	return newWorldWith(t, zoneText)
+}
+
+// newWorldWith is the world with another zone on the primary (the
+// resolver knows its SOA and name servers all the same).
+func newWorldWith(t testing.TB, zoneText string) *world {
+	t.Helper()
 	key := bindtest.NewKey("mailwizard", "hmac-sha256")
 	narrow := bindtest.NewKey("narrow", "hmac-sha512")
 	primary, secondary := bindtest.Pair(t, []bindtest.Key{key, narrow}, bindtest.Zone{Name: "example.nl", Text: zoneText,
@@ -79,7 +86,7 @@ func dkimValue(t testing.TB) string {
 // generated key, and a service's CNAME delegation beside it.
 func changes(dkim string) []publish.Change {
 	return []publish.Change{
-		{Label: "SPF", Name: "example.nl", Type: dns.TypeTXT, Value: newSPF, SPF: true, Replaces: oldSPF},
+		{Label: "SPF", Name: "example.nl", Type: dns.TypeTXT, Value: newSPF, SPF: true, Replaces: []string{oldSPF}},
 		{Label: "DKIM clockwise", Name: "clockwise._domainkey.example.nl", Type: dns.TypeTXT, Value: dkim},
 		{Label: "DKIM mrsel1", Name: "mrsel1._domainkey.example.nl", Type: dns.TypeCNAME, Value: "mrsel1._domainkey.spinoffice-crm.com"},
 		{Label: "DKIM mrsel2", Name: "mrsel2._domainkey.example.nl", Type: dns.TypeCNAME, Value: "mrsel2._domainkey.spinoffice-crm.com."},

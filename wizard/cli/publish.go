@@ -22,9 +22,12 @@ import (
 // first and sent only on the admin's yes, then watched until every
 // authoritative server has them.
 
-// publishTimeout bounds working out the records, reading the primary and
-// sending the update; publishWait the watch for the secondaries after.
-const (
+// publishTimeout bounds each of the two parts of publishing that run
+// without the admin: working out the records and reading the primary,
+// then, after the yes, sending the update. The question between them
+// takes the admin's time, not the network's. publishWait bounds the
+// watch for the secondaries after. Variables: tests shorten them.
+var (
 	publishTimeout = time.Minute
 	publishWait    = 2 * time.Minute
 )
@@ -69,8 +72,9 @@ func (f *publishFlags) check(serverFlag string) error {
 	if _, err := publish.Algorithm(f.algorithm); err != nil && f.algorithm != "" {
 		return f.named(err, serverFlag)
 	}
-	if f.secretEnv != "" && os.Getenv(f.secretEnv) == "" {
-		return named("--tsig-secret-env", texts.Err(nil, texts.T("cmd.env_empty", "the environment variable %s is empty or not set", f.secretEnv)))
+	if f.secretEnv != "" {
+		_, err := envSecret("--tsig-secret-env", f.secretEnv)
+		return err
 	}
 	return nil
 }
@@ -108,6 +112,12 @@ func (e *env) tsigKey(f *publishFlags, serverFlag string, store secrets.Store, d
 		typed, err := e.readPassword(e.tr.X("cmd.publish.ask_secret", "Secret of the TSIG key %s (not shown)", f.name) + ": ")
 		if err != nil {
 			return publish.Key{}, err
+		}
+		if strings.TrimSpace(string(typed)) == "" {
+			// Not a key without a secret: that would be signed with an
+			// empty HMAC key and refused as BADSIG, advice for the server.
+			return publish.Key{}, named("--tsig-secret-env", texts.Err(transports.ErrEmpty, texts.T("cmd.publish.empty_secret",
+				"no secret was typed for the key %s: type it when asked, or give it in an environment variable named with --tsig-secret-env", f.name)))
 		}
 		secret = string(typed)
 	} else if need {
@@ -153,7 +163,7 @@ func buildDNSPublish(fs *flag.FlagSet, e *env) func([]string) int {
 		if err != nil {
 			return e.usage(cmd, err)
 		}
-		store, err := e.openStore()
+		store, err := e.publishStore(provider, sel, *dryRun)
 		if err != nil {
 			return e.fail(cmd, ExitTemporary, err)
 		}
@@ -183,6 +193,9 @@ func buildDNSPublish(fs *flag.FlagSet, e *env) func([]string) int {
 			return e.publishFailed(cmd, err)
 		}
 		e.printPlan(plan, key)
+		if plan.Windows != nil {
+			writeFindings(e.Err, e.tr, []checks.Finding{publish.Explain(plan.Windows)})
+		}
 		if *dryRun {
 			fmt.Fprintln(e.Out, e.tr.X("cmd.publish.dry_run", "Dry run: nothing was sent."))
 			return ExitOK
@@ -198,16 +211,52 @@ func buildDNSPublish(fs *flag.FlagSet, e *env) func([]string) int {
 				return ExitOK
 			}
 		}
-		res, err := wizard.Publish(ctx, env, nil, domain, plan, key, f.server)
-		if err != nil {
-			return e.publishFailed(cmd, err)
-		}
-		e.printPublished(res)
+		sctx, scancel := context.WithTimeout(e.ctx, publishTimeout)
+		defer scancel()
+		res, err := wizard.Publish(sctx, env, nil, domain, plan, key, f.server)
 		wctx, wcancel := context.WithTimeout(e.ctx, publishWait)
 		defer wcancel()
-		e.watchPublished(wctx, env, plan, res, records)
+		if err != nil {
+			code := e.publishFailed(cmd, err)
+			if !publish.MayHaveArrived(err) || errors.Is(err, context.Canceled) {
+				return code
+			}
+			// Sent, and no answer to trust: the name servers tell.
+			fmt.Fprintln(e.Out, e.tr.X("cmd.publish.may_have_arrived", "Whether the update arrived shows on the name servers: they are asked now."))
+			if e.watchPublished(wctx, env, plan, &publish.Result{Primary: plan.Primary}, records) {
+				return ExitOK
+			}
+			return code
+		}
+		e.printPublished(&res.Result)
+		if w := res.Warning(); !w.IsZero() {
+			fmt.Fprintln(e.Err, e.tr.Text(w))
+		}
+		e.watchPublished(wctx, env, plan, &res.Result, records)
 		return ExitOK
 	}
+}
+
+// publishStore is the keychain, needed only where the DKIM key to
+// publish is read from it. Elsewhere (a CNAME-only service, the secret
+// from --tsig-secret-env on a DNS host over SSH) a keychain that cannot
+// be opened leaves a memory store, with a warning that the TSIG secret
+// will not be kept.
+func (e *env) publishStore(p *transports.Provider, selector string, dryRun bool) (secrets.Store, error) {
+	store, err := e.openStore()
+	switch {
+	case err == nil:
+		return store, nil
+	case wizard.PublishNeedsKeychain(p):
+		if selector == "" {
+			selector = p.DKIM.DefaultSelector
+		}
+		return nil, texts.Err(err, texts.T("cmd.publish.keychain_for_dkim", "the DKIM key of selector %s is read from the keychain, which cannot be opened: %v", selector, err))
+	}
+	if !dryRun {
+		fmt.Fprintln(e.Err, e.tr.X("cmd.publish.no_keychain", "The keychain cannot be opened (%s): the TSIG key's secret will not be kept for the next time.", e.tr.Error(err)))
+	}
+	return secrets.NewMemory(), nil
 }
 
 // publishFailed prints why nothing was published and returns the exit

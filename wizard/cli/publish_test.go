@@ -39,6 +39,12 @@ type ownDNS struct {
 
 func newOwnDNS(t testing.TB) *ownDNS {
 	t.Helper()
+	return newOwnDNSWith(t, ownZone)
+}
+
+// newOwnDNSWith is that world with another zone text.
+func newOwnDNSWith(t testing.TB, ownZone string) *ownDNS {
+	t.Helper()
 	key := bindtest.NewKey("mailwizard", "hmac-sha256")
 	primary, secondary := bindtest.Pair(t, []bindtest.Key{key}, bindtest.Zone{Name: "example.nl", Text: ownZone,
 		Policy: []string{"grant mailwizard zonesub ANY;"}})
@@ -176,5 +182,37 @@ func TestDNSPublishRefusedAndBadInput(t *testing.T) {
 	}
 	if code, _, errOut := o.run(t, "", "dns", "publish", "example.nl", "--provider", "spinoffice"); code != ExitUsage || !strings.Contains(errOut, "--tsig-name is required") {
 		t.Errorf("no key name: exit %d\n%s", code, errOut)
+	}
+}
+
+// A domain with two SPF records (so that neither counts) and a Microsoft
+// 365 verification record: dns publish merges the two into one that
+// takes the place of both, and leaves the verification record.
+func TestDNSPublishMendsTwoSPFRecords(t *testing.T) {
+	o := newOwnDNSWith(t, ownZone+"@ IN TXT \"v=spf1 include:spf.spinoffice-crm.com ~all\"\n@ IN TXT \"MS=ms12345678\"\n")
+	withStore(t, secrets.NewMemory(), nil)
+	t.Setenv("TSIG_SECRET", o.key.Secret)
+	code, out, errOut := o.run(t, "", "dns", "publish", "example.nl", "--provider", "spinoffice", "--tsig-name", "mailwizard", "--tsig-secret-env", "TSIG_SECRET", "--yes")
+	if code != ExitOK {
+		t.Fatalf("exit %d\n%s%s", code, out, errOut)
+	}
+	for _, want := range []string{"in place of: v=spf1 include:spf.protection.outlook.com -all", "in place of: v=spf1 include:spf.spinoffice-crm.com ~all"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("the plan does not say %q:\n%s", want, out)
+		}
+	}
+	var spfs []string
+	verification := false
+	for _, r := range o.primary.TXT(t, "example.nl") {
+		v := strings.Join(r, "")
+		switch {
+		case strings.HasPrefix(v, "v=spf1"):
+			spfs = append(spfs, v)
+		case v == "MS=ms12345678":
+			verification = true
+		}
+	}
+	if len(spfs) != 1 || !strings.Contains(spfs[0], "include:spf.protection.outlook.com") || !strings.Contains(spfs[0], "include:spf.spinoffice-crm.com") || !verification {
+		t.Errorf("the apex: SPF %q, the verification record kept %v", spfs, verification)
 	}
 }

@@ -6,8 +6,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/miekg/dns"
-
 	"mailwizard/checks/dnsq"
 	"mailwizard/checks/poll"
 	"mailwizard/checks/publish"
@@ -23,20 +21,12 @@ var publishPollInterval = time.Second
 // itself as nsupdate input, the secret left out.
 func (e *env) printPlan(plan *publish.Plan, key publish.Key) {
 	fmt.Fprintln(e.Out, e.tr.X("cmd.publish.plan", "The records for %s, on the primary %s:", strings.TrimSuffix(plan.Zone.Name, "."), plan.Primary))
-	for _, s := range plan.Steps {
-		name := strings.TrimSuffix(s.Change.Name, ".")
-		typ := typeName(s.Change.Type)
-		switch s.Action {
-		case publish.Keep:
-			fmt.Fprintf(e.Out, "  %s\n", e.tr.X("cmd.publish.step.keep", "there already: %s %s (%s)", typ, name, s.Change.Label))
-		case publish.Replace:
-			fmt.Fprintf(e.Out, "  %s\n", e.tr.X("cmd.publish.step.replace", "replace: %s %s (%s)", typ, name, s.Change.Label))
-			for _, old := range s.Old {
-				fmt.Fprintf(e.Out, "    %s\n", e.tr.X("setup.record_replaces", "in place of: %s", old))
-			}
-		default:
-			fmt.Fprintf(e.Out, "  %s\n", e.tr.X("cmd.publish.step.add", "add: %s %s (%s)", typ, name, s.Change.Label))
+	for _, l := range wizard.PlanLines(plan) {
+		indent := "  "
+		if l.Detail {
+			indent = "    "
 		}
+		fmt.Fprintln(e.Out, indent+e.tr.Text(l.Text))
 	}
 	if !plan.Pending() {
 		fmt.Fprintln(e.Out, e.tr.X("cmd.publish.nothing", "Every record is on the primary already: there is nothing to send."))
@@ -47,8 +37,6 @@ func (e *env) printPlan(plan *publish.Plan, key publish.Key) {
 		fmt.Fprintln(e.Out, "  "+line)
 	}
 }
-
-func typeName(t uint16) string { return dns.TypeToString[t] }
 
 // printPublished says the primary took the update.
 func (e *env) printPublished(res *publish.Result) {
@@ -61,8 +49,9 @@ func (e *env) printPublished(res *publish.Result) {
 
 // watchPublished polls every authoritative server at once after the
 // update, says when each has every record, and names a secondary that
-// lags with the serials of both.
-func (e *env) watchPublished(ctx context.Context, env *wizard.Env, plan *publish.Plan, res *publish.Result, records []wizard.Record) {
+// lags with the serials of both. It reports whether every server had
+// every record in the end.
+func (e *env) watchPublished(ctx context.Context, env *wizard.Env, plan *publish.Plan, res *publish.Result, records []wizard.Record) bool {
 	w := newArrivals(plan, res)
 	var last poll.Event
 	for ev := range poll.Poll(ctx, env.DNS, plan.Zone, wizard.Wants(env.DNS, records), poll.Options{Interval: publishPollInterval}) {
@@ -76,9 +65,10 @@ func (e *env) watchPublished(ctx context.Context, env *wizard.Env, plan *publish
 		if by := wizard.CachesSeeBy(last); !by.IsZero() {
 			fmt.Fprintln(e.Out, e.tr.X("setup.caches", "Resolvers that asked before you published remember \"no such record\" until %s (the zone's negative TTL); mail checked before then may still fail.", by.Local().Format("15:04")))
 		}
-		return
+		return true
 	}
 	fmt.Fprintln(e.Out, e.tr.X("cmd.publish.not_everywhere", "Not every name server had every record after %s; mailwizard poll waits longer.", publishWait))
+	return false
 }
 
 // arrivals follows, round by round, which authoritative server has every

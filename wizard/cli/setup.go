@@ -5,12 +5,10 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"os"
 	"strings"
 	"time"
 
 	"mailwizard/checks"
-	"mailwizard/texts"
 	"mailwizard/transports"
 	"mailwizard/wizard"
 	"mailwizard/wizard/i18n"
@@ -43,8 +41,8 @@ func buildSetup(fs *flag.FlagSet, e *env) func([]string) int {
 		err := firstError(argCount(args, 0, ""), outPath(f.out), noControl("zone-out", f.zoneOut), noControl("from-export", f.fromExport),
 			positiveDuration("poll-timeout", f.pollTimeout, 48*time.Hour), positiveDuration("poll-interval", f.pollInterval, time.Hour),
 			f.publish.checkOptional("tsig-server"))
-		if err == nil && f.passwordEnv != "" && os.Getenv(f.passwordEnv) == "" {
-			err = named("--password-env", texts.Err(nil, texts.T("cmd.env_empty", "the environment variable %s is empty or not set", f.passwordEnv)))
+		if err == nil && f.passwordEnv != "" {
+			_, err = envSecret("--password-env", f.passwordEnv)
 		}
 		if err != nil {
 			return e.usage("setup", err)

@@ -66,8 +66,8 @@ func (r *setupRun) printRecord(rec wizard.Record) {
 			fmt.Fprintf(r.e.Out, "           %d: %s\n", i+1, part)
 		}
 	}
-	if rec.Replaces != "" {
-		fmt.Fprintln(r.e.Out, "         "+r.e.tr.X("setup.record_replaces", "in place of: %s", rec.Replaces))
+	for _, old := range rec.Replaces {
+		fmt.Fprintln(r.e.Out, "         "+r.e.tr.X("setup.record_replaces", "in place of: %s", old))
 	}
 }
 

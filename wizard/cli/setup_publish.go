@@ -45,10 +45,12 @@ func (r *setupRun) publishForMe(records []wizard.Record) error {
 	defer cancel()
 	plan, err := wizard.PreparePublish(ctx, r.env, s.Domain, records, f.server)
 	if err != nil {
-		r.notPublished(err)
-		return nil
+		return r.notPublished(err)
 	}
 	r.e.printPlan(plan, key)
+	if plan.Windows != nil {
+		r.e.printFindings(r.e.Out, []checks.Finding{publish.Explain(plan.Windows)})
+	}
 	if !plan.Pending() {
 		return nil
 	}
@@ -56,14 +58,23 @@ func (r *setupRun) publishForMe(records []wizard.Record) error {
 	if err != nil || !ok {
 		return err
 	}
-	res, err := wizard.Publish(ctx, r.env, s, s.Domain, plan, key, f.server)
+	// A deadline of its own: the admin may read the update for longer
+	// than reading the server was allowed to take.
+	sctx, scancel := context.WithTimeout(r.e.ctx, publishTimeout)
+	defer scancel()
+	res, err := wizard.Publish(sctx, r.env, s, s.Domain, plan, key, f.server)
 	r.saver()
 	if err != nil {
-		r.notPublished(err)
-		return nil
+		if publish.MayHaveArrived(err) {
+			r.published = newArrivals(plan, &publish.Result{Primary: plan.Primary})
+		}
+		return r.notPublished(err)
 	}
-	r.e.printPublished(res)
-	r.published = newArrivals(plan, res)
+	r.e.printPublished(&res.Result)
+	if w := res.Warning(); !w.IsZero() {
+		fmt.Fprintln(r.e.Out, r.e.tr.Text(w))
+	}
+	r.published = newArrivals(plan, &res.Result)
 	return nil
 }
 
@@ -103,8 +114,20 @@ func (r *setupRun) tsigKey(f *publishFlags) (publish.Key, error) {
 }
 
 // notPublished says why the update was not sent or not taken, and that
-// the records can be published by hand while setup waits for them.
-func (r *setupRun) notPublished(err error) {
+// the records can be published by hand while setup waits for them. That
+// nothing changed is said only when it is so: before sending, or on the
+// primary's own error code; an update sent without a trusted answer may
+// have arrived, which the wait shows. Stopped by the admin (Ctrl+C), it
+// says so and returns context.Canceled, which ends setup as a stop does.
+func (r *setupRun) notPublished(err error) error {
 	r.e.printFindings(r.e.Out, []checks.Finding{publish.Explain(err)})
-	fmt.Fprintln(r.e.Out, r.e.tr.X("setup.publish_by_hand", "Nothing was changed on your DNS server: publish the records by hand, and setup sees them arrive."))
+	switch {
+	case errors.Is(err, context.Canceled):
+		return context.Canceled
+	case publish.MayHaveArrived(err):
+		fmt.Fprintln(r.e.Out, r.e.tr.X("setup.publish_may_have_arrived", "Whether the update arrived shows on the name servers, which setup asks now; if it did not, publish the records by hand, and setup sees them arrive."))
+	default:
+		fmt.Fprintln(r.e.Out, r.e.tr.X("setup.publish_by_hand", "Nothing was changed on your DNS server: publish the records by hand, and setup sees them arrive."))
+	}
+	return nil
 }

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"mailwizard/transports"
 	"mailwizard/transports/secrets"
@@ -15,14 +16,19 @@ import (
 // setup with the key of the admin's own DNS server: the DNS step offers
 // to publish, shows the update, asks for the secret without echo, sends
 // on a yes and then waits as always, now for the update to reach both
-// name servers. The draft keeps the key's name, never its secret.
+// name servers. The draft keeps the key's name, never its secret. The
+// admin reads the update for longer than reading the server may take:
+// sending has a deadline of its own.
 func TestSetupPublishesForMe(t *testing.T) {
 	o := newOwnDNS(t)
+	shortPublishTimeout(t, 2*time.Second)
+	var stdout, stderr syncBuffer
 	store := secrets.NewMemory()
 	withStore(t, store, nil)
 	dir := t.TempDir()
 	t.Setenv("XDG_CONFIG_HOME", filepath.Join(dir, "config"))
 	out := filepath.Join(dir, "example.json")
+	sendLate := answerLate(&stderr, "Send this update to")
 	in := newScript(
 		"1",          // ClockWise
 		"example.nl", // the domain
@@ -33,12 +39,11 @@ func TestSetupPublishesForMe(t *testing.T) {
 		"",           // the dated selector
 		"",           // yes, publish them for me
 		o.key.Secret, // the key's secret, typed
-		"y",          // send the update
+		sendLate,     // yes, send the update, after reading it a while
 		"",           // no other transport
 		"",           // write the export
 	)
-	var stdout, stderr syncBuffer
-	args := []string{"setup", "--resolver", o.resolver.Addr, "--out", out, "--poll-interval", "50ms", "--tsig-name", "mailwizard"}
+	args := []string{"setup", "--resolver", o.resolver.Addr, "--out", out, "--poll-interval", "50ms", "--poll-timeout", "20s", "--tsig-name", "mailwizard"}
 	code := run(context.Background(), args, Stdio{In: in.r, Out: &stdout, Err: &stderr}, nil, o.opts...)
 	if code != ExitOK {
 		t.Fatalf("exit %d\n%s\n%s", code, stdout.String(), stderr.String())

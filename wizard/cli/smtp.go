@@ -77,9 +77,9 @@ func (s *smtpFlags) settings(e *env) (smtp.Settings, transports.AuthMode, error)
 	var password string
 	switch {
 	case s.passwordEnv != "":
-		password = os.Getenv(s.passwordEnv)
-		if password == "" {
-			return smtp.Settings{}, "", fmt.Errorf("--password-env: the environment variable %s is empty or not set", s.passwordEnv)
+		var err error
+		if password, err = envSecret("--password-env", s.passwordEnv); err != nil {
+			return smtp.Settings{}, "", err
 		}
 	case isTerminal(e.In):
 		pw, err := e.readPassword(e.tr.X("cmd.smtp.password_prompt", "Password for %s: ", s.user))

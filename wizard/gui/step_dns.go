@@ -139,8 +139,8 @@ func (s *dnsStep) showRecords(records []wizard.Record) {
 				objs = append(objs, s.copyLine(tr.X("dns.string", "%d: %s", j+1, checks.Printable(part)), part))
 			}
 		}
-		if rec.Replaces != "" {
-			l := widget.NewLabel(sentence(tr.X("setup.record_replaces", "in place of: %s", checks.Printable(rec.Replaces))))
+		for _, old := range rec.Replaces {
+			l := widget.NewLabel(sentence(tr.X("setup.record_replaces", "in place of: %s", checks.Printable(old))))
 			l.Wrapping = fyne.TextWrapBreak
 			l.TextStyle = fyne.TextStyle{Italic: true} // set apart, still readable
 			objs = append(objs, l)

@@ -10,11 +10,9 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
-	"github.com/miekg/dns"
 
 	"mailwizard/checks"
 	"mailwizard/checks/publish"
-	"mailwizard/transports"
 	"mailwizard/wizard"
 )
 
@@ -47,6 +45,11 @@ type publishForm struct {
 	prepared *publish.Plan // the plan shown, sent by Send
 	key      publish.Key   // the key it was shown with
 	sent     *published    // what the primary took, for the lag lines
+
+	// nameSet and algorithmSet: the admin changed the field in this
+	// form; until then a key pasted whole sets it. filling: the form
+	// sets them itself.
+	nameSet, algorithmSet, filling bool
 }
 
 // published is an update the primary took: polling names a secondary
@@ -113,7 +116,15 @@ func (s *dnsStep) newPublishForm() *publishForm {
 			u.relayout()
 		}
 	}
-	p.name.OnChanged, p.secret.OnChanged, p.server.OnChanged, p.algorithm.OnChanged = stale, stale, stale, stale
+	p.secret.OnChanged, p.server.OnChanged = stale, stale
+	p.name.OnChanged = func(s string) {
+		p.nameSet = p.nameSet || !p.filling
+		stale(s)
+	}
+	p.algorithm.OnChanged = func(s string) {
+		p.algorithmSet = p.algorithmSet || !p.filling
+		stale(s)
+	}
 	return p
 }
 
@@ -121,38 +132,6 @@ func (s *dnsStep) newPublishForm() *publishForm {
 func (p *publishForm) setEnabled(on bool) {
 	setVisible(p.form, on)
 	p.s.u.relayout()
-}
-
-// readKey checks the fields without the network and marks the wrong
-// ones. An empty secret is looked up in the keychain by the task (a
-// keychain may take seconds to answer: never on the UI goroutine).
-func (p *publishForm) readKey() (name, algorithm, secret string, ok bool) {
-	tr := p.s.u.tr
-	name, algorithm, secret = strings.TrimSpace(p.name.Text), p.algorithm.Selected, p.secret.Text
-	errs := map[string]string{}
-	mark := func(err error) {
-		var fe *transports.FieldError
-		if errors.As(err, &fe) {
-			errs[fe.Field] = sentence(tr.Error(fe.Err))
-		}
-	}
-	if strings.TrimSpace(secret) != "" {
-		_, err := publish.NewKey(name, algorithm, secret)
-		mark(err)
-	} else {
-		_, err := publish.KeyName(name)
-		mark(err)
-		_, err = publish.Algorithm(algorithm)
-		mark(err)
-	}
-	if p.server.Text != "" {
-		_, _, err := publish.ParseServer(p.server.Text)
-		mark(err)
-	}
-	for path, f := range p.fields {
-		f.mark(errs[path])
-	}
-	return name, algorithm, secret, len(errs) == 0
 }
 
 // prepare reads the primary and shows the update; polling pauses while
@@ -166,22 +145,35 @@ func (p *publishForm) prepare() {
 	u, st := p.s.u, p.s.u.flow.State
 	records, env, domain, server := p.s.records, u.env, st.Domain, strings.TrimSpace(p.server.Text)
 	p.clear()
+	// What comes back is shown only if the fields still say what it was
+	// made from: an edit while the server is read would leave Send
+	// offered for another key or server than the fields show.
+	made := p.current()
+	show := func(apply func()) func() {
+		return func() {
+			if p.current() != made {
+				p.changedMeanwhile()
+				return
+			}
+			apply()
+		}
+	}
 	u.run(u.tr.X("dns.publish.reading", "Reading your DNS server…"), publishTimeout, func(ctx context.Context, post post) error {
 		if strings.TrimSpace(secret) == "" {
 			kept, err := wizard.TSIGSecret(env.Secrets, domain, name)
 			if err != nil {
-				post(func() { p.noSecret(name) })
+				post(show(func() { p.noSecret(name) }))
 				return nil
 			}
 			secret = kept
 		}
 		key, err := publish.NewKey(name, algorithm, secret)
 		if err != nil {
-			post(func() { p.noSecret(name) })
+			post(show(func() { p.noSecret(name) }))
 			return nil
 		}
 		plan, err := wizard.PreparePublish(ctx, env, domain, records, server)
-		post(func() { p.showPlan(plan, key, err) })
+		post(show(func() { p.showPlan(plan, key, err) }))
 		return nil
 	}, func(error) { p.s.start() })
 }
@@ -210,26 +202,32 @@ func (p *publishForm) showPlan(plan *publish.Plan, key publish.Key, err error) {
 		return
 	}
 	var lines []string
-	for _, s := range plan.Steps {
-		name, typ := strings.TrimSuffix(s.Change.Name, "."), typeName(s.Change.Type)
-		switch s.Action {
-		case publish.Keep:
-			lines = append(lines, tr.X("cmd.publish.step.keep", "there already: %s %s (%s)", typ, name, s.Change.Label))
-		case publish.Replace:
-			lines = append(lines, tr.X("cmd.publish.step.replace", "replace: %s %s (%s)", typ, name, s.Change.Label))
-		default:
-			lines = append(lines, tr.X("cmd.publish.step.add", "add: %s %s (%s)", typ, name, s.Change.Label))
+	for _, l := range wizard.PlanLines(plan) {
+		indent := ""
+		if l.Detail {
+			indent = "    "
 		}
+		lines = append(lines, indent+tr.Text(l.Text))
 	}
 	head := tr.X("cmd.publish.plan", "The records for %s, on the primary %s:", strings.TrimSuffix(plan.Zone.Name, "."), plan.Primary)
 	if !plan.Pending() {
-		setNote(p.result, head+"\n"+strings.Join(lines, "\n")+"\n"+tr.X("cmd.publish.nothing", "Every record is on the primary already: there is nothing to send."))
+		setNote(p.result, checks.PrintableText(head+"\n"+strings.Join(lines, "\n")+"\n"+tr.X("cmd.publish.nothing", "Every record is on the primary already: there is nothing to send.")))
 		p.result.Importance = widget.SuccessImportance
 		return
 	}
-	setNote(p.result, head+"\n"+strings.Join(lines, "\n")+"\n"+tr.X("cmd.publish.update", "The update, as nsupdate input (the secret is not shown):"))
+	text := head + "\n" + strings.Join(lines, "\n")
 	p.result.Importance = widget.MediumImportance
-	setNote(p.plan, checks.Printable(publish.Nsupdate(plan, key)))
+	if w := plan.Windows; w != nil {
+		// Probably Windows DNS (its zone's records say so, the server
+		// does not): the PowerShell lines, and Send all the same.
+		msg, fix := tr.Finding(publish.Explain(w))
+		text += "\n" + sentence(msg) + "\n" + fix
+		p.result.Importance = widget.WarningImportance
+		p.lines = strings.Join(w.Lines, "\n")
+		p.copyLines.Show()
+	}
+	setNote(p.result, checks.PrintableText(text+"\n"+tr.X("cmd.publish.update", "The update, as nsupdate input (the secret is not shown):")))
+	setNote(p.plan, checks.PrintableText(publish.Nsupdate(plan, key)))
 	p.prepared, p.key = plan, key
 	p.send.SetText(tr.X("dns.publish.send_to", "Send the update to %s", plan.Primary))
 	p.send.Show()
@@ -243,11 +241,18 @@ func (p *publishForm) showProblem(err error) {
 	if fix != "" {
 		text += "\n" + fix
 	}
-	setNote(p.result, checks.Printable(text))
+	setNote(p.result, checks.PrintableText(text))
 	p.result.Importance = widget.DangerImportance
+	if f.Code == publish.CodeStopped {
+		p.result.Importance = widget.MediumImportance // Cancel: the admin's own doing, no fault
+	}
 	p.result.Refresh()
 	var w *publish.WindowsDNS
-	if errors.As(err, &w) {
+	var refused *publish.Error
+	if errors.As(err, &refused) && refused.Windows != nil {
+		w = refused.Windows // refused where Windows DNS was likely
+	}
+	if w != nil || errors.As(err, &w) {
 		p.lines = strings.Join(w.Lines, "\n")
 		p.copyLines.Show()
 	}
@@ -271,8 +276,9 @@ func (p *publishForm) publish() {
 
 // published shows what the primary said; an accepted update goes into
 // the draft (the key's name, never its secret) and the form forgets the
-// secret, which the keychain now holds.
-func (p *publishForm) published(plan *publish.Plan, key publish.Key, server string, res *publish.Result, err error) {
+// secret, which the keychain now holds (a keychain that would not keep
+// it is said, and the field keeps it for this session).
+func (p *publishForm) published(plan *publish.Plan, key publish.Key, server string, res *wizard.Published, err error) {
 	u, tr := p.s.u, p.s.u.tr
 	p.prepared = nil
 	setNote(p.plan, "")
@@ -283,12 +289,18 @@ func (p *publishForm) published(plan *publish.Plan, key publish.Key, server stri
 	}
 	u.flow.State.TSIG = &wizard.TSIGKey{Name: strings.TrimSuffix(key.Name, "."), Algorithm: key.AlgorithmName(), Server: server}
 	u.changed()
-	p.secret.SetText("")
-	p.secret.SetPlaceHolder(tr.X("dns.publish.kept", "kept in your keychain"))
 	p.sent = &published{plan: plan, serial: res.Serial}
-	setNote(p.result, tr.X("cmd.publish.sent", "%s took the update: %d record(s), in %s (zone serial %d). Now every name server is asked for them.",
-		res.Primary, res.Sent, res.Took.Round(time.Millisecond), res.Serial))
+	words := tr.X("cmd.publish.sent", "%s took the update: %d record(s), in %s (zone serial %d). Now every name server is asked for them.",
+		res.Primary, res.Sent, res.Took.Round(time.Millisecond), res.Serial)
 	p.result.Importance = widget.SuccessImportance
+	if w := res.Warning(); !w.IsZero() {
+		words += "\n" + tr.Text(w)
+		p.result.Importance = widget.WarningImportance
+	} else {
+		p.secret.SetText("")
+		p.secret.SetPlaceHolder(tr.X("dns.publish.kept", "kept in your keychain"))
+	}
+	setNote(p.result, checks.PrintableText(words))
 	u.relayout()
 }
 
@@ -309,7 +321,5 @@ func (p *publishForm) showLag(lines []checks.Text) {
 	for _, l := range lines {
 		words = append(words, sentence(p.s.u.tr.Text(l)))
 	}
-	setNote(p.lag, checks.Printable(strings.Join(words, "\n")))
+	setNote(p.lag, checks.PrintableText(strings.Join(words, "\n")))
 }
-
-func typeName(t uint16) string { return dns.TypeToString[t] }

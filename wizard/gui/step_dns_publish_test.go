@@ -43,7 +43,12 @@ type ownDNSWorld struct {
 
 func newOwnDNSWorld(t *testing.T) *ownDNSWorld {
 	t.Helper()
-	key := bindtest.NewKey("mailwizard", "hmac-sha256")
+	return newOwnDNSWorldWith(t, bindtest.NewKey("mailwizard", "hmac-sha256"))
+}
+
+// newOwnDNSWorldWith is that world with another key on the primary.
+func newOwnDNSWorldWith(t *testing.T, key bindtest.Key) *ownDNSWorld {
+	t.Helper()
 	primary, secondary := bindtest.Pair(t, []bindtest.Key{key}, bindtest.Zone{Name: "example.nl", Text: ownZone,
 		Policy: []string{"grant mailwizard zonesub ANY;"}})
 	resolver := dnstest.Start(t, "127.0.0.1:0")
@@ -85,13 +90,13 @@ func TestDNSStepPublishesForMe(t *testing.T) {
 	p.secret.SetText(o.key.Secret)
 	test.Tap(p.show)
 	waitFor(t, "the update shown", func() bool { return p.send.Visible() || p.result.Importance == widget.DangerImportance })
-	for _, want := range []string{"zone example.nl.", "key hmac-sha256:mailwizard <secret, not shown>",
+	for _, want := range []string{"\nzone example.nl.\n", "key hmac-sha256:mailwizard <secret, not shown>",
 		"prereq yxrrset example.nl. IN TXT \"v=spf1 include:spf.protection.outlook.com -all\"", "update add spacewell._domainkey.example.nl. 3600 IN TXT"} {
 		if !strings.Contains(p.plan.Text, want) {
 			t.Errorf("the update shown lacks %q:\n%s\n%s", want, p.result.Text, p.plan.Text)
 		}
 	}
-	if !strings.Contains(p.result.Text, "replace: TXT example.nl (SPF)") || !strings.Contains(p.send.Text, "Send the update to ns1.example.nl ("+o.primary.Addr+")") {
+	if !strings.Contains(p.result.Text, "replace: TXT example.nl (SPF)\n    in place of: v=spf1 include:spf.protection.outlook.com -all") || !strings.Contains(p.send.Text, "Send the update to ns1.example.nl ("+o.primary.Addr+")") {
 		t.Errorf("result %q, button %q", p.result.Text, p.send.Text)
 	}
 	if strings.Contains(p.plan.Text, o.key.Secret) || len(o.primary.TXT(t, "spacewell._domainkey.example.nl")) != 0 {
@@ -150,7 +155,7 @@ func TestDNSStepPublishRefused(t *testing.T) {
 	waitFor(t, "the update shown", func() bool { return p.send.Visible() })
 	test.Tap(p.send)
 	waitFor(t, "the refusal", func() bool { return p.result.Importance == widget.DangerImportance })
-	if !strings.Contains(p.result.Text, "(BADSIG)") || !strings.Contains(p.result.Text, `key "mailwizard" { algorithm hmac-sha256;`) {
+	if !strings.Contains(p.result.Text, "(BADSIG)\nCopy the secret again") || !strings.Contains(p.result.Text, `key "mailwizard" { algorithm hmac-sha256;`) {
 		t.Errorf("the refusal says %q", p.result.Text)
 	}
 	waitFor(t, "polling again", func() bool { return u.running() })
