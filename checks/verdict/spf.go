@@ -143,4 +143,3 @@ func (c SPFCheck) outcome() (known, pass bool) {
 	}
 	return true, c.Receiver == "pass"
 }
-
