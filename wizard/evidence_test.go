@@ -220,3 +220,24 @@ ns2  300 IN A 127.0.0.5
 		t.Errorf("review lines %q", lines)
 	}
 }
+
+// The DNS evidence follows the records' order whichever round saw each
+// first, so the window and setup write the same document; other
+// evidence keeps its place.
+func TestDNSEvidenceInTheRecordsOrder(t *testing.T) {
+	records := []Record{{Label: "SPF", Type: "TXT", Name: "example.nl"}, {Label: "DKIM s1", Type: "TXT", Name: "s1._domainkey.example.nl"}}
+	s := NewState(i18n.English)
+	s.Evidence = []transports.Evidence{
+		{Check: "dns.dkim", Record: "s1._domainkey.example.nl"},
+		{Check: "smtp.verify", Transport: "relay"},
+		{Check: "dns.spf", Record: "example.nl"},
+	}
+	s.orderDNSEvidence(records)
+	var got []string
+	for _, ev := range s.Evidence {
+		got = append(got, ev.Check)
+	}
+	if strings.Join(got, " ") != "dns.spf smtp.verify dns.dkim" {
+		t.Errorf("evidence in the order %v, want dns.spf smtp.verify dns.dkim", got)
+	}
+}

@@ -3,6 +3,7 @@ package wizard
 import (
 	"context"
 	"errors"
+	"sort"
 	"strings"
 	"time"
 
@@ -114,6 +115,33 @@ func RecordPoll(env *Env, s *State, records []Record, ev poll.Event) {
 				Origin: transports.OriginAdminDesk, Record: name, Nameservers: append([]string(nil), fact.Servers...),
 				Detail: name + " seen on " + strings.Join(fact.Servers, ", ")})
 		}
+	}
+	s.orderDNSEvidence(records)
+}
+
+// orderDNSEvidence puts the DNS evidence in the order of the records,
+// whichever round saw each first: the same answers give the same
+// document, however the name servers' timing fell. Other evidence keeps
+// its place.
+func (s *State) orderDNSEvidence(records []Record) {
+	rank := func(ev transports.Evidence) int {
+		for i, r := range records {
+			if strings.EqualFold(strings.TrimSuffix(r.Name, "."), ev.Record) {
+				return i
+			}
+		}
+		return len(records)
+	}
+	var at []int
+	var evs []transports.Evidence
+	for i, ev := range s.Evidence {
+		if strings.HasPrefix(ev.Check, "dns.") {
+			at, evs = append(at, i), append(evs, ev)
+		}
+	}
+	sort.SliceStable(evs, func(i, j int) bool { return rank(evs[i]) < rank(evs[j]) })
+	for k, i := range at {
+		s.Evidence[i] = evs[k]
 	}
 }
 

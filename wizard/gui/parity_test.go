@@ -49,6 +49,9 @@ func TestPathsSameDocumentAsSetup(t *testing.T) {
 			}
 			if a != b {
 				onlyWindow, onlySetup := lineDiff(a, b)
+				if onlyWindow == "" && onlySetup == "" { // the same lines in another order: show both
+					onlyWindow, onlySetup = a, b
+				}
 				t.Errorf("the window's and setup's documents differ:\nonly in the window's:\n%s\nonly in setup's:\n%s", onlyWindow, onlySetup)
 			}
 			// The codes prove the way; they are not evidence to hand on.
