@@ -56,13 +56,10 @@ func newWorldWith(t testing.TB, zoneText string) *world {
 	t.Helper()
 	key := bindtest.NewKey("mailwizard", "hmac-sha256")
 	narrow := bindtest.NewKey("narrow", "hmac-sha512")
-	primary, secondary := bindtest.Pair(t, []bindtest.Key{key, narrow}, bindtest.Zone{Name: "example.nl", Text: zoneText,
+	own := bindtest.StartOwn(t, []bindtest.Key{key, narrow}, bindtest.Zone{Name: "example.nl", Text: zoneText,
 		Policy: []string{"grant mailwizard zonesub ANY;", "grant narrow name other.example.nl. TXT;"}})
-	resolver := dnstest.Start(t, "127.0.0.1:0")
-	resolver.MustAddZone(t, zoneText)
-	w := &world{primary: primary, secondary: secondary, resolver: resolver,
-		client: &dnsq.Client{Servers: []string{resolver.Addr}, Timeout: time.Second,
-			AuthAddrs: map[string]string{"ns1.example.nl.": primary.Addr, "ns2.example.nl.": secondary.Addr}}}
+	w := &world{primary: own.Primary, secondary: own.Secondary, resolver: own.Resolver,
+		client: &dnsq.Client{Servers: []string{own.Resolver.Addr}, Timeout: time.Second, AuthAddrs: own.AuthAddrs}}
 	var err error
 	if w.key, err = publish.NewKey(key.Name, key.Algorithm, key.Secret); err != nil {
 		t.Fatal(err)

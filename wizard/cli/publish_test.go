@@ -46,18 +46,14 @@ func newOwnDNS(t testing.TB) *ownDNS {
 func newOwnDNSWith(t testing.TB, ownZone string) *ownDNS {
 	t.Helper()
 	key := bindtest.NewKey("mailwizard", "hmac-sha256")
-	primary, secondary := bindtest.Pair(t, []bindtest.Key{key}, bindtest.Zone{Name: "example.nl", Text: ownZone,
-		Policy: []string{"grant mailwizard zonesub ANY;"}})
-	resolver := dnstest.Start(t, "127.0.0.1:0")
-	resolver.MustAddZone(t, ownZone)
-	resolver.MustAddZone(t, dnstest.SOA("clockwise.info", 300)+"\n_spf.clockwise.info. 300 IN TXT \"v=spf1 ip4:217.115.198.64/27 -all\"")
-	resolver.MustAddZone(t, dnstest.SOA("spinoffice-crm.com", 300)+"\nspf.spinoffice-crm.com. 300 IN TXT \"v=spf1 ip4:192.0.2.0/24 -all\"")
-	resolver.MustAddZone(t, dnstest.SOA("protection.outlook.com", 300)+"\nspf.protection.outlook.com. 300 IN TXT \"v=spf1 ip4:40.92.0.0/15 -all\"")
+	own := bindtest.StartOwn(t, []bindtest.Key{key}, bindtest.Zone{Name: "example.nl", Text: ownZone, Policy: []string{"grant mailwizard zonesub ANY;"}},
+		bindtest.Include("clockwise.info", "_spf.clockwise.info", "ip4:217.115.198.64/27"),
+		bindtest.Include("spinoffice-crm.com", "spf.spinoffice-crm.com", "ip4:192.0.2.0/24"),
+		bindtest.Include("protection.outlook.com", "spf.protection.outlook.com", "ip4:40.92.0.0/15"))
 	old := publishPollInterval
 	publishPollInterval = 50 * time.Millisecond
 	t.Cleanup(func() { publishPollInterval = old })
-	return &ownDNS{primary: primary, secondary: secondary, resolver: resolver, key: key,
-		opts: []Option{WithAuthAddrs(map[string]string{"ns1.example.nl.": primary.Addr, "ns2.example.nl.": secondary.Addr})}}
+	return &ownDNS{primary: own.Primary, secondary: own.Secondary, resolver: own.Resolver, key: key, opts: []Option{WithAuthAddrs(own.AuthAddrs)}}
 }
 
 func (o *ownDNS) run(t *testing.T, stdin string, args ...string) (int, string, string) {

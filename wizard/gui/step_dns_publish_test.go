@@ -49,21 +49,17 @@ func newOwnDNSWorld(t *testing.T) *ownDNSWorld {
 // newOwnDNSWorldWith is that world with another key on the primary.
 func newOwnDNSWorldWith(t *testing.T, key bindtest.Key) *ownDNSWorld {
 	t.Helper()
-	primary, secondary := bindtest.Pair(t, []bindtest.Key{key}, bindtest.Zone{Name: "example.nl", Text: ownZone,
-		Policy: []string{"grant mailwizard zonesub ANY;"}})
-	resolver := dnstest.Start(t, "127.0.0.1:0")
-	resolver.MustAddZone(t, ownZone)
-	resolver.MustAddZone(t, dnstest.SOA("axxerion.com", 300)+"\n_spf.axxerion.com. 300 IN TXT \"v=spf1 ip4:192.0.2.0/24 -all\"")
-	resolver.MustAddZone(t, dnstest.SOA("protection.outlook.com", 300)+"\nspf.protection.outlook.com. 300 IN TXT \"v=spf1 ip4:40.92.0.0/15 -all\"")
+	own := bindtest.StartOwn(t, []bindtest.Key{key}, bindtest.Zone{Name: "example.nl", Text: ownZone, Policy: []string{"grant mailwizard zonesub ANY;"}},
+		bindtest.Include("axxerion.com", "_spf.axxerion.com", "ip4:192.0.2.0/24"),
+		bindtest.Include("protection.outlook.com", "spf.protection.outlook.com", "ip4:40.92.0.0/15"))
 	store := secrets.NewMemory()
 	at := time.Date(2026, 11, 29, 10, 0, 0, 0, time.UTC)
 	env := &wizard.Env{Secrets: store, Now: func() time.Time { return at },
-		DNS: &dnsq.Client{Servers: []string{resolver.Addr}, Timeout: time.Second,
-			AuthAddrs: map[string]string{"ns1.example.nl.": primary.Addr, "ns2.example.nl.": secondary.Addr}}}
+		DNS: &dnsq.Client{Servers: []string{own.Resolver.Addr}, Timeout: time.Second, AuthAddrs: own.AuthAddrs}}
 	old := dnsPollInterval
 	dnsPollInterval = 20 * time.Millisecond
 	t.Cleanup(func() { dnsPollInterval = old })
-	return &ownDNSWorld{primary: primary, secondary: secondary, key: key, store: store, world: &dnsWorld{resolver: resolver, env: env}}
+	return &ownDNSWorld{primary: own.Primary, secondary: own.Secondary, key: key, store: store, world: &dnsWorld{resolver: own.Resolver, env: env}}
 }
 
 // openPublish opens the DNS step of a hosted draft with the publishing
