@@ -101,15 +101,17 @@ func FindPrimary(ctx context.Context, c *dnsq.Client, z *dnsq.Zone, server strin
 	}
 	mname := strings.ToLower(dns.Fqdn(z.SOA.Ns))
 	p := Primary{Host: strings.TrimSuffix(mname, ".")}
-	if addr, ok := c.AuthAddrs[mname]; ok {
-		p.Addr = addr
-		return p, nil
-	}
-	for _, ns := range z.Nameservers {
-		if ns.Host == mname && len(ns.Addrs) > 0 {
-			p.Addr = c.AuthAddr(ns.Addrs[0])
-			return p, nil
+	// The primary is usually one of the NS hosts, whose addresses the
+	// zone already has; a hidden primary is looked up.
+	ns := dnsq.Nameserver{Host: mname}
+	for _, n := range z.Nameservers {
+		if n.Host == mname {
+			ns = n
 		}
+	}
+	if addrs := c.NameserverAddrs(ns); len(addrs) > 0 {
+		p.Addr = addrs[0]
+		return p, nil
 	}
 	ip, err := address(ctx, c, mname)
 	if err != nil {
