@@ -76,10 +76,8 @@ func (m *Message) HasBody() bool { return m.Body != nil }
 // All returns the fields named name (case-insensitive), top to bottom.
 func (m *Message) All(name string) []Field {
 	var out []Field
-	for _, f := range m.Fields {
-		if strings.EqualFold(f.Name, name) {
-			out = append(out, f)
-		}
+	for _, i := range m.index(name) {
+		out = append(out, m.Fields[i])
 	}
 	return out
 }
